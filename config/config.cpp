@@ -1,0 +1,341 @@
+#include "config/config.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <filesystem>
+#include <set>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "feeds/url.h"
+
+namespace tributary::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::array<std::string_view, 6> kDaemonKeys = {
+    "state_dir", "output_dir", "listen", "interval", "allow_private", "user_agent"};
+constexpr std::array<std::string_view, 8> kFeedKeys = {
+    "url", "title", "tags", "interval", "full_text", "enabled", "user_agent", "headers"};
+constexpr std::array<std::string_view, 5> kOutputKeys = {"name", "title", "tags", "formats", "limit"};
+constexpr std::array<std::string_view, 3> kTopKeys = {"daemon", "feed", "output"};
+constexpr std::array<std::string_view, 3> kFormats = {"atom", "rss", "json"};
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// Collects diagnostics while walking the TOML tree.
+class Checker {
+ public:
+  explicit Checker(std::string_view file) : file_(file) {}
+
+  void error(const toml::source_region& where, std::string message) {
+    diagnostics_.push_back(Diagnostic{file_, static_cast<int>(where.begin.line),
+                                      static_cast<int>(where.begin.column), std::move(message)});
+  }
+  void error(const toml::node& node, std::string message) { error(node.source(), std::move(message)); }
+
+  template <std::size_t N>
+  void check_keys(const toml::table& table, const std::array<std::string_view, N>& known,
+                  std::string_view where) {
+    for (const auto& [key, value] : table) {
+      std::string_view k = key.str();
+      if (std::find(known.begin(), known.end(), k) != known.end()) continue;
+      std::string_view best;
+      std::size_t best_distance = 3;
+      for (auto candidate : known) {
+        std::size_t d = edit_distance(k, candidate);
+        if (d < best_distance) best_distance = d, best = candidate;
+      }
+      auto message = fmt::format("unknown key '{}' in {}", k, where);
+      if (!best.empty()) message += fmt::format(" (did you mean '{}'?)", best);
+      error(key.source().begin.line ? key.source() : value.source(), std::move(message));
+    }
+  }
+
+  std::optional<std::string> string(const toml::table& t, std::string_view key) {
+    const toml::node* n = t.get(key);
+    if (!n) return std::nullopt;
+    if (auto s = n->value<std::string>()) return *s;
+    error(*n, fmt::format("'{}' must be a string", key));
+    return std::nullopt;
+  }
+
+  std::optional<bool> boolean(const toml::table& t, std::string_view key) {
+    const toml::node* n = t.get(key);
+    if (!n) return std::nullopt;
+    if (auto b = n->value<bool>()) return *b;
+    error(*n, fmt::format("'{}' must be true or false", key));
+    return std::nullopt;
+  }
+
+  std::optional<std::int64_t> integer(const toml::table& t, std::string_view key) {
+    const toml::node* n = t.get(key);
+    if (!n) return std::nullopt;
+    if (n->is_integer()) return n->value<std::int64_t>();
+    error(*n, fmt::format("'{}' must be an integer", key));
+    return std::nullopt;
+  }
+
+  std::vector<std::string> strings(const toml::table& t, std::string_view key) {
+    std::vector<std::string> out;
+    const toml::node* n = t.get(key);
+    if (!n) return out;
+    const toml::array* a = n->as_array();
+    if (!a) {
+      error(*n, fmt::format("'{}' must be an array of strings", key));
+      return out;
+    }
+    for (const auto& item : *a) {
+      if (auto s = item.value<std::string>()) {
+        out.push_back(*s);
+      } else {
+        error(item, fmt::format("'{}' must hold only strings", key));
+      }
+    }
+    return out;
+  }
+
+  std::optional<Seconds> duration(const toml::table& t, std::string_view key) {
+    const toml::node* n = t.get(key);
+    if (!n) return std::nullopt;
+    std::optional<Seconds> d;
+    if (auto s = n->value<std::string>()) {
+      d = parse_duration(*s);
+    } else if (n->is_integer()) {
+      d = Seconds{*n->value<std::int64_t>()};
+    }
+    if (!d || d->count() <= 0) {
+      error(*n, fmt::format("'{}' must be a duration such as \"30m\", \"2h\" or \"1h30m\"", key));
+      return std::nullopt;
+    }
+    if (*d < kMinInterval) {
+      error(*n, fmt::format("'{}' is below the minimum poll interval of {} minutes", key,
+                            kMinInterval.count() / 60));
+      return std::nullopt;
+    }
+    return d;
+  }
+
+  std::vector<Diagnostic> take() { return std::move(diagnostics_); }
+  bool ok() const { return diagnostics_.empty(); }
+
+ private:
+  std::string file_;
+  std::vector<Diagnostic> diagnostics_;
+};
+
+bool is_feed_url(std::string_view url) {
+  auto scheme = feeds::url_scheme(url);
+  return scheme == "http" || scheme == "https" || scheme == "file";
+}
+
+bool is_origin(std::string_view origin) {
+  auto scheme = feeds::url_scheme(origin);
+  if (scheme != "http" && scheme != "https") return false;
+  auto rest = origin.substr(scheme.size() + 1);
+  return rest.starts_with("//") && rest.size() > 2 && rest.find('/', 2) == std::string_view::npos;
+}
+
+std::string absolute_path(std::string_view value, const fs::path& base_dir) {
+  fs::path p(value);
+  if (p.is_relative()) p = base_dir / p;
+  return p.lexically_normal().string();
+}
+
+}  // namespace
+
+std::string Diagnostic::to_string() const {
+  return fmt::format("{}:{}:{}: {}", file, line, column, message);
+}
+
+std::optional<Seconds> parse_duration(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  std::int64_t total = 0;
+  std::size_t i = 0;
+  bool any = false;
+  while (i < text.size()) {
+    std::int64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data() + i, text.data() + text.size(), n);
+    if (ec != std::errc{} || n < 0) return std::nullopt;
+    i = static_cast<std::size_t>(end - text.data());
+    std::int64_t unit = 1;
+    if (i < text.size()) {
+      switch (text[i]) {
+        case 's': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h': unit = 3600; break;
+        case 'd': unit = 86400; break;
+        default: return std::nullopt;
+      }
+      ++i;
+    } else if (any) {
+      return std::nullopt;  // "1h30" is ambiguous
+    }
+    if (n > std::int64_t{1} << 40) return std::nullopt;
+    total += n * unit;
+    any = true;
+  }
+  return Seconds{total};
+}
+
+Seconds effective_interval(const DaemonConfig& daemon, const FeedConfig& feed) {
+  return std::max(feed.interval.value_or(daemon.interval), kMinInterval);
+}
+
+tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::string_view path,
+                                                    const Defaults& defaults) {
+  Checker check(path);
+  toml::table root;
+  try {
+    root = toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    check.error(e.source(), std::string(e.description()));
+    return tl::unexpected(check.take());
+  }
+
+  fs::path base_dir = fs::path(path).parent_path();
+  if (base_dir.empty()) base_dir = ".";
+
+  Config config;
+  config.path = std::string(path);
+  check.check_keys(root, kTopKeys, "the top level");
+
+  // [daemon]
+  DaemonConfig& d = config.daemon;
+  d.state_dir = defaults.state_dir;
+  if (const toml::node* n = root.get("daemon")) {
+    if (const toml::table* t = n->as_table()) {
+      check.check_keys(*t, kDaemonKeys, "[daemon]");
+      if (auto s = check.string(*t, "state_dir")) d.state_dir = absolute_path(*s, base_dir);
+      if (auto s = check.string(*t, "output_dir")) d.output_dir = absolute_path(*s, base_dir);
+      if (auto s = check.string(*t, "listen")) d.listen = *s;
+      if (auto v = check.duration(*t, "interval")) d.interval = *v;
+      if (auto s = check.string(*t, "user_agent")) d.user_agent = *s;
+      d.allow_private = check.strings(*t, "allow_private");
+      if (const toml::node* a = t->get("allow_private"); a && a->is_array()) {
+        for (const auto& item : *a->as_array()) {
+          auto s = item.value<std::string>();
+          if (s && !is_origin(*s)) {
+            check.error(item, fmt::format("allow_private entry '{}' must be an origin like "
+                                          "\"http://127.0.0.1:8080\" (scheme, host, port)", *s));
+          }
+        }
+      }
+    } else {
+      check.error(*n, "'daemon' must be a table: [daemon]");
+    }
+  }
+  if (d.state_dir.empty()) d.state_dir = absolute_path("state", base_dir);
+  if (d.output_dir.empty()) d.output_dir = (fs::path(d.state_dir) / "public").string();
+
+  // [[feed]]
+  std::set<std::string> seen_urls;
+  if (const toml::node* n = root.get("feed")) {
+    const toml::array* feeds = n->as_array();
+    if (!feeds || !feeds->is_array_of_tables()) {
+      check.error(*n, "'feed' must be an array of tables: [[feed]]");
+    } else {
+      for (const auto& node : *feeds) {
+        const toml::table& t = *node.as_table();
+        check.check_keys(t, kFeedKeys, "[[feed]]");
+        FeedConfig f;
+        f.line = static_cast<int>(t.source().begin.line);
+        f.column = static_cast<int>(t.source().begin.column);
+        if (auto s = check.string(t, "url")) {
+          f.url = *s;
+          if (!is_feed_url(f.url)) {
+            check.error(*t.get("url"), fmt::format("feed url '{}' must be an http://, https:// or "
+                                                   "file:// URL", f.url));
+          } else if (!seen_urls.insert(f.url).second) {
+            check.error(*t.get("url"), fmt::format("duplicate feed '{}'", f.url));
+          }
+        } else if (!t.get("url")) {
+          check.error(t, "[[feed]] needs a 'url'");
+        }
+        if (auto s = check.string(t, "title")) f.title = *s;
+        f.tags = check.strings(t, "tags");
+        f.interval = check.duration(t, "interval");
+        if (auto b = check.boolean(t, "full_text")) f.full_text = *b;
+        if (auto b = check.boolean(t, "enabled")) f.enabled = *b;
+        if (auto s = check.string(t, "user_agent")) f.user_agent = *s;
+        f.headers = check.strings(t, "headers");
+        for (const auto& h : f.headers) {
+          if (h.find(':') == std::string::npos || h.find_first_of("\r\n") != std::string::npos) {
+            check.error(*t.get("headers"), fmt::format("header '{}' must read 'Name: value'", h));
+          }
+        }
+        config.feeds.push_back(std::move(f));
+      }
+    }
+  }
+
+  // [[output]]; `all` always exists and may be redefined.
+  OutputConfig all{"all", "", {}, {"atom", "rss", "json"}, kDefaultOutputLimit};
+  config.outputs.push_back(all);
+  if (const toml::node* n = root.get("output")) {
+    const toml::array* outputs = n->as_array();
+    if (!outputs || !outputs->is_array_of_tables()) {
+      check.error(*n, "'output' must be an array of tables: [[output]]");
+    } else {
+      std::set<std::string> names;
+      for (const auto& node : *outputs) {
+        const toml::table& t = *node.as_table();
+        check.check_keys(t, kOutputKeys, "[[output]]");
+        OutputConfig o{"", "", {}, {"atom", "rss", "json"}, kDefaultOutputLimit};
+        if (auto s = check.string(t, "name")) o.name = *s;
+        if (o.name.empty() || o.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                                       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") !=
+                                  std::string::npos) {
+          check.error(t.get("name") ? t.get("name")->source() : t.source(),
+                      "[[output]] needs a 'name' made of letters, digits, '-' and '_'");
+        } else if (!names.insert(o.name).second) {
+          check.error(*t.get("name"), fmt::format("duplicate output '{}'", o.name));
+        }
+        if (auto s = check.string(t, "title")) o.title = *s;
+        o.tags = check.strings(t, "tags");
+        if (t.get("formats")) {
+          o.formats = check.strings(t, "formats");
+          for (const auto& f : o.formats) {
+            if (std::find(kFormats.begin(), kFormats.end(), f) == kFormats.end()) {
+              check.error(*t.get("formats"),
+                          fmt::format("unknown format '{}' (use atom, rss or json)", f));
+            }
+          }
+        }
+        if (auto v = check.integer(t, "limit")) {
+          if (*v < 1 || *v > 100000) {
+            check.error(*t.get("limit"), "'limit' must be between 1 and 100000");
+          } else {
+            o.limit = static_cast<int>(*v);
+          }
+        }
+        if (o.name == "all") {
+          config.outputs.front() = std::move(o);
+        } else {
+          config.outputs.push_back(std::move(o));
+        }
+      }
+    }
+  }
+
+  if (!check.ok()) return tl::unexpected(check.take());
+  return config;
+}
+
+}  // namespace tributary::config

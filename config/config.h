@@ -1,0 +1,89 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "feeds/result.h"
+
+namespace tributary::config {
+
+using Seconds = std::chrono::seconds;
+
+// Polling never goes below this, whatever the file says.
+inline constexpr Seconds kMinInterval{5 * 60};
+inline constexpr Seconds kDefaultInterval{30 * 60};
+inline constexpr const char* kDefaultListen = "127.0.0.1:8080";
+inline constexpr int kDefaultOutputLimit = 100;
+
+struct FeedConfig {
+  std::string url;
+  std::string title;                // "" = the feed's own title
+  std::vector<std::string> tags;
+  std::optional<Seconds> interval;  // nullopt = [daemon] interval
+  bool full_text = true;
+  bool enabled = true;
+  std::string user_agent;           // "" = the daemon's
+  std::vector<std::string> headers; // extra request headers, "Name: value"
+  int line = 0;                     // where the [[feed]] table starts
+  int column = 0;
+  friend bool operator==(const FeedConfig&, const FeedConfig&) = default;
+};
+
+struct OutputConfig {
+  std::string name;
+  std::string title;                 // "" = a title made from the name
+  std::vector<std::string> tags;     // empty = every feed
+  std::vector<std::string> formats;  // atom, rss, json
+  int limit = kDefaultOutputLimit;
+  friend bool operator==(const OutputConfig&, const OutputConfig&) = default;
+};
+
+struct DaemonConfig {
+  std::string state_dir;   // absolute after loading
+  std::string output_dir;  // absolute after loading
+  std::string listen = kDefaultListen;  // "HOST:PORT", or "" to serve nothing
+  Seconds interval = kDefaultInterval;
+  std::vector<std::string> allow_private;  // origins, e.g. "http://127.0.0.1:8787"
+  std::string user_agent;                  // "" = built-in identifying UA
+  friend bool operator==(const DaemonConfig&, const DaemonConfig&) = default;
+};
+
+struct Config {
+  std::string path;  // the file it came from
+  DaemonConfig daemon;
+  std::vector<FeedConfig> feeds;
+  std::vector<OutputConfig> outputs;  // always starts with `all`
+  friend bool operator==(const Config&, const Config&) = default;
+};
+
+// One problem found in a config file, printed as "FILE:LINE:COL: message".
+struct Diagnostic {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string message;
+  std::string to_string() const;
+};
+
+// Values the environment supplies when the file leaves them out.
+struct Defaults {
+  std::string state_dir;   // e.g. $STATE_DIRECTORY or ~/.local/state/tributary
+};
+
+// Parses the TOML text of a feeds file. `path` names the file in messages
+// and anchors relative paths (pass it absolute to get absolute directories). Every problem found is reported, not just the
+// first; on any error the result holds the full list.
+tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::string_view path,
+                                                    const Defaults& defaults);
+
+// Parses "90s", "15m", "1h30m", "2d" (or a bare number of seconds).
+std::optional<Seconds> parse_duration(std::string_view text);
+
+// The feed's effective poll interval: its own or the daemon's, never below
+// kMinInterval.
+Seconds effective_interval(const DaemonConfig& daemon, const FeedConfig& feed);
+
+}  // namespace tributary::config
