@@ -7,6 +7,8 @@
 // `exit_code`: 0 ok, 1 bad input or failed check (message on stderr), 2 usage.
 namespace tributary::daemon::cli {
 
+void add_run_command(CLI::App& app, int& exit_code);
+void add_check_config_command(CLI::App& app, int& exit_code);
 void add_parse_command(CLI::App& app, int& exit_code);
 void add_extract_command(CLI::App& app, int& exit_code);
 void add_dedup_command(CLI::App& app, int& exit_code);

@@ -9,6 +9,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "tributary 0.1.0");
   int exit_code = 0;
+  cli::add_run_command(app, exit_code);
+  cli::add_check_config_command(app, exit_code);
+  cli::add_parse_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

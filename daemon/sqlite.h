@@ -1,0 +1,90 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <sqlite3.h>
+
+#include "feeds/result.h"
+
+// A thin RAII layer over the SQLite C API: a connection and prepared
+// statements with bound parameters. Errors become Result values carrying
+// SQLite's message.
+namespace tributary::daemon::sqlite {
+
+class Statement {
+ public:
+  Statement() = default;
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  Statement& operator=(Statement&& o) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Binding is 1-based, like SQLite. Empty optionals bind NULL.
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, std::string_view value);
+  Statement& bind(int index, std::optional<std::int64_t> value);
+  Statement& bind_null(int index);
+
+  // Steps once: true when a row is available, false when done.
+  Result<bool> step();
+  // Steps to completion (for statements that return no rows).
+  Result<void> run();
+  void reset();
+
+  std::int64_t column_int(int index) const;
+  std::optional<std::int64_t> column_opt_int(int index) const;
+  std::string column_text(int index) const;
+  bool column_is_null(int index) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class Database {
+ public:
+  Database() = default;
+  Database(Database&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Database& operator=(Database&& o) noexcept;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database();
+
+  // Opens (creating if needed) the database at `path` (":memory:" works).
+  static Result<Database> open(const std::string& path, bool read_only = false);
+
+  Result<void> exec(std::string_view sql);
+  Result<Statement> prepare(std::string_view sql);
+  std::int64_t last_insert_rowid() const;
+  int changes() const;
+  sqlite3* handle() const { return db_; }
+
+  // The error for the last failed call, as "store: <what>: <sqlite message>".
+  Error error(std::string_view what) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// Runs `body` inside BEGIN IMMEDIATE / COMMIT, rolling back on failure.
+template <class F>
+Result<void> transaction(Database& db, F&& body) {
+  if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r;
+  Result<void> r = body();
+  if (!r) {
+    (void)db.exec("ROLLBACK");
+    return r;
+  }
+  if (auto c = db.exec("COMMIT"); !c) {
+    (void)db.exec("ROLLBACK");
+    return c;
+  }
+  return {};
+}
+
+}  // namespace tributary::daemon::sqlite

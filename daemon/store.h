@@ -1,0 +1,105 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/sqlite.h"
+#include "feeds/model.h"
+#include "feeds/result.h"
+#include "feeds/writer.h"
+
+namespace tributary::daemon {
+
+// What the store remembers about a feed between polls.
+struct FeedState {
+  std::int64_t id = 0;
+  std::string url;            // as configured
+  std::string effective_url;  // after a permanent redirect ("" = url)
+  std::string title;
+  std::string link;
+  std::string etag;
+  std::string last_modified;
+  int last_status = 0;        // HTTP status of the last poll (0 = none / not HTTP)
+  std::string last_error;     // "" when the last poll succeeded
+  int error_count = 0;        // consecutive failures
+  std::optional<std::int64_t> last_poll;  // Unix seconds
+  std::optional<std::int64_t> next_poll;
+};
+
+// The result of one poll, for bookkeeping.
+struct PollRecord {
+  int status = 0;
+  std::string etag;
+  std::string last_modified;
+  std::string error;            // "" on success
+  std::string effective_url;    // set after a validated permanent redirect
+  std::int64_t polled_at = 0;
+  std::optional<std::int64_t> next_poll;
+};
+
+// An item of a refresh, identified within its feed by `key` (GUID, else link,
+// else a hash of title and content) and across feeds by `canonical_url`.
+struct NewItem {
+  std::string key;
+  std::string canonical_url;  // "" when the item has no link
+  feeds::Entry entry;
+};
+
+struct SaveStats {
+  int added = 0;       // new items stored
+  int merged = 0;      // items already stored from another feed: source added
+  int unchanged = 0;   // items this feed had already given us
+};
+
+// The SQLite store. One instance owns the write connection; it is not
+// thread-safe and is used from one thread (the store strand).
+//
+// Schema (migrations are applied in order; PRAGMA user_version counts them):
+//   feeds(id, url UNIQUE, effective_url, title, link, etag, last_modified,
+//         last_status, last_error, error_count, last_poll, next_poll)
+//   items(id, output_id UNIQUE, canonical_url (indexed), published, updated,
+//         first_seen (indexed), entry_json): one row per distinct article;
+//         entry_json holds the feeds::Entry in the parse-json shape.
+//   item_sources(feed_id, item_key, item_id, seen): which feed gave which
+//         item under which key; PRIMARY KEY (feed_id, item_key).
+class Store {
+ public:
+  // Opens or creates the store at `path` (":memory:" for tests), in WAL mode,
+  // and applies pending migrations.
+  static Result<Store> open(const std::string& path);
+
+  // The number of migrations known to this build (the newest user_version).
+  static int schema_version();
+
+  // The state of the feed configured as `url`, created on first use.
+  Result<FeedState> feed(const std::string& url);
+  Result<std::vector<FeedState>> feeds();
+
+  Result<void> record_poll(std::int64_t feed_id, const PollRecord& poll);
+
+  // Stores a refresh in one transaction: feed metadata and new items.
+  Result<SaveStats> save(std::int64_t feed_id, const feeds::FeedMeta& meta,
+                         const std::vector<NewItem>& items, std::int64_t now);
+
+  // The newest `limit` items across `feed_ids` (all feeds when empty),
+  // newest first by publication time (first-seen time when undated).
+  Result<std::vector<feeds::OutputEntry>> newest(int limit,
+                                                 const std::vector<std::int64_t>& feed_ids);
+
+  Result<std::int64_t> item_count();
+
+  sqlite::Database& db() { return db_; }
+
+ private:
+  explicit Store(sqlite::Database db) : db_(std::move(db)) {}
+  Result<void> migrate();
+  Result<void> prepare();
+
+  sqlite::Database db_;
+  sqlite::Statement find_feed_, insert_feed_, update_poll_, update_meta_;
+  sqlite::Statement find_source_, find_by_url_, insert_item_, insert_source_;
+};
+
+}  // namespace tributary::daemon
