@@ -1,0 +1,88 @@
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tributary::feeds::html {
+
+// One token of an HTML fragment. Comments, DOCTYPEs, processing instructions,
+// CDATA sections and bogus comments are skipped by the tokenizer and never
+// produce a token.
+enum class TokenKind { text, start_tag, end_tag, eof };
+
+// An attribute as written: `name` is lower-cased ASCII, `value` is the raw
+// slice of the input between the quotes (character references NOT decoded).
+struct TagAttribute {
+  std::string_view name;
+  std::string_view value;
+};
+
+struct Token {
+  TokenKind kind = TokenKind::eof;
+  // text: the raw slice of input (character references not decoded);
+  // start_tag/end_tag: the tag name, lower-cased ASCII.
+  std::string_view data;
+  bool self_closing = false;  // start tags written `<x/>`
+};
+
+// A streaming HTML5 tokenizer for fragments, following the states of the WHATWG
+// tokenizer (HTML §13.2.5) closely enough that a browser splits the same input
+// into the same tags: attribute names may contain quotes, `/` separates
+// attributes, `<!-->` closes a comment, a tag cut off by the end of input is
+// dropped. It does not switch to RAWTEXT/RCDATA on its own: the tree builder,
+// which knows the namespace, calls `raw_text` right after a start tag whose
+// content is not markup (script, style, title, textarea, ...).
+//
+// Views returned stay valid until the next call of `next` (tag and attribute
+// names live in the tokenizer) or as long as the input (text and values).
+class Tokenizer {
+ public:
+  explicit Tokenizer(std::string_view input) : in_(input) {}
+
+  Token next();
+
+  // Attributes of the last start tag, in source order (duplicates kept).
+  std::span<const TagAttribute> attributes() const { return attrs_; }
+
+  // Consumes the content of a RAWTEXT/RCDATA element named `name` up to its end
+  // tag (`</name` followed by whitespace, `/` or `>`, any case) and the end tag
+  // itself; returns the raw content. Without an end tag, returns the rest.
+  std::string_view raw_text(std::string_view name);
+
+  // Consumes and returns everything left (the PLAINTEXT state).
+  std::string_view rest();
+
+ private:
+  bool read_tag(bool end_tag, Token& token);
+
+  std::string_view in_;
+  std::size_t pos_ = 0;
+  struct PendingAttribute {
+    std::size_t name_begin, name_end;  // offsets in names_
+    std::string_view value;
+  };
+
+  std::string names_;  // lower-cased tag name, then attribute names
+  std::vector<PendingAttribute> pending_;
+  std::vector<TagAttribute> attrs_;
+};
+
+// How `append_text` treats its input.
+struct TextMode {
+  bool decode = true;      // resolve character references (false: RAWTEXT/PLAINTEXT)
+  bool attribute = false;  // attribute-value rules: "&copy=1" stays literal
+  bool escape = true;      // write & < > " as &amp; &lt; &gt; &quot;
+};
+
+// Appends `raw` to `out` as clean UTF-8 text: character references decoded
+// (HTML §13.2.5.72, legacy names without ';', numeric C1 references mapped per
+// windows-1252, noncharacters and out-of-range values to U+FFFD), invalid UTF-8
+// replaced by U+FFFD (one per maximal invalid subsequence, as the WHATWG
+// decoder does), CR and CRLF turned into LF, other C0 controls except TAB and
+// LF removed, and, when `mode.escape`, the four markup characters escaped.
+void append_text(std::string& out, std::string_view raw, TextMode mode);
+
+}  // namespace tributary::feeds::html
