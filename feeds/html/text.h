@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "feeds/html/dom.h"
+
+namespace tributary::feeds::html {
+
+// True for the HTML whitespace characters: space, TAB, LF, CR and FF.
+bool is_html_space(char c);
+
+// Collapses runs of whitespace (HTML whitespace and U+00A0) to one space and
+// drops leading whitespace.
+std::string normalize_space(std::string_view text);
+
+// The text of `node` and its descendants with whitespace collapsed as by
+// normalize_space.
+std::string inner_text(const Node* node);
+
+// Number of code points in UTF-8 `text`.
+std::size_t char_count(std::string_view text);
+
+// Renders the subtree under `root` as plain text: block elements separate
+// paragraphs with a blank line, <br> breaks lines, <pre> keeps its lines,
+// script/style/template/title/noscript/head are skipped.
+std::string render_text(const Node* root);
+
+}  // namespace tributary::feeds::html
