@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   cli::add_run_command(app, exit_code);
   cli::add_check_config_command(app, exit_code);
   cli::add_parse_command(app, exit_code);
+  cli::add_dedup_command(app, exit_code);
   cli::add_extract_command(app, exit_code);
   try {
     app.parse(argc, argv);

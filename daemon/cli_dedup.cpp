@@ -1,0 +1,186 @@
+// `tributary dedup`: JSON lines of feed items in, one JSON line per item out,
+// with its duplicate group and story (contracts/dedup-io.md).
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parser.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "daemon/cli.h"
+#include "feeds/dedup/deduplicator.h"
+#include "feeds/result.h"
+
+namespace tributary::daemon::cli {
+namespace {
+
+namespace dedup = feeds::dedup;
+
+struct DedupOptions {
+  std::string file = "-";
+  std::string granularity = "story";
+  bool no_stories = false;
+  bool explain = false;
+  double dup_window_hours = 72;
+  double story_window_hours = 48;
+  double join = -1;
+  double merge = -1;
+  double idf = -1;
+};
+
+bool read_input(const std::string& file, std::string& out) {
+  if (file == "-") {
+    std::ios::sync_with_stdio(false);
+    out.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    return true;
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream s;
+  s << in.rdbuf();
+  out = std::move(s).str();
+  return true;
+}
+
+std::string text_field(const boost::json::object& o, std::string_view name) {
+  const boost::json::value* v = o.if_contains(name);
+  if (v == nullptr) return {};
+  if (v->is_string()) return std::string(v->get_string());
+  if (v->is_int64()) return std::to_string(v->get_int64());
+  if (v->is_uint64()) return std::to_string(v->get_uint64());
+  if (v->is_double()) return boost::json::serialize(*v);
+  return {};
+}
+
+// `published`: Unix epoch seconds, or milliseconds when above 1e11.
+std::optional<dedup::Millis> published_field(const boost::json::object& o) {
+  const boost::json::value* v = o.if_contains("published");
+  if (v == nullptr || !v->is_number()) return std::nullopt;
+  double x = v->to_number<double>();
+  if (!std::isfinite(x)) return std::nullopt;
+  double ms = x > 1e11 ? x : x * 1000.0;
+  return dedup::Millis(std::chrono::milliseconds(static_cast<std::int64_t>(ms)));
+}
+
+// Parses the JSON lines of `text`; blank lines are skipped.
+Result<std::vector<dedup::Item>> parse_items(std::string_view text) {
+  std::vector<dedup::Item> items;
+  boost::json::monotonic_resource memory;
+  boost::json::parser parser(&memory);
+  std::size_t line_number = 0;
+  while (!text.empty()) {
+    ++line_number;
+    auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    parser.reset(&memory);
+    boost::system::error_code ec;
+    parser.write(line.data(), line.size(), ec);
+    if (ec) return fail(Errc::invalid_input, "dedup: line " + std::to_string(line_number) + ": " + ec.message());
+    boost::json::value value = parser.release();
+    if (!value.is_object()) {
+      return fail(Errc::invalid_input, "dedup: line " + std::to_string(line_number) + ": not a JSON object");
+    }
+    const boost::json::object& o = value.get_object();
+    dedup::Item item;
+    item.id = text_field(o, "id");
+    if (item.id.empty() && !o.contains("id")) {
+      return fail(Errc::invalid_input, "dedup: line " + std::to_string(line_number) + ": missing \"id\"");
+    }
+    item.title = text_field(o, "title");
+    item.link = text_field(o, "link");
+    item.summary = text_field(o, "summary");
+    item.feed = text_field(o, "feed");
+    item.guid = text_field(o, "guid");
+    item.published = published_field(o);
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += boost::json::serialize(boost::json::string_view(s.data(), s.size()));
+}
+
+int run_dedup(const DedupOptions& opts) {
+  dedup::Options options;
+  if (opts.granularity == "story") {
+    options.story = dedup::story_params(dedup::Granularity::story);
+  } else if (opts.granularity == "event") {
+    options.story = dedup::story_params(dedup::Granularity::event);
+  } else {
+    std::fprintf(stderr, "tributary dedup: --granularity must be story or event\n");
+    return 2;
+  }
+  if (opts.join >= 0) options.story.join = opts.join;
+  if (opts.merge >= 0) options.story.merge = opts.merge;
+  if (opts.idf >= 0) options.story.idf_exponent = opts.idf;
+  options.stories = !opts.no_stories;
+  options.duplicate_window = std::chrono::hours(static_cast<long>(opts.dup_window_hours));
+  options.story_window = std::chrono::hours(static_cast<long>(opts.story_window_hours));
+
+  std::string text;
+  if (!read_input(opts.file, text)) {
+    std::fprintf(stderr, "tributary dedup: cannot read %s\n", opts.file.c_str());
+    return 1;
+  }
+  auto items = parse_items(text);
+  if (!items) {
+    std::fprintf(stderr, "tributary %s\n", items.error().message.c_str());
+    return 1;
+  }
+  dedup::Deduplicator dedup(options);
+  std::vector<std::size_t> handles = dedup.add(*items);
+  std::string out;
+  out.reserve(items->size() * 64);
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    dedup::Assignment a = dedup.assignment(handles[i]);
+    out += "{\"id\":";
+    append_json_string(out, (*items)[i].id);
+    out += ",\"group\":";
+    append_json_string(out, "g" + std::string(dedup.id(a.group)));
+    out += ",\"story\":";
+    append_json_string(out, "s" + std::string(dedup.id(a.story)));
+    if (opts.explain) {
+      out += ",\"clean_title\":";
+      append_json_string(out, dedup.keys(handles[i]).clean.text);
+      out += ",\"flags\":" + std::to_string(dedup.keys(handles[i]).clean.flags);
+    }
+    out += "}\n";
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+void add_dedup_command(CLI::App& app, int& exit_code) {
+  auto opts = std::make_shared<DedupOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "dedup", "Group feed items: JSON lines {id,title,link,summary,feed,published,guid} in, "
+               "{id,group,story} out");
+  cmd->add_option("FILE", opts->file, "JSON lines file, or - for standard input (default)");
+  cmd->add_option("--granularity", opts->granularity,
+                  "story layer: 'story' (one developing story) or 'event' (one event, reworded)")
+      ->check(CLI::IsMember({"story", "event"}));
+  cmd->add_flag("--no-stories", opts->no_stories, "duplicate layer only: story = group");
+  cmd->add_option("--dup-window-hours", opts->dup_window_hours, "duplicate layer time window (72)");
+  cmd->add_option("--story-window-hours", opts->story_window_hours, "idle time that closes a story (48)");
+  cmd->add_option("--join", opts->join, "override: cosine to join a story");
+  cmd->add_option("--merge", opts->merge, "override: centroid cosine to merge two stories");
+  cmd->add_option("--idf", opts->idf, "override: IDF exponent of term weights");
+  cmd->add_flag("--explain", opts->explain, "also print each item's clean title and flags");
+  cmd->callback([opts, &exit_code] { exit_code = run_dedup(*opts); });
+}
+
+}  // namespace tributary::daemon::cli

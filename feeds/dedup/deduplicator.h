@@ -1,0 +1,149 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "feeds/dedup/publishers.h"
+#include "feeds/dedup/title.h"
+
+namespace tributary::feeds::dedup {
+
+using Millis = std::chrono::sys_time<std::chrono::milliseconds>;
+
+// One feed item as the deduplicator sees it. Only `title` is required.
+struct Item {
+  std::string id;       // opaque; echoed back by callers, never interpreted
+  std::string title;    // as found in the feed (entities, prefixes, "..." allowed)
+  std::string link;     // as found (tracking parameters allowed)
+  std::string summary;  // HTML allowed
+  std::string feed;     // feed or publisher name
+  std::string guid;     // RSS <guid> / Atom <id>
+  std::optional<Millis> published;
+};
+
+// The keys an item is filed under in the duplicate layer; what a store
+// persists to rebuild the index. Empty strings mean "no such key".
+struct ItemKeys {
+  std::string feed;         // publisher_key(item.feed)
+  std::string guid;         // feed + '\n' + guid: GUIDs are unique per feed only
+  std::string url;          // canonical_url(link), "" for a site's front page
+  std::vector<std::string> words;  // title_words of the clean title
+  std::string title;        // title_key(words)
+  // Truncated titles only: the words before the last, possibly cut, word.
+  std::string prefix;
+  // The title key without a prefix learned for the feed (AffixLearner),
+  // when one was removed: weaker evidence, it joins only items published at
+  // the same instant. `words` and `title` keep such prefixes.
+  std::string learned_title;
+  CleanTitle clean;         // the clean title (learned prefix removed), for display
+};
+
+// How coarse the story layer is.
+enum class Granularity {
+  story,  // one developing news story (UCI News Aggregator "STORY" clusters)
+  event,  // one event told in other words (SemEval STS "same meaning" pairs)
+};
+
+struct StoryParams {
+  double idf_exponent = 0.0;     // term weight = idf^exponent (0: every term 1)
+  bool normalize_items = false;  // add unit-length item vectors to centroids
+  double join = 0.2;             // cosine(item, centroid) to join a cluster
+  double merge = 0.25;           // cosine(centroid, centroid) to merge two
+                                 // clusters an item fits both of (> 1: never)
+  double max_df = 0.2;           // terms in more than this share of items
+                                 // never propose candidate clusters
+};
+
+// The tuned parameters of a granularity (see tests/dedup and the report in
+// bench/dedup_bench.cpp for the numbers they were chosen by).
+StoryParams story_params(Granularity g);
+
+struct Options {
+  // Title, GUID and URL keys join only items published this close together;
+  // older index entries may be forgotten (see Deduplicator::forget_before).
+  std::chrono::hours duplicate_window{72};
+  // A story cluster idle for longer than this takes no new items.
+  std::chrono::hours story_window{48};
+  // Titles with fewer words are joined on the title only when the exact
+  // publication instant corroborates it ("Titanfall Review").
+  std::size_t min_title_words = 4;
+  // A truncated title needs this many complete words to match a full one.
+  std::size_t min_prefix_words = 5;
+  bool stories = true;  // false: every story is its group
+  StoryParams story = story_params(Granularity::story);
+};
+
+// Where an item landed: both as handles of the earliest item of its
+// duplicate group and of its story. Every group lies inside one story.
+struct Assignment {
+  std::size_t group = 0;
+  std::size_t story = 0;
+};
+
+// Incremental two-layer deduplicator.
+//
+// Duplicate layer ("group": the same article): items join when they share
+// a GUID within one feed, a canonical URL, or a normalized title of at
+// least min_title_words words (shorter titles, and titles without a learned
+// feed prefix, also need the same publication instant), within
+// duplicate_window, unless both have summaries that share almost nothing. A truncated title ("...") whose
+// group has no stronger key joins the one full title it is a prefix of;
+// when it prefixes several different titles it joins none.
+//
+// Story layer ("story": the same event, other outlets): groups are
+// clustered online by title (+ summary) term vectors against cluster
+// centroids; an item that fits two clusters merges them when their
+// centroids are close too. Stories are unions of whole groups, so the story
+// layer never splits what the duplicate layer joined.
+//
+// Deterministic: the same batches in the same order give the same result.
+// Nothing is dropped; every added item keeps a handle (0, 1, 2, ... in the
+// order items were filed).
+class Deduplicator {
+ public:
+  explicit Deduplicator(Options options = {});
+  ~Deduplicator();
+  Deduplicator(Deduplicator&&) noexcept;
+  Deduplicator& operator=(Deduplicator&&) noexcept;
+
+  // Files a batch of items that arrived together. The whole batch is first
+  // learned from (feed names, per-feed title prefixes, term frequencies),
+  // then filed in `published` order (ties and items without a time: batch
+  // order; such items take the time of the item before them). Returns each
+  // item's handle, in batch order.
+  std::vector<std::size_t> add(std::span<const Item> batch);
+
+  // The current assignment of an item; may change when later items bridge
+  // groups or stories (handles of representatives never get later).
+  Assignment assignment(std::size_t handle) const;
+
+  const ItemKeys& keys(std::size_t handle) const;
+  std::string_view id(std::size_t handle) const;
+  std::size_t size() const;
+
+  // Drops index entries (keys, prefixes, idle clusters) of items published
+  // before `cutoff`, bounding memory for a long-running daemon. Forgotten
+  // items keep their handles and assignments; new items no longer join them.
+  void forget_before(Millis cutoff);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// Computes the keys of `item` under `rules` (what Deduplicator files).
+ItemKeys item_keys(const Item& item, const TitleRules& rules);
+
+// One-shot helper: files `items` as one batch. Returns one assignment per
+// item, in input order, whose `group` and `story` are positions in `items`
+// (of the earliest member of the item's group and story).
+std::vector<Assignment> deduplicate(std::span<const Item> items, const Options& options = {});
+
+}  // namespace tributary::feeds::dedup

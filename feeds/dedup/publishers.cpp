@@ -1,0 +1,81 @@
+#include "feeds/dedup/publishers.h"
+
+#include <algorithm>
+#include <array>
+
+namespace tributary::feeds::dedup {
+
+std::string publisher_key(std::string_view name) {
+  std::string key;
+  key.reserve(name.size());
+  for (char c : name) {
+    if (c >= 'A' && c <= 'Z') {
+      key += static_cast<char>(c + 32);
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80) {
+      key += c;
+    }
+  }
+  return key;
+}
+
+void Publishers::add(std::string_view feed_name) {
+  auto key = publisher_key(feed_name);
+  if (key.empty()) return;
+  keys_.insert(std::move(key));
+  if (feed_name.ends_with(')')) {
+    auto open = feed_name.rfind(" (");
+    if (open != std::string_view::npos && open > 0) add(feed_name.substr(0, open));
+  }
+  static constexpr std::array<std::string_view, 4> kSeparators = {" - ", " | ", ": ", " \xe2\x80\x94 "};
+  for (auto sep : kSeparators) {
+    auto pos = feed_name.find(sep);
+    if (pos != std::string_view::npos && pos > 0) {
+      auto base = publisher_key(feed_name.substr(0, pos));
+      if (base.size() >= 3) keys_.insert(std::move(base));
+    }
+  }
+}
+
+bool Publishers::contains(std::string_view name) const {
+  auto key = publisher_key(name);
+  return !key.empty() && keys_.find(key) != keys_.end();
+}
+
+bool Publishers::has_prefix(std::string_view key) const {
+  auto it = keys_.lower_bound(key);
+  return it != keys_.end() && std::string_view(*it).starts_with(key);
+}
+
+std::string_view AffixLearner::candidate(std::string_view folded_title) {
+  static constexpr std::array<std::string_view, 4> kSeparators = {": ", " - ", " | ", "] "};
+  std::size_t best = std::string_view::npos;
+  for (auto sep : kSeparators) {
+    auto pos = folded_title.find(sep);
+    if (pos != std::string_view::npos && pos > 0) best = std::min(best, pos + sep.size());
+  }
+  if (best == std::string_view::npos || best > 48 || folded_title.size() < best + 12) return {};
+  return folded_title.substr(0, best);
+}
+
+void AffixLearner::observe(std::string_view feed, std::string_view folded_title) {
+  auto& stats = feeds_[publisher_key(feed)];
+  ++stats.titles;
+  auto c = candidate(folded_title);
+  if (!c.empty()) ++stats.candidates[std::string(c)];
+}
+
+std::vector<std::string> AffixLearner::prefixes(std::string_view feed) const {
+  std::vector<std::string> out;
+  auto it = feeds_.find(publisher_key(feed));
+  if (it == feeds_.end()) return out;
+  const FeedStats& stats = it->second;
+  for (const auto& [prefix, count] : stats.candidates) {
+    if (count >= kMinTitles && 2 * count >= stats.titles) out.push_back(prefix);
+  }
+  std::sort(out.begin(), out.end(), [](const std::string& a, const std::string& b) {
+    return a.size() != b.size() ? a.size() > b.size() : a < b;
+  });
+  return out;
+}
+
+}  // namespace tributary::feeds::dedup

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <set>
+#include <vector>
+
+namespace tributary::feeds::dedup {
+
+// The comparison key of a feed or publisher name: case-folded ASCII letters
+// and digits only, other ASCII dropped, non-ASCII bytes kept
+// ("Reuters - World" -> "reutersworld", "USA TODAY" -> "usatoday").
+std::string publisher_key(std::string_view name);
+
+// Names of the feeds and publishers seen so far. A title prefix or suffix
+// is stripped as a re-publisher credit only when it names one of these,
+// so "US open: Stocks fall" keeps its "US open".
+class Publishers {
+ public:
+  // Adds a feed name, and for a section feed ("Reuters - World",
+  // "Reuters | World", "Reuters: World") also its publisher part, and for
+  // a qualified name ("MacroBusiness (blog)") also the bare name.
+  void add(std::string_view feed_name);
+
+  // True when `name` (any spelling publisher_key folds alike) was added.
+  bool contains(std::string_view name) const;
+
+  // True when some added name's key starts with `key` (a publisher_key).
+  bool has_prefix(std::string_view key) const;
+
+  std::size_t size() const { return keys_.size(); }
+
+ private:
+  std::set<std::string, std::less<>> keys_;
+};
+
+// Learns the boilerplate a feed puts in front of every title ("[Russia] - ",
+// "Newsletter: ", "WATCH | "): a leading segment that ends in a separator
+// and opens at least kMinTitles titles and at least half of the feed's
+// titles is a learned prefix of that feed. Deterministic: depends only on
+// the multiset of titles observed per feed.
+class AffixLearner {
+ public:
+  static constexpr std::size_t kMinTitles = 3;
+
+  // Counts one title (folded, see fold_title) of feed `feed`.
+  void observe(std::string_view feed, std::string_view folded_title);
+
+  // The learned prefixes of `feed`, longest first; empty when none.
+  std::vector<std::string> prefixes(std::string_view feed) const;
+
+  // The leading segment of `folded_title` that is a prefix candidate
+  // (up to and including the first ": ", " - ", " | " or "] " within the
+  // first 48 bytes, with at least 12 bytes of title after it), or "".
+  static std::string_view candidate(std::string_view folded_title);
+
+ private:
+  struct FeedStats {
+    std::size_t titles = 0;
+    std::unordered_map<std::string, std::size_t> candidates;
+  };
+  std::unordered_map<std::string, FeedStats> feeds_;
+};
+
+}  // namespace tributary::feeds::dedup

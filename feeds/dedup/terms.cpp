@@ -1,0 +1,86 @@
+#include "feeds/dedup/terms.h"
+
+#include <algorithm>
+
+#include "feeds/html/entities.h"
+
+namespace tributary::feeds::dedup {
+namespace {
+
+bool is_stop_word(std::string_view w) {
+  // Sorted; function words of news headlines plus verbs of reporting.
+  static constexpr std::string_view kStop[] = {
+      "a", "about", "after", "amid", "an", "and", "are", "as", "at", "be", "been", "before", "being",
+      "but", "by", "can", "could", "did", "do", "does", "down", "for", "from", "had", "has", "have",
+      "he", "her", "his", "how", "i", "if", "in", "into", "is", "it", "its", "may", "might", "more",
+      "most", "new", "news", "no", "not", "of", "on", "or", "out", "over", "s", "said", "say", "says",
+      "she", "should", "than", "that", "the", "their", "then", "these", "they", "this", "those", "to",
+      "under", "up", "us", "via", "vs", "was", "we", "were", "what", "whats", "when", "where", "who",
+      "why", "will", "with", "would", "you", "your"};
+  static_assert(std::is_sorted(std::begin(kStop), std::end(kStop)));
+  return std::binary_search(std::begin(kStop), std::end(kStop), w);
+}
+
+// A light English plural/possessive stemmer: only endings whose removal
+// rarely changes the meaning of a headline word.
+std::string stem(std::string w) {
+  auto ascii_word = std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  if (!ascii_word) return w;
+  if (w.size() > 4 && w.ends_with("ies")) {
+    w.resize(w.size() - 3);
+    w += 'y';
+  } else if (w.size() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") &&
+             !w.ends_with("is")) {
+    w.pop_back();
+  }
+  return w;
+}
+
+}  // namespace
+
+std::vector<std::string> story_terms(std::span<const std::string> words) {
+  std::vector<std::string> terms;
+  terms.reserve(words.size());
+  for (const std::string& w : words) {
+    if (is_stop_word(w)) continue;
+    std::string s = stem(w);
+    if (s.empty() || is_stop_word(s)) continue;
+    if (std::find(terms.begin(), terms.end(), s) == terms.end()) terms.push_back(std::move(s));
+  }
+  return terms;
+}
+
+std::string summary_text(std::string_view html) {
+  std::string text;
+  text.reserve(html.size());
+  for (std::size_t i = 0; i < html.size(); ++i) {
+    char c = html[i];
+    if (c == '<') {
+      if (html.substr(i).starts_with("<!--")) {
+        auto end = html.find("-->", i + 4);
+        i = end == std::string_view::npos ? html.size() : end + 2;
+      } else {
+        auto end = html.find('>', i + 1);
+        i = end == std::string_view::npos ? html.size() : end;
+      }
+      text += ' ';
+    } else {
+      text += c;
+    }
+  }
+  if (text.find('&') != std::string::npos) text = html::decode_entities(text);
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+    if (space) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+}  // namespace tributary::feeds::dedup

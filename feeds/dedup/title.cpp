@@ -1,0 +1,410 @@
+#include "feeds/dedup/title.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include "feeds/html/entities.h"
+
+namespace tributary::feeds::dedup {
+namespace {
+
+bool is_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) { return is_upper(c) || is_lower(c); }
+char to_upper(char c) { return is_lower(c) ? static_cast<char>(c - 32) : c; }
+
+std::string_view trim_chars(std::string_view s, std::string_view chars) {
+  auto b = s.find_first_not_of(chars);
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(chars) - b + 1);
+}
+
+// Drops a character reference cut off at the end of a title: "Point&",
+// "&#82", "&rsq". A trailing "&T" (AT&T) is text: names of references are
+// lower case.
+bool drop_partial_entity(std::string& t) {
+  auto amp = t.rfind('&');
+  if (amp == std::string::npos || t.size() - amp - 1 > 8) return false;
+  std::string_view rest = std::string_view(t).substr(amp + 1);
+  bool partial = rest.empty();
+  if (!partial && rest[0] == '#') {
+    partial = std::all_of(rest.begin() + 1, rest.end(),
+                          [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) || c == 'x'; });
+  } else if (!partial) {
+    partial = std::all_of(rest.begin(), rest.end(), is_lower);
+  }
+  if (!partial) return false;
+  t.resize(amp);
+  return true;
+}
+
+std::string nfkc(const std::string& t) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* n = icu::Normalizer2::getNFKCInstance(status);
+  if (U_FAILURE(status)) return t;
+  icu::UnicodeString s = icu::UnicodeString::fromUTF8(t);
+  icu::UnicodeString out = n->normalize(s, status);
+  if (U_FAILURE(status)) return t;
+  std::string utf8;
+  out.toUTF8String(utf8);
+  return utf8;
+}
+
+// The ASCII stand-in for a quote or dash code point, or 0.
+char fold_punctuation(UChar32 cp) {
+  switch (cp) {
+    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032: case 0x0060: case 0x00B4:
+      return '\'';
+    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033: case 0x00AB: case 0x00BB:
+      return '"';
+    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015: case 0x2212:
+      return '-';
+    default:
+      return 0;
+  }
+}
+
+// Maps quotes and dashes, drops format characters, collapses whitespace.
+std::string fold_characters(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool space = false;
+  auto push_space = [&] { space = !out.empty(); };
+  auto push = [&](std::string_view text) {
+    if (space) out += ' ';
+    space = false;
+    out += text;
+  };
+  const auto* bytes = reinterpret_cast<const uint8_t*>(s.data());
+  auto length = static_cast<int32_t>(s.size());
+  for (int32_t i = 0; i < length;) {
+    int32_t start = i;
+    UChar32 cp;
+    U8_NEXT(bytes, i, length, cp);
+    if (cp < 0) continue;  // invalid UTF-8 byte: dropped
+    if (cp < 0x80) {
+      char c = static_cast<char>(cp);
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+        push_space();
+      } else if (cp < 0x20 || cp == 0x7f) {
+        continue;
+      } else if (c == '`') {
+        push("'");
+      } else {
+        push(std::string_view(&c, 1));
+      }
+      continue;
+    }
+    if (char f = fold_punctuation(cp)) {
+      push(std::string_view(&f, 1));
+    } else if (cp == 0x2026) {
+      push("...");
+    } else if (u_isUWhiteSpace(cp)) {
+      push_space();
+    } else if (u_charType(cp) == U_FORMAT_CHAR || u_charType(cp) == U_CONTROL_CHAR) {
+      continue;  // zero-width space, soft hyphen, BOM, C1 controls
+    } else {
+      push(s.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
+    }
+  }
+  return out;
+}
+
+// Length of a leading "[Section] - " / "[Section]: " / "[Section] ", or 0.
+std::size_t bracket_prefix_length(std::string_view t) {
+  if (!t.starts_with('[')) return 0;
+  auto close = t.find(']');
+  if (close == std::string_view::npos || close < 2 || close > 41) return 0;
+  if (t.substr(1, close - 1).find('[') != std::string_view::npos) return 0;
+  std::size_t n = close + 1;
+  while (n < t.size() && t[n] == ' ') ++n;
+  while (n < t.size() && (t[n] == '-' || t[n] == ':' || t[n] == '|')) ++n;
+  while (n < t.size() && t[n] == ' ') ++n;
+  return n;
+}
+
+// Length of a leading wire-service tag ("UPDATE 2-", "REFILE-",
+// "BREAKING NEWS: ", "Exclusive: ", "VIDEO:"), or 0. A tag ended by a
+// dash must be upper case as wires write it, so "Live-action remake" stays.
+std::size_t wire_prefix_length(std::string_view t) {
+  static constexpr std::string_view kTags[] = {
+      "ANALYSIS", "BREAKING", "BREAKING NEWS", "COLUMN", "CORRECTED", "CORRECTION", "EXCLUSIVE",
+      "EXPLAINER", "FACTBOX", "FEATURE", "FLASH", "INSIGHT", "LIVE", "PHOTO", "PHOTOS", "PREVIEW",
+      "REFILE", "RPT", "UPDATE", "UPDATED", "URGENT", "VIDEO", "WATCH", "WRAPUP"};
+  static_assert(std::is_sorted(std::begin(kTags), std::end(kTags)));
+  std::size_t n = 0;
+  while (n < t.size() && (is_alpha(t[n]) || (t[n] == ' ' && n + 1 < t.size() && is_alpha(t[n + 1]) &&
+                                             n < 9))) {
+    ++n;
+  }
+  std::string_view word = t.substr(0, n);
+  std::string upper(word);
+  for (char& c : upper) c = to_upper(c);
+  // "BREAKING NEWS" is one tag; "LIVE Nation" is not a tag at all.
+  if (!std::binary_search(std::begin(kTags), std::end(kTags), upper)) {
+    auto space = word.find(' ');
+    if (space == std::string_view::npos) return 0;
+    n = space;
+    word = word.substr(0, space);
+    upper.resize(space);
+    if (!std::binary_search(std::begin(kTags), std::end(kTags), upper)) return 0;
+  }
+  bool upper_case = std::none_of(word.begin(), word.end(), is_lower);
+  while (n < t.size() && t[n] == ' ') ++n;
+  while (n < t.size() && is_digit(t[n])) ++n;
+  while (n < t.size() && t[n] == ' ') ++n;
+  if (n >= t.size()) return 0;
+  if (t[n] == ':') {
+    ++n;
+  } else if (t[n] == '-' && upper_case) {
+    while (n < t.size() && t[n] == '-') ++n;
+  } else {
+    return 0;
+  }
+  while (n < t.size() && t[n] == ' ') ++n;
+  return n;
+}
+
+bool is_known_credit(std::string_view name, const Publishers* publishers) {
+  // Wire services re-published everywhere, known without having a feed.
+  static constexpr std::string_view kWires[] = {
+      "afp", "ap", "apnews", "associatedpress", "bloomberg", "dpa", "interfax", "reuters", "tass", "upi"};
+  auto key = publisher_key(name);
+  if (key.empty()) return false;
+  if (std::find(std::begin(kWires), std::end(kWires), key) != std::end(kWires)) return true;
+  return publishers != nullptr && publishers->contains(name);
+}
+
+// Length of a leading "Publisher: " naming a known publisher, or 0.
+std::size_t publisher_prefix_length(std::string_view t, const Publishers* publishers) {
+  auto colon = t.find(": ");
+  if (colon == std::string_view::npos || colon < 2 || colon > 40) return 0;
+  if (!is_known_credit(t.substr(0, colon), publishers)) return 0;
+  return colon + 2;
+}
+
+// Words that open a sentence. After a letter with no separator, only one of
+// these may start a glued first sentence, so CamelCase names stay whole.
+bool is_sentence_opener(std::string_view word) {
+  static constexpr std::string_view kOpeners[] = {
+      "A", "According", "After", "An", "As", "At", "Before", "But", "By", "Despite", "During", "Following",
+      "For", "From", "He", "Her", "His", "How", "If", "In", "It", "Its", "Many", "More", "Most", "On", "One",
+      "She", "So", "Some", "That", "The", "Their", "There", "These", "They", "This", "Those", "Three",
+      "Two", "We", "When", "While"};
+  return std::find(std::begin(kOpeners), std::end(kOpeners), word) != std::end(kOpeners);
+}
+
+std::size_t count_words(std::string_view s) {
+  std::size_t n = 0;
+  bool in_word = false;
+  for (char c : s) {
+    bool w = c != ' ';
+    if (w && !in_word) ++n;
+    in_word = w;
+  }
+  return n;
+}
+
+// Where a first sentence glued onto the headline begins, or 0. Only long
+// titles qualify (a headline plus a sentence); the boundary is an upper-case
+// letter followed by a lower-case one right after '?', '!', a sentence
+// '.', a closing quote, or - when a sentence opener follows - a letter.
+std::size_t glued_boundary(std::string_view t) {
+  constexpr std::size_t kMinLength = 100;
+  constexpr std::size_t kMaxHeadline = 160;
+  if (t.size() < kMinLength) return 0;
+  int open_quotes = 0;
+  for (std::size_t b = 1; b + 1 < t.size() && b <= kMaxHeadline; ++b) {
+    char prev = t[b - 1];
+    if ((prev == '\'' || prev == '"') && (b < 2 || t[b - 2] == ' ')) ++open_quotes;
+    if (!is_upper(t[b]) || !is_lower(t[b + 1])) continue;
+    bool boundary = false;
+    if (prev == '?' || prev == '!') {
+      boundary = true;
+    } else if (prev == '.') {
+      boundary = b >= 2 && is_lower(t[b - 2]);  // "war.A master's", not "U.S.Army"
+    } else if (prev == '\'' || prev == '"') {
+      boundary = open_quotes > 0 && b >= 2 && t[b - 2] != ' ';  // a closing quote
+    } else if (is_alpha(prev) || is_digit(prev)) {
+      std::size_t e = b;
+      while (e < t.size() && is_alpha(t[e])) ++e;
+      boundary = is_sentence_opener(t.substr(b, e - b)) && e < t.size() && t[e] == ' ';
+    }
+    if (!boundary) continue;
+    if (count_words(t.substr(0, b)) < 3 || count_words(t.substr(b)) < 6) continue;
+    return b;
+  }
+  return 0;
+}
+
+// Length of the title without a trailing ellipsis, or t.size().
+std::size_t without_ellipsis(std::string_view t) {
+  std::string_view s = trim_chars(t, " ");
+  if (!s.ends_with("...")) return t.size();
+  s.remove_suffix(3);
+  while (s.ends_with('.')) s.remove_suffix(1);
+  return trim_chars(s, " ").size() + static_cast<std::size_t>(s.data() - t.data());
+}
+
+// Length of the title without a trailing credit naming a known publisher
+// (" - Reuters", " | About - News & Issues", " :: Site"), or t.size(). The
+// leftmost separator whose tail is a known name wins.
+std::size_t without_credit(std::string_view t, const Publishers* publishers) {
+  static constexpr std::string_view kSeparators[] = {" | ", " - ", " :: ", " -- "};
+  constexpr std::size_t kMinTitle = 12;
+  std::size_t best = t.size();
+  for (auto sep : kSeparators) {
+    for (auto pos = t.find(sep, kMinTitle); pos != std::string_view::npos; pos = t.find(sep, pos + 1)) {
+      if (pos >= best) break;
+      std::string_view tail = trim_chars(t.substr(pos + sep.size()), " ");
+      if (tail.size() <= 60 && is_known_credit(tail, publishers)) {
+        best = pos;
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+// Length of a truncated title without a credit the cut went through
+// ("... tastes | The  ..." where "The" opens a known name), or t.size().
+std::size_t without_cut_credit(std::string_view t, const Publishers* publishers) {
+  if (publishers == nullptr) return t.size();
+  constexpr std::size_t kMinTitle = 12;
+  std::size_t best = t.size();
+  for (std::string_view sep : {std::string_view(" | "), std::string_view(" - "), std::string_view(" :: ")}) {
+    auto pos = t.rfind(sep);
+    if (pos == std::string_view::npos || pos < kMinTitle) continue;
+    std::string key = publisher_key(t.substr(pos + sep.size()));
+    if (key.size() >= 3 && publishers->has_prefix(key)) best = std::min(best, pos);
+  }
+  return best;
+}
+
+}  // namespace
+
+std::string fold_title(std::string_view raw, std::uint32_t* flags) {
+  std::string t(raw);
+  for (int round = 0; round < 2 && t.find('&') != std::string::npos; ++round) {
+    std::string decoded = html::decode_entities(t);
+    if (decoded == t) break;
+    t = std::move(decoded);
+  }
+  if (drop_partial_entity(t) && flags != nullptr) *flags |= kTitlePartialEntity;
+  if (!is_ascii(t)) t = nfkc(t);
+  return fold_characters(t);
+}
+
+CleanTitle clean_title(std::string_view raw, const TitleRules& rules) {
+  CleanTitle out;
+  std::string folded = fold_title(raw, &out.flags);
+  std::string_view t = folded;
+  // A wrapper is removed only when this much title remains behind it.
+  constexpr std::size_t kMinRest = 8;
+  auto strip = [&](std::size_t n, TitleFlag flag) {
+    if (n == 0 || t.size() < n + kMinRest) return false;
+    t.remove_prefix(n);
+    out.flags |= flag;
+    return true;
+  };
+  for (int round = 0; round < 4; ++round) {
+    bool changed = strip(bracket_prefix_length(t), kTitleBracketPrefix);
+    changed = strip(wire_prefix_length(t), kTitleWirePrefix) || changed;
+    for (const std::string& prefix : rules.feed_prefixes) {
+      if (t.starts_with(prefix) && strip(prefix.size(), kTitleLearnedPrefix)) {
+        changed = true;
+        break;
+      }
+    }
+    changed = strip(publisher_prefix_length(t, rules.publishers), kTitlePublisherPrefix) || changed;
+    if (!changed) break;
+  }
+  if (std::size_t b = glued_boundary(t)) {
+    t = t.substr(0, b);
+    out.flags |= kTitleGluedSentence;
+  }
+  for (int round = 0; round < 3; ++round) {
+    std::size_t before = t.size();
+    if (std::size_t n = without_ellipsis(t); n < t.size()) {
+      t = t.substr(0, n);
+      out.flags |= kTitleTruncated;
+    }
+    std::size_t n = without_credit(t, rules.publishers);
+    if (n == t.size() && out.has(kTitleTruncated)) n = without_cut_credit(t, rules.publishers);
+    if (n < t.size()) {
+      t = t.substr(0, n);
+      out.flags |= kTitlePublisherSuffix;
+      // The cut fell inside the credit ("... tastes | The ..."): the
+      // headline before it is whole.
+      out.flags &= ~static_cast<std::uint32_t>(kTitleTruncated);
+    }
+    if (t.size() == before) break;
+  }
+  t = trim_chars(t, " -|:");
+  out.text = t.empty() ? folded : std::string(t);
+  return out;
+}
+
+std::string case_fold(std::string_view utf8) {
+  if (is_ascii(utf8)) {
+    std::string out(utf8);
+    for (char& c : out) c = is_upper(c) ? static_cast<char>(c + 32) : c;
+    return out;
+  }
+  icu::UnicodeString s = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  s.foldCase();
+  std::string out;
+  s.toUTF8String(out);
+  return out;
+}
+
+std::vector<std::string> title_words(std::string_view clean) {
+  std::string folded = case_fold(clean);
+  std::vector<std::string> words;
+  std::string word;
+  const auto* bytes = reinterpret_cast<const uint8_t*>(folded.data());
+  auto length = static_cast<int32_t>(folded.size());
+  for (int32_t i = 0; i < length;) {
+    int32_t start = i;
+    UChar32 cp;
+    U8_NEXT(bytes, i, length, cp);
+    bool word_char = cp < 0x80 ? (is_lower(static_cast<char>(cp)) || is_digit(static_cast<char>(cp)) ||
+                                  cp == '$' || cp == '%')
+                               : (cp > 0 && (u_isalnum(cp) || u_charType(cp) == U_NON_SPACING_MARK));
+    if (word_char) {
+      word.append(folded, static_cast<std::size_t>(start), static_cast<std::size_t>(i - start));
+      continue;
+    }
+    // An apostrophe inside a word joins it: "what's" -> "whats".
+    if (cp == '\'' && !word.empty() && i < length && bytes[i] < 0x80 &&
+        (is_lower(static_cast<char>(bytes[i])) || is_digit(static_cast<char>(bytes[i])))) {
+      continue;
+    }
+    if (!word.empty()) words.push_back(std::move(word));
+    word.clear();
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  return words;
+}
+
+std::string title_key(std::span<const std::string> words) {
+  std::string key;
+  for (const auto& w : words) {
+    if (!key.empty()) key += ' ';
+    key += w;
+  }
+  return key;
+}
+
+}  // namespace tributary::feeds::dedup

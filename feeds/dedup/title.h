@@ -1,0 +1,70 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "feeds/dedup/publishers.h"
+
+namespace tributary::feeds::dedup {
+
+// What clean_title found and removed; a bit set.
+enum TitleFlag : std::uint32_t {
+  kTitleTruncated = 1u << 0,        // ended in "..." or "…": a cut-off copy
+  kTitleBracketPrefix = 1u << 1,    // "[Russia] - "
+  kTitleWirePrefix = 1u << 2,       // "UPDATE 2-", "REFILE-", "BREAKING: "
+  kTitlePublisherPrefix = 1u << 3,  // "Reuters: " (a known publisher)
+  kTitlePublisherSuffix = 1u << 4,  // " - Reuters", " | Site Name" (known)
+  kTitleLearnedPrefix = 1u << 5,    // a prefix the feed puts on every title
+  kTitleGluedSentence = 1u << 6,    // "...in Istanbul?Russia and Ukraine ..."
+  kTitlePartialEntity = 1u << 7,    // a cut-off trailing "&rsqu"
+};
+
+// Decodes character references (twice, for double-escaped feeds), drops a
+// cut-off trailing reference ("Point&", "&#82", "&rsq"; not "AT&T"),
+// applies Unicode NFKC, folds curly quotes to ' and ", dashes to '-',
+// removes zero-width and soft-hyphen characters, and collapses whitespace.
+// Case is kept. The flag kTitlePartialEntity is or-ed into `*flags` when a
+// reference was dropped.
+std::string fold_title(std::string_view raw, std::uint32_t* flags = nullptr);
+
+// What clean_title may know beyond the title itself.
+struct TitleRules {
+  const Publishers* publishers = nullptr;     // names for prefix/suffix credits
+  std::span<const std::string> feed_prefixes;  // AffixLearner::prefixes of the item's feed
+};
+
+struct CleanTitle {
+  std::string text;  // folded, wrappers removed, case kept: fit for display
+  std::uint32_t flags = 0;
+  bool has(TitleFlag f) const { return (flags & f) != 0; }
+};
+
+// The headline itself: fold_title, then (repeatedly, as they stack) a
+// leading "[Section] - ", wire tag, learned feed prefix or known publisher
+// credit are removed; a first sentence glued on without a separator is cut
+// at the boundary ("...in Istanbul?Russia and..." , "...in IstanbulThe
+// possibility...", "...'Military Clergy'Russia's...") but never inside a
+// name (McDonald, iPhone, O'Brien); a truncation ellipsis and a trailing
+// credit (" - Reuters", " | About - News & Issues") naming a known publisher
+// are removed; in a truncated title also a credit the cut went through
+// ("... | The ..." when a known name starts with "The"), and then the
+// headline counts as whole (kTitleTruncated cleared). A wrapper is only
+// removed when a real title remains.
+CleanTitle clean_title(std::string_view raw, const TitleRules& rules = {});
+
+// Unicode full case folding (ICU) of UTF-8 text; ASCII fast path.
+std::string case_fold(std::string_view utf8);
+
+// The words of a clean title, case-folded: runs of letters and digits
+// (Unicode-aware); apostrophes inside words are dropped ("What's" ->
+// "whats"), '$' and '%' kept as parts of words. The duplicate layer's title
+// key is these words joined by single spaces.
+std::vector<std::string> title_words(std::string_view clean);
+
+// title_words joined by ' '.
+std::string title_key(std::span<const std::string> words);
+
+}  // namespace tributary::feeds::dedup

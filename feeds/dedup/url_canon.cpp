@@ -1,0 +1,264 @@
+#include "feeds/dedup/url_canon.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+#include <vector>
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+
+#include "feeds/html/entities.h"
+
+namespace tributary::feeds::dedup {
+namespace {
+
+constexpr char kHex[] = "0123456789ABCDEF";
+
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = ascii_lower(c);
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  constexpr std::string_view kSpace = " \t\r\n\f\v";
+  auto b = s.find_first_not_of(kSpace);
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(kSpace) - b + 1);
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool is_unreserved(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+// Bytes that may not appear raw anywhere in a URI (RFC 3986 §2): controls,
+// space, non-ASCII and the "unwise" set. Feeds publish them anyway.
+bool needs_escape(unsigned char c) {
+  return c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' ||
+         c == '`' || c == '{' || c == '|' || c == '}';
+}
+
+void append_escape(std::string& out, unsigned char c) {
+  out += '%';
+  out += kHex[c >> 4];
+  out += kHex[c & 15];
+}
+
+// RFC 3986 §6.2.2.2: decode escapes of unreserved characters, upper-case the
+// others, escape what must not appear raw. A '%' not followed by two hex
+// digits is a literal percent sign.
+void append_normalized_pct(std::string& out, std::string_view in) {
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    auto c = static_cast<unsigned char>(in[i]);
+    if (c == '%') {
+      int hi = i + 2 < in.size() ? hex_value(in[i + 1]) : -1;
+      int lo = hi >= 0 ? hex_value(in[i + 2]) : -1;
+      if (hi >= 0 && lo >= 0) {
+        auto v = static_cast<unsigned char>(hi * 16 + lo);
+        if (is_unreserved(v)) {
+          out += static_cast<char>(v);
+        } else {
+          append_escape(out, v);
+        }
+        i += 2;
+      } else {
+        out += "%25";
+      }
+    } else if (needs_escape(c)) {
+      append_escape(out, c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+}
+
+// Percent-decodes and lower-cases a query parameter name for matching.
+std::string decoded_name(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 &&
+        hex_value(in[i + 2]) >= 0) {
+      out += ascii_lower(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
+      i += 2;
+    } else {
+      out += ascii_lower(in[i]);
+    }
+  }
+  return out;
+}
+
+// RFC 3986 §5.2.4 on an already normalized absolute path; also collapses
+// empty segments ("a//b"), which servers treat like one slash.
+std::string remove_dot_segments(std::string_view path) {
+  std::vector<std::string_view> segments;
+  std::size_t pos = 1;  // path starts with '/'
+  bool trailing_slash = false;
+  while (pos <= path.size()) {
+    auto next = path.find('/', pos);
+    if (next == std::string_view::npos) next = path.size();
+    std::string_view seg = path.substr(pos, next - pos);
+    trailing_slash = false;
+    if (seg == "..") {
+      if (!segments.empty()) segments.pop_back();
+      trailing_slash = true;
+    } else if (seg == ".") {
+      trailing_slash = true;
+    } else if (!seg.empty()) {
+      segments.push_back(seg);
+    } else {
+      trailing_slash = next == path.size();
+    }
+    pos = next + 1;
+  }
+  std::string out;
+  for (auto seg : segments) {
+    out += '/';
+    out += seg;
+  }
+  if (out.empty() || trailing_slash) out += '/';
+  return out;
+}
+
+// Canonical path: normalized escapes, no dot segments, no "/amp" view suffix,
+// no trailing slash.
+std::string canonical_path(std::string_view encoded) {
+  std::string path = "/";
+  append_normalized_pct(path, encoded.starts_with('/') ? encoded.substr(1) : encoded);
+  path = remove_dot_segments(path);
+  if (path.size() > 1 && path.back() == '/') path.pop_back();
+  if (path == "/amp") {
+    path = "/";
+  } else if (path.ends_with("/amp")) {
+    path.resize(path.size() - 4);
+  }
+  return path;
+}
+
+std::string canonical_query(std::string_view encoded) {
+  std::vector<std::pair<std::string, std::string>> kept;
+  std::size_t pos = 0;
+  while (pos <= encoded.size()) {
+    auto amp = encoded.find('&', pos);
+    if (amp == std::string_view::npos) amp = encoded.size();
+    std::string_view param = encoded.substr(pos, amp - pos);
+    pos = amp + 1;
+    if (param.empty()) continue;
+    auto eq = param.find('=');
+    std::string_view name = param.substr(0, eq);
+    if (name.empty() || is_tracking_parameter(decoded_name(name))) continue;
+    std::pair<std::string, std::string> p;
+    append_normalized_pct(p.first, name);
+    if (eq != std::string_view::npos) {
+      p.second.push_back('=');
+      append_normalized_pct(p.second, param.substr(eq + 1));
+    }
+    kept.push_back(std::move(p));
+  }
+  std::sort(kept.begin(), kept.end());
+  std::string out;
+  for (const auto& [name, value] : kept) {
+    out += out.empty() ? '?' : '&';
+    out += name;
+    out += value;
+  }
+  return out;
+}
+
+std::string canonical_host(std::string_view encoded) {
+  std::string host = lower(encoded);
+  if (!host.empty() && host.back() == '.') host.pop_back();
+  static constexpr std::array<std::string_view, 4> kViewLabels = {"www.", "m.", "mobile.", "amp."};
+  for (auto label : kViewLabels) {
+    if (host.starts_with(label) &&
+        std::count(host.begin() + static_cast<std::ptrdiff_t>(label.size()), host.end(), '.') >= 1) {
+      host.erase(0, label.size());
+      break;
+    }
+  }
+  return host;
+}
+
+}  // namespace
+
+bool is_tracking_parameter(std::string_view name) {
+  // Sorted for binary search; lower case.
+  static constexpr std::array<std::string_view, 52> kNames = {
+      "__s", "__twitter_impression", "_ga", "_gl", "_hsenc", "_hsmi", "_openstat", "amp",
+      "ceneo_spo", "cmpid", "dclid", "echobox", "fb_ref", "fb_source", "fbclid", "gbraid",
+      "gclid", "gclsrc", "gs_l", "hsctatracking", "icid", "igshid", "mc_cid", "mc_eid", "mc_tc",
+      "mkt_tok", "msclkid", "mtm", "ncid", "ocid", "os_ehash", "outputtype", "rb_clickid", "ref",
+      "ref_", "ref_src", "referrer", "rss", "s_cid", "smid", "spm", "srsltid", "track",
+      "tracking_source", "twclid", "utm", "wbraid", "wickedid", "wt_mc", "wtmc", "wtrid", "yclid"};
+  static constexpr std::array<std::string_view, 16> kPrefixes = {
+      "utm_", "mtm_", "ga_", "otm_", "itm_", "hmb_", "vn_", "pk_", "ns_", "__hs", "fb_action_",
+      "action_object_", "action_type_", "action_ref_", "oly_", "vero_"};
+  static_assert(std::is_sorted(kNames.begin(), kNames.end()));
+  if (std::binary_search(kNames.begin(), kNames.end(), name)) return true;
+  return std::any_of(kPrefixes.begin(), kPrefixes.end(),
+                     [&](std::string_view p) { return name.starts_with(p) && name.size() > p.size(); });
+}
+
+std::string canonical_url(std::string_view url) {
+  url = trim(url);
+  if (url.empty()) return {};
+  std::string decoded;
+  if (url.find('&') != std::string_view::npos) {
+    decoded = html::decode_entities(url);
+    url = decoded;
+  }
+  // Escape what a strict RFC 3986 parser rejects but feeds publish.
+  std::string escaped;
+  if (std::any_of(url.begin(), url.end(), [](char c) {
+        auto u = static_cast<unsigned char>(c);
+        return needs_escape(u) && u != '%';
+      })) {
+    for (char c : url) {
+      auto u = static_cast<unsigned char>(c);
+      if (needs_escape(u)) {
+        append_escape(escaped, u);
+      } else {
+        escaped += c;
+      }
+    }
+    url = escaped;
+  }
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed || !parsed->has_authority()) return std::string(url);
+  const boost::urls::url_view& u = *parsed;
+
+  std::string scheme = lower(u.scheme());
+  bool web = scheme == "http" || scheme == "https";
+  std::string out = web ? "https" : scheme;
+  out += "://";
+  out += canonical_host(u.encoded_host());
+  if (u.has_port()) {
+    std::string_view port = u.port();
+    bool default_port = port.empty() || (web && (port == "80" || port == "443")) ||
+                        (scheme == "ftp" && port == "21");
+    if (!default_port) {
+      out += ':';
+      out += port;
+    }
+  }
+  out += canonical_path(u.encoded_path());
+  if (u.has_query()) out += canonical_query(u.encoded_query());
+  if (u.has_fragment() && u.encoded_fragment().starts_with('!')) {
+    out += '#';
+    append_normalized_pct(out, u.encoded_fragment());
+  }
+  return out;
+}
+
+}  // namespace tributary::feeds::dedup
