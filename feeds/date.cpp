@@ -1,5 +1,6 @@
 #include "feeds/date.h"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -146,84 +147,6 @@ int english_month(std::string_view s, std::size_t i) {
 }
 
 // ---------------------------------------------------------------------------
-// Stage 1: the two shapes nearly every feed writes.
-
-// "2003-12-31T10:14:55Z", "2003-12-31T10:14:55.538-08:00": RFC 3339 §5.6
-// with a 'T', 't' or ' ' between date and time. Returns false when `s` has
-// another shape; `f` is then unspecified.
-bool fast_rfc3339(std::string_view s, Fields& f) {
-  if (s.size() < 20) return false;
-  for (const std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
-    if (!is_digit(s[i])) return false;
-  }
-  if (s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':') return false;
-  if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return false;
-  f.year = four_digits(s, 0);
-  f.month = two_digits(s, 5);
-  f.day = two_digits(s, 8);
-  f.hour = two_digits(s, 11);
-  f.minute = two_digits(s, 14);
-  f.second = two_digits(s, 17);
-  std::size_t i = 19;
-  if (s[i] == '.') {
-    ++i;
-    if (i >= s.size() || !is_digit(s[i])) return false;
-    while (i < s.size() && is_digit(s[i])) ++i;
-  }
-  if (i + 1 == s.size() && (s[i] == 'Z' || s[i] == 'z')) {
-    f.offset = 0;
-    return true;
-  }
-  if (i + 6 == s.size() && (s[i] == '+' || s[i] == '-') && is_digit(s[i + 1]) && is_digit(s[i + 2]) &&
-      s[i + 3] == ':' && is_digit(s[i + 4]) && is_digit(s[i + 5])) {
-    const int hours = two_digits(s, i + 1);
-    const int minutes = two_digits(s, i + 4);
-    if (hours > 23 || minutes > 59) return false;  // let the general scanner reject it
-    f.offset = (s[i] == '-' ? -1 : 1) * (hours * kSecondsPerHour + minutes * 60);
-    return true;
-  }
-  return false;
-}
-
-// "Wed, 31 Dec 2003 10:14:55 +0000" and "... GMT" (RFC 822 §5 as RFC 2822
-// §3.3 writes it), with a one- or two-digit day and English names.
-bool fast_rfc822(std::string_view s, Fields& f) {
-  if (s.size() < 29 || !is_ascii_alpha(s[0]) || !is_ascii_alpha(s[1]) || !is_ascii_alpha(s[2]) || s[3] != ',' ||
-      s[4] != ' ' || !is_digit(s[5])) {
-    return false;
-  }
-  std::size_t i = 6;
-  f.day = digit(s[5]);
-  if (is_digit(s[i])) f.day = f.day * 10 + digit(s[i++]);
-  if (s[i] != ' ' || s.size() < i + 23) return false;
-  f.month = english_month(s, i + 1);
-  if (f.month == 0 || s[i + 4] != ' ') return false;
-  i += 5;
-  for (const std::size_t k : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12}) {
-    if (!is_digit(s[i + k])) return false;
-  }
-  if (s[i + 4] != ' ' || s[i + 7] != ':' || s[i + 10] != ':' || s[i + 13] != ' ') return false;
-  f.year = four_digits(s, i);
-  f.hour = two_digits(s, i + 5);
-  f.minute = two_digits(s, i + 8);
-  f.second = two_digits(s, i + 11);
-  const std::string_view zone = s.substr(i + 14);
-  if (zone.size() == 5 && (zone[0] == '+' || zone[0] == '-') && is_digit(zone[1]) && is_digit(zone[2]) &&
-      is_digit(zone[3]) && is_digit(zone[4])) {
-    const int hours = two_digits(zone, 1);
-    const int minutes = two_digits(zone, 3);
-    if (hours > 23 || minutes > 59) return false;
-    f.offset = (zone[0] == '-' ? -1 : 1) * (hours * kSecondsPerHour + minutes * 60);
-    return true;
-  }
-  if (zone == "GMT" || zone == "UTC" || zone == "UT" || zone == "Z") {
-    f.offset = 0;
-    return true;
-  }
-  return false;
-}
-
-// ---------------------------------------------------------------------------
 // Names. Words are compared after folding: ASCII and Latin-1/Latin-A letters
 // lowered with accents dropped ("März" -> "marz", "févr" -> "fevr"), Cyrillic
 // and Greek lowered, Greek tonos and final sigma normalized. Tables hold the
@@ -231,16 +154,24 @@ bool fast_rfc822(std::string_view s, Fields& f) {
 
 constexpr std::size_t kMaxWordBytes = 48;
 
-struct FoldedWord {
-  std::array<char, kMaxWordBytes> bytes{};
-  std::size_t size = 0;   // bytes used
+// A folded word: a view into storage the caller owns.
+struct Folded {
+  std::string_view text;
   std::size_t chars = 0;  // characters (code points)
+  bool fits = false;      // false: too long, or bytes no name contains
+};
+
+// Appends UTF-8 to out[0, cap).
+struct FoldWriter {
+  char* out;
+  std::size_t cap;
+  std::size_t size = 0;
+  std::size_t chars = 0;
   bool fits = true;
 
-  std::string_view view() const { return {bytes.data(), size}; }
   void push(char c) {
-    if (size < bytes.size()) {
-      bytes[size++] = c;
+    if (size < cap) {
+      out[size++] = c;
     } else {
       fits = false;
     }
@@ -285,8 +216,9 @@ std::uint32_t fold_code_point(std::uint32_t cp) {
   }
 }
 
-FoldedWord fold(std::string_view word) {
-  FoldedWord out;
+// Folds `word` into out[0, cap).
+Folded fold_into(std::string_view word, char* buffer, std::size_t cap) {
+  FoldWriter out{buffer, cap};
   std::size_t i = 0;
   while (i < word.size() && out.fits) {
     const auto b0 = static_cast<unsigned char>(word[i]);
@@ -311,8 +243,19 @@ FoldedWord fold(std::string_view word) {
     out.push_code_point(folded);
     i += n;
   }
-  return out;
+  if (!out.fits) return {};
+  return Folded{std::string_view(buffer, out.size), out.chars, true};
 }
+
+// A word folded into its own storage.
+struct FoldedWord {
+  std::array<char, kMaxWordBytes> bytes;
+  Folded word;
+
+  explicit FoldedWord(std::string_view text) : word(fold_into(text, bytes.data(), bytes.size())) {}
+  FoldedWord(const FoldedWord&) = delete;
+  FoldedWord& operator=(const FoldedWord&) = delete;
+};
 
 struct Name {
   std::string_view text;
@@ -395,11 +338,12 @@ constexpr Name kZoneNames[] = {
     {"awst", 480}, {"acst", 570}, {"acdt", 630}, {"aest", 600}, {"aedt", 660}, {"nzst", 720}, {"nzdt", 780},
 };
 
-int month_from_name(const FoldedWord& w) {
-  if (!w.fits || w.size == 0) return 0;
-  const std::string_view v = w.view();
+int month_from_name(const Folded& w) {
+  if (!w.fits || w.text.empty()) return 0;
+  const std::string_view v = w.text;
   int prefix_month = 0;
   for (const Name& name : kMonthNames) {
+    if (name.text[0] != v[0]) continue;
     if (name.text == v) return name.value;
     if (w.chars >= 3 && name.text.size() > v.size() && name.text.substr(0, v.size()) == v) {
       if (prefix_month != 0 && prefix_month != name.value) return 0;  // "jui": juin or juillet
@@ -409,20 +353,20 @@ int month_from_name(const FoldedWord& w) {
   return prefix_month;
 }
 
-bool is_weekday_name(const FoldedWord& w) {
+bool is_weekday_name(const Folded& w) {
   if (!w.fits || w.chars < 2) return false;
-  const std::string_view v = w.view();
+  const std::string_view v = w.text;
   for (const std::string_view name : kWeekdayNames) {
-    if (name.substr(0, v.size()) == v) return true;
+    if (name[0] == v[0] && name.substr(0, v.size()) == v) return true;
   }
   return false;
 }
 
 // Minutes east of UTC for a zone word; kNoValue if unknown. RFC 822 §5
 // military letters: A..M (not J) are -1..-12 hours, N..Y +1..+12, Z is UTC.
-int zone_from_name(const FoldedWord& w) {
-  if (!w.fits) return kNoValue;
-  const std::string_view v = w.view();
+int zone_from_name(const Folded& w) {
+  if (!w.fits || w.text.empty()) return kNoValue;
+  const std::string_view v = w.text;
   if (v.size() == 1 && v[0] >= 'a' && v[0] <= 'z' && v[0] != 'j') {
     const char c = v[0];
     if (c == 'z') return 0;
@@ -431,9 +375,102 @@ int zone_from_name(const FoldedWord& w) {
     return (c - 'n' + 1) * 60;
   }
   for (const Name& name : kZoneNames) {
-    if (name.text == v) return name.value;
+    if (name.text[0] == v[0] && name.text == v) return name.value;
   }
   return kNoValue;
+}
+
+// ---------------------------------------------------------------------------
+// Stage 1: the two shapes nearly every feed writes.
+
+// "2003-12-31T10:14:55Z", "2003-12-31T10:14:55.538-08:00": RFC 3339 §5.6
+// with a 'T', 't' or ' ' between date and time. Returns false when `s` has
+// another shape; `f` is then unspecified.
+bool fast_rfc3339(std::string_view s, Fields& f) {
+  if (s.size() < 20) return false;
+  for (const std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
+    if (!is_digit(s[i])) return false;
+  }
+  if (s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':') return false;
+  if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return false;
+  f.year = four_digits(s, 0);
+  f.month = two_digits(s, 5);
+  f.day = two_digits(s, 8);
+  f.hour = two_digits(s, 11);
+  f.minute = two_digits(s, 14);
+  f.second = two_digits(s, 17);
+  std::size_t i = 19;
+  if (s[i] == '.') {
+    ++i;
+    if (i >= s.size() || !is_digit(s[i])) return false;
+    while (i < s.size() && is_digit(s[i])) ++i;
+  }
+  if (i + 1 == s.size() && (s[i] == 'Z' || s[i] == 'z')) {
+    f.offset = 0;
+    return true;
+  }
+  if (i + 6 == s.size() && (s[i] == '+' || s[i] == '-') && is_digit(s[i + 1]) && is_digit(s[i + 2]) &&
+      s[i + 3] == ':' && is_digit(s[i + 4]) && is_digit(s[i + 5])) {
+    const int hours = two_digits(s, i + 1);
+    const int minutes = two_digits(s, i + 4);
+    if (hours > 23 || minutes > 59) return false;  // let the general scanner reject it
+    f.offset = (s[i] == '-' ? -1 : 1) * (hours * kSecondsPerHour + minutes * 60);
+    return true;
+  }
+  return false;
+}
+
+// "Wed, 31 Dec 2003 10:14:55 +0000", "... GMT", "... EST" (RFC 822 §5 as
+// RFC 2822 §3.3 writes it), with a one- or two-digit day, optional seconds
+// and English names.
+bool fast_rfc822(std::string_view s, Fields& f) {
+  if (s.size() < 26 || !is_ascii_alpha(s[0]) || !is_ascii_alpha(s[1]) || !is_ascii_alpha(s[2]) || s[3] != ',' ||
+      s[4] != ' ' || !is_digit(s[5])) {
+    return false;
+  }
+  std::size_t i = 6;
+  f.day = digit(s[5]);
+  if (is_digit(s[i])) f.day = f.day * 10 + digit(s[i++]);
+  if (s[i] != ' ' || s.size() < i + 20) return false;  // " Dec 2003 10:14:55 Z"
+  f.month = english_month(s, i + 1);
+  if (f.month == 0 || s[i + 4] != ' ') return false;
+  i += 5;
+  for (const std::size_t k : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!is_digit(s[i + k])) return false;
+  }
+  if (s[i + 4] != ' ' || s[i + 7] != ':') return false;
+  f.year = four_digits(s, i);
+  f.hour = two_digits(s, i + 5);
+  f.minute = two_digits(s, i + 8);
+  f.second = 0;
+  i += 10;
+  if (s[i] == ':') {  // seconds are optional (RFC 822 §5.1)
+    if (s.size() < i + 5 || !is_digit(s[i + 1]) || !is_digit(s[i + 2])) return false;
+    f.second = two_digits(s, i + 1);
+    i += 3;
+  }
+  if (s[i] != ' ') return false;
+  const std::string_view zone = s.substr(i + 1);
+  if (zone.size() == 5 && (zone[0] == '+' || zone[0] == '-') && is_digit(zone[1]) && is_digit(zone[2]) &&
+      is_digit(zone[3]) && is_digit(zone[4])) {
+    const int hours = two_digits(zone, 1);
+    const int minutes = two_digits(zone, 3);
+    if (hours > 23 || minutes > 59) return false;
+    f.offset = (zone[0] == '-' ? -1 : 1) * (hours * kSecondsPerHour + minutes * 60);
+    return true;
+  }
+  // A zone abbreviation ("GMT", "EST", "CEST"); unknown ones take the
+  // general path, which decides for them.
+  if (zone.empty() || zone.size() > 4) return false;
+  std::array<char, 4> lower;
+  for (std::size_t k = 0; k < zone.size(); ++k) {
+    if (!is_ascii_alpha(zone[k])) return false;
+    lower[k] = ascii_lower(zone[k]);
+  }
+  const int minutes = zone_from_name(Folded{std::string_view(lower.data(), zone.size()), zone.size(), true});
+  if (minutes == kNoValue) return false;
+  f.offset = minutes * 60;
+  return true;
 }
 
 // ---------------------------------------------------------------------------
@@ -578,7 +615,8 @@ bool iso_date(Scan& c, Fields& f, bool& complete, bool& valid) {
     // "2004-július-13": a month name (feedparser's Hungarian format)
     const std::size_t begin = c.i;
     while (!c.done() && c.peek() != '-' && !is_digit(c.peek()) && !is_space(c.peek())) ++c.i;
-    f.month = month_from_name(fold(c.s.substr(begin, c.i - begin)));
+    const FoldedWord name(c.s.substr(begin, c.i - begin));
+    f.month = month_from_name(name.word);
     if (f.month == 0 || c.peek() != '-') return false;
   } else {
     return false;
@@ -659,9 +697,9 @@ bool iso_zone(Scan& c, Fields& f, bool& valid) {
   } else if (is_ascii_alpha(ch)) {
     const std::size_t begin = c.i;
     while (is_ascii_alpha(c.peek())) ++c.i;
-    const FoldedWord w = fold(c.s.substr(begin, c.i - begin));
-    const int minutes = zone_from_name(w);
-    if ((w.view() == "gmt" || w.view() == "utc") && (c.peek() == '+' || c.peek() == '-')) {
+    const FoldedWord name(c.s.substr(begin, c.i - begin));
+    const int minutes = zone_from_name(name.word);
+    if ((name.word.text == "gmt" || name.word.text == "utc") && (c.peek() == '+' || c.peek() == '-')) {
       if (!numeric_offset(c, f, valid)) return false;
     } else if (minutes != kNoValue) {
       f.offset = minutes * 60;
@@ -729,13 +767,16 @@ struct Token {
   bool spaced = false;  // whitespace precedes the token
   std::string_view text;
   int value = 0;  // numbers only; saturates
+  Folded word;    // words only: the folded spelling
 };
 
 constexpr std::size_t kMaxTokens = 24;
 
 struct Tokens {
-  std::array<Token, kMaxTokens> items{};
+  std::array<Token, kMaxTokens> items;
   std::size_t size = 0;
+  std::array<char, 384> folded;  // storage for Token::word
+  std::size_t folded_size = 0;
 
   const Token* at(std::size_t i) const { return i < size ? &items[i] : nullptr; }
 };
@@ -756,6 +797,7 @@ Tokens tokenize(std::string_view s) {
       continue;
     }
     Token& tok = t.items[t.size++];
+    tok = Token{};
     tok.spaced = spaced;
     spaced = false;
     const std::size_t begin = i;
@@ -768,6 +810,9 @@ Tokens tokenize(std::string_view s) {
     } else if (is_word_byte(s[i])) {
       tok.kind = Kind::word;
       while (i < s.size() && is_word_byte(s[i]) && space_length(s, i) == 0) ++i;
+      const std::size_t room = std::min(kMaxWordBytes, t.folded.size() - t.folded_size);
+      tok.word = fold_into(s.substr(begin, i - begin), t.folded.data() + t.folded_size, room);
+      t.folded_size += tok.word.text.size();
     } else {
       tok.kind = Kind::punct;
       ++i;
@@ -780,7 +825,7 @@ Tokens tokenize(std::string_view s) {
 bool is_punct(const Token* t, char c) { return t != nullptr && t->kind == Kind::punct && t->text[0] == c; }
 bool is_number(const Token* t) { return t != nullptr && t->kind == Kind::number; }
 bool is_word(const Token* t) { return t != nullptr && t->kind == Kind::word; }
-bool word_is(const Token* t, std::string_view folded) { return is_word(t) && fold(t->text).view() == folded; }
+bool word_is(const Token* t, std::string_view folded) { return is_word(t) && t->word.text == folded; }
 
 // Year from its digits: 2 digits as feedparser reads them (00-89 -> 20xx,
 // 90-99 -> 19xx), 3 digits +1900 (RFC 2822 §4.3, "104" from Perl's tm_year).
@@ -815,7 +860,7 @@ class TextParser {
       return first->text.size() == 4 ? year_first(i, f) : day_first(i, f);
     }
     if (first->kind != Kind::word) return false;
-    const FoldedWord w = fold(first->text);
+    const Folded& w = first->word;
     if (const int month = month_from_name(w); month != 0) {
       Fields g = f;
       if (month_first(i + 1, month, g)) {
@@ -854,8 +899,7 @@ class TextParser {
   std::size_t skip_ordinal_suffix(std::size_t i) const {
     const Token* t = t_.at(i);
     if (!is_word(t) || t->spaced) return i;
-    const FoldedWord folded = fold(t->text);
-    const std::string_view v = folded.view();
+    const std::string_view v = t->word.text;
     if (v == "st" || v == "nd" || v == "rd" || v == "th" || v == "er" || v == "e" || v == "o" ||
         t->text == "\xC2\xBA") {
       return i + 1;
@@ -869,7 +913,7 @@ class TextParser {
     i = skip_separators(skip_ordinal_suffix(i + 1));
     const Token* month = t_.at(i);
     if (!is_word(month)) return false;
-    f.month = month_from_name(fold(month->text));
+    f.month = month_from_name(month->word);
     if (f.month == 0) return false;
     i = skip_separators(i + 1);
     const Token* year = t_.at(i);
@@ -948,8 +992,7 @@ class TextParser {
     if (!is_word(t)) return 0;
     if (t->text == "\xEC\x98\xA4\xEC\xA0\x84") return 1;  // 오전
     if (t->text == "\xEC\x98\xA4\xED\x9B\x84") return 2;  // 오후
-    const FoldedWord folded = fold(t->text);
-    const std::string_view v = folded.view();
+    const std::string_view v = t->word.text;
     if (v == "am") return 1;
     if (v == "pm") return 2;
     return 0;
@@ -974,13 +1017,13 @@ class TextParser {
       return offset(i, f);
     }
     if (t->kind != Kind::word) return true;
-    FoldedWord w = fold(t->text);
+    Folded w = t->word;
     ++i;
-    if (w.view() == "etc" && is_punct(t_.at(i), '/') && is_word(t_.at(i + 1))) {  // "Etc/GMT"
-      w = fold(t_.items[i + 1].text);
+    if (w.text == "etc" && is_punct(t_.at(i), '/') && is_word(t_.at(i + 1))) {  // "Etc/GMT"
+      w = t_.items[i + 1].word;
       i += 2;
     }
-    if ((w.view() == "gmt" || w.view() == "utc" || w.view() == "ut") && t_.at(i) != nullptr &&
+    if ((w.text == "gmt" || w.text == "utc" || w.text == "ut") && t_.at(i) != nullptr &&
         !t_.items[i].spaced && (is_punct(t_.at(i), '+') || is_punct(t_.at(i), '-')) && is_number(t_.at(i + 1))) {
       return offset(i, f);  // "GMT-01:01", "UTC+2"
     }
