@@ -592,7 +592,7 @@ class Sanitizer {
       list += candidate_;
     }
     cleaned_ = std::move(list);
-    return !cleaned_.empty();
+    return true;
   }
 
   void write_start_tag(std::string_view name, bool self_closing) {

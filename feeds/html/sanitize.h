@@ -18,9 +18,10 @@ namespace tributary::feeds::html {
 //  - Elements: feedparser's acceptable elements (less form and noscript; plus
 //    picture, main, mark, summary, wbr, bdi, bdo, hgroup), SVG-Tiny and
 //    MathML subsets inside <svg>/<math> (written with their xmlns). script,
-//    style, applet, template, iframe, noembed and noframes are removed with
-//    their content; title, xmp and plaintext become text; comments, DOCTYPE,
-//    processing instructions and CDATA sections are dropped.
+//    style, applet and template are removed with their content; the raw
+//    text of title, xmp, iframe, noembed, noframes and plaintext is kept as
+//    text (textarea keeps its tag); comments, DOCTYPE, processing
+//    instructions and CDATA sections are dropped.
 //  - Attributes: an allowlist per namespace; never on*, srcdoc or xml:base.
 //    URL attributes (href, src, cite, action, poster, background, longdesc,
 //    xlink:href, srcset and ping candidates, ...) are entity-decoded, stripped

@@ -46,7 +46,7 @@ TEST(Sanitize, KeepsAllowedMarkupUnchanged) {
   });
 }
 
-TEST(Sanitize, DropsScriptStyleAndAppletWithTheirContent) {
+TEST(Sanitize, DropsScriptStyleAppletAndTemplateWithTheirContent) {
   expect_sanitized({
       {"safe<script>alert(1)</script> description", "safe description"},
       {"<SCRIPT SRC=http://x/xss.js></SCRIPT>safe", "safe"},
@@ -60,8 +60,9 @@ TEST(Sanitize, DropsScriptStyleAndAppletWithTheirContent) {
        "safe <b>description</b>"},
       {"<applet><applet>x</applet>y</applet>z", "z"},
       {"<template><p>inert</p></template>after", "after"},
-      {"<iframe src=\"https://e.com\">fallback</iframe>after", "after"},
-      {"<noembed><img src=x></noembed><noframes>nf</noframes>ok", "ok"},
+      // iframe, noembed and noframes hold raw text: kept as (escaped) text.
+      {"<iframe src=\"https://e.com\">fallback <b>x</b></iframe>after", "fallback &lt;b&gt;x&lt;/b&gt;after"},
+      {"<noembed><img src=x></noembed><noframes>nf</noframes>ok", "&lt;img src=x&gt;nfok"},
       {"<script>never closed", ""},
   });
 }
