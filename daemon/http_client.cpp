@@ -481,8 +481,9 @@ void HttpClient::finish(CURL* easy, CURLcode code) {
     failed(Errc::network, detail);
   }
   Callback done = std::move(t->done);
+  FetchResult result = std::move(r);
   t.reset();
-  if (done) done(std::move(r));
+  if (done) done(std::move(result));
 }
 
 }  // namespace tributary::daemon

@@ -39,8 +39,13 @@ std::string canonical_link(std::string_view link) {
   if ((u.scheme() == "http" && u.port() == "80") || (u.scheme() == "https" && u.port() == "443")) {
     u.remove_port();
   }
-  if (u.encoded_path().empty()) u.set_encoded_path("/");
-  return std::string(u.buffer());
+  std::string out(u.buffer());
+  if (u.encoded_path().empty()) {
+    // "http://host" and "http://host/" are the same resource (RFC 3986 §6.2.3).
+    auto authority_end = out.find_first_of("?#", u.scheme().size() + 3);
+    out.insert(authority_end == std::string::npos ? out.size() : authority_end, "/");
+  }
+  return out;
 }
 
 std::vector<NewItem> new_items(const feeds::Feed& feed) {
