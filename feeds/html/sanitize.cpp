@@ -28,6 +28,7 @@ namespace {
 
 using tables::AttributeInfo;
 using tables::ElementInfo;
+using tables::Tag;
 
 enum class Ns : std::uint8_t { html, svg, math };
 
@@ -168,7 +169,7 @@ class Sanitizer {
           start_tag(token);
           break;
         case TokenKind::end_tag:
-          end_tag(token.data);
+          end_tag(token);
           break;
       }
     }
@@ -182,7 +183,7 @@ class Sanitizer {
 
   void start_tag(const Token& token) {
     const Ns ns = context();
-    const ElementInfo* info = tables::find_element(token.data);
+    const ElementInfo* info = tables::find_element(token.data, token.hash);
     const std::uint32_t f = info != nullptr ? info->flags : 0;
 
     // Raw text and RCDATA: the browser reads the content as text, so must we.
@@ -212,9 +213,9 @@ class Sanitizer {
     }
     switch (ns) {
       case Ns::html:
-        if (info->name == "svg") {
+        if (info->tag == Tag::svg) {
           open_foreign(info, Ns::svg, token.self_closing, /*root=*/true);
-        } else if (info->name == "math") {
+        } else if (info->tag == Tag::math) {
           open_foreign(info, Ns::math, token.self_closing, /*root=*/true);
         } else if ((f & tables::kHtml) != 0) {
           open_html(info);
@@ -249,8 +250,8 @@ class Sanitizer {
     if (!self_closing) stack_.push_back({info, ns, root});
   }
 
-  void end_tag(std::string_view name) {
-    const ElementInfo* info = tables::find_element(name);
+  void end_tag(const Token& token) {
+    const ElementInfo* info = tables::find_element(token.data, token.hash);
     if (suppress_ != nullptr) {
       if (info == suppress_ && --suppress_depth_ == 0) suppress_ = nullptr;
       return;
@@ -288,12 +289,10 @@ class Sanitizer {
   // Whether the open element `open` hides elements below it from an end tag
   // or implied close of `target`.
   static bool is_scope_boundary(const ElementInfo* open, const ElementInfo* target) {
-    const std::uint32_t t = target->flags;
-    const std::uint32_t o = open->flags;
-    if (target->name == "table") return false;
-    if ((t & tables::kTablePart) != 0) return open->name == "table";
-    if ((o & tables::kScopeBoundary) != 0) return true;
-    if (target->name == "li") return open->name == "ul" || open->name == "ol";
+    if (target->tag == Tag::table) return false;
+    if ((target->flags & tables::kTablePart) != 0) return open->tag == Tag::table;
+    if ((open->flags & tables::kScopeBoundary) != 0) return true;
+    if (target->tag == Tag::li) return open->tag == Tag::ul || open->tag == Tag::ol;
     return false;
   }
 
@@ -313,57 +312,68 @@ class Sanitizer {
   // The start-tag rules of HTML §13.2.6.4.7 that end open elements.
   void close_implied(const ElementInfo* info) {
     const std::uint32_t f = info->flags;
-    const std::string_view name = info->name;
+    const Tag tag = info->tag;
     auto close_if_found = [&](std::ptrdiff_t i) {
       if (i >= 0) close_to(static_cast<std::size_t>(i));
     };
-    auto top_is = [&](auto pred) { return !stack_.empty() && pred(stack_.back().info); };
+    auto top_is = [&](auto pred) { return !stack_.empty() && pred(stack_.back().info->tag); };
+    auto is_item = [](Tag t) { return t == Tag::dd || t == Tag::dt; };
+    auto is_cell = [](Tag t) { return t == Tag::td || t == Tag::th; };
+    auto is_section = [](Tag t) { return t == Tag::tbody || t == Tag::thead || t == Tag::tfoot; };
 
-    if (name == "li" || name == "dd" || name == "dt") {
+    if (tag == Tag::li || is_item(tag)) {
       // Close the nearest list item of the same kind, stopping at a special
       // element other than address, div and p.
-      const bool li = name == "li";
       for (std::size_t i = stack_.size(); i-- > 0;) {
         const ElementInfo* o = stack_[i].info;
         if (stack_[i].ns != Ns::html) break;
-        if (li ? o->name == "li" : (o->name == "dd" || o->name == "dt")) {
+        if (tag == Tag::li ? o->tag == Tag::li : is_item(o->tag)) {
           close_to(i);
           break;
         }
-        if ((o->flags & tables::kSpecial) != 0 && o->name != "address" && o->name != "div" &&
-            o->name != "p") {
+        if ((o->flags & tables::kSpecial) != 0 && o->tag != Tag::address && o->tag != Tag::div &&
+            o->tag != Tag::p) {
           break;
         }
       }
     }
     if ((f & tables::kClosesP) != 0) {
-      close_if_found(find_in_scope(info, [](const ElementInfo* o) { return o->name == "p"; }));
+      close_if_found(find_in_scope(info, [](const ElementInfo* o) { return o->tag == Tag::p; }));
     }
-    if ((f & tables::kHeading) != 0 &&
-        top_is([](const ElementInfo* o) { return (o->flags & tables::kHeading) != 0; })) {
+    if ((f & tables::kHeading) != 0 && !stack_.empty() &&
+        (stack_.back().info->flags & tables::kHeading) != 0) {
       close_to(stack_.size() - 1);
     }
-    if (name == "a" || name == "button") {
-      close_if_found(find_in_scope(info, [&](const ElementInfo* o) { return o == info; }));
-    } else if (name == "td" || name == "th") {
-      close_if_found(find_in_scope(info, [](const ElementInfo* o) {
-        return o->name == "td" || o->name == "th";
-      }));
-    } else if (name == "tr") {
-      close_if_found(find_in_scope(info, [](const ElementInfo* o) { return o->name == "tr"; }));
-    } else if (name == "tbody" || name == "thead" || name == "tfoot") {
-      close_if_found(find_in_scope(info, [](const ElementInfo* o) {
-        return o->name == "tbody" || o->name == "thead" || o->name == "tfoot";
-      }));
-    } else if (name == "option" || name == "optgroup") {
-      if (top_is([](const ElementInfo* o) { return o->name == "option"; })) close_to(stack_.size() - 1);
-      if (name == "optgroup" && top_is([](const ElementInfo* o) { return o->name == "optgroup"; })) {
-        close_to(stack_.size() - 1);
-      }
-    } else if (name == "rp" || name == "rt") {
-      if (top_is([](const ElementInfo* o) { return o->name == "rp" || o->name == "rt"; })) {
-        close_to(stack_.size() - 1);
-      }
+    switch (tag) {
+      case Tag::a:
+      case Tag::button:
+        close_if_found(find_in_scope(info, [&](const ElementInfo* o) { return o == info; }));
+        break;
+      case Tag::td:
+      case Tag::th:
+        close_if_found(find_in_scope(info, [&](const ElementInfo* o) { return is_cell(o->tag); }));
+        break;
+      case Tag::tr:
+        close_if_found(find_in_scope(info, [](const ElementInfo* o) { return o->tag == Tag::tr; }));
+        break;
+      case Tag::tbody:
+      case Tag::thead:
+      case Tag::tfoot:
+        close_if_found(find_in_scope(info, [&](const ElementInfo* o) { return is_section(o->tag); }));
+        break;
+      case Tag::option:
+      case Tag::optgroup:
+        if (top_is([](Tag t) { return t == Tag::option; })) close_to(stack_.size() - 1);
+        if (tag == Tag::optgroup && top_is([](Tag t) { return t == Tag::optgroup; })) {
+          close_to(stack_.size() - 1);
+        }
+        break;
+      case Tag::rp:
+      case Tag::rt:
+        if (top_is([](Tag t) { return t == Tag::rp || t == Tag::rt; })) close_to(stack_.size() - 1);
+        break;
+      default:
+        break;
     }
   }
 
@@ -391,11 +401,26 @@ class Sanitizer {
     const bool animation = (element->flags & tables::kAnimation) != 0;
     bool xlink = false;
     for (const TagAttribute& a : tokenizer_.attributes()) {
-      const AttributeInfo* info = tables::find_attribute(a.name);
+      const AttributeInfo* info = tables::find_attribute(a.name, a.hash);
       if (info == nullptr || (info->flags & need) == 0) continue;
+      // Names come from the table: the same attribute has the same pointer.
       if (std::any_of(attrs_.begin(), attrs_.end(),
-                      [&](const OutAttribute& o) { return o.name == info->out_name; })) {
+                      [&](const OutAttribute& o) { return o.name.data() == info->out_name.data(); })) {
         continue;  // HTML §13.2.5.33: a repeated attribute is ignored
+      }
+      constexpr std::uint32_t kTransformed =
+          tables::kStyle | tables::kUrl | tables::kSrcset | tables::kUrlList | tables::kAnimationValue;
+      if ((info->flags & kTransformed) == 0 && !(animation && info->name == "attributename")) {
+        // The common case: decoded straight into place, kept as is.
+        const std::size_t begin = values_.size();
+        append_text(values_, a.value, TextMode{.decode = true, .attribute = true, .escape = false});
+        if (closes_raw_text(std::string_view(values_).substr(begin))) {
+          values_.resize(begin);
+          continue;
+        }
+        attrs_.push_back({info->out_name, begin, values_.size()});
+        xlink = xlink || info->out_name.starts_with("xlink:");
+        continue;
       }
       decoded_.clear();
       append_text(decoded_, a.value, TextMode{.decode = true, .attribute = true, .escape = false});
@@ -438,11 +463,21 @@ class Sanitizer {
     if (xlink) add_attribute("xmlns:xlink", kXlinkNamespace);
     // Few attributes per tag: insertion sort, stable.
     for (std::size_t i = 1; i < attrs_.size(); ++i) {
-      for (std::size_t j = i; j > 0 && attrs_[j].name < attrs_[j - 1].name; --j) {
+      for (std::size_t j = i; j > 0 && name_less(attrs_[j].name, attrs_[j - 1].name); --j) {
         std::swap(attrs_[j], attrs_[j - 1]);
       }
     }
     return true;
+  }
+
+  // Byte order, as std::string_view's operator<, without a call to memcmp
+  // for these few short names.
+  static bool name_less(std::string_view a, std::string_view b) {
+    const std::size_t n = std::min(a.size(), b.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      if (a[i] != b[i]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
+    }
+    return a.size() < b.size();
   }
 
   void add_attribute(std::string_view name, std::string_view value) {
@@ -452,14 +487,14 @@ class Sanitizer {
   }
 
   static bool raster_data_ok(const ElementInfo* element, const AttributeInfo* attribute) {
-    return (element->name == "img" || element->name == "source") &&
+    return (element->tag == Tag::img || element->tag == Tag::source) &&
            (attribute->name == "src" || attribute->name == "srcset");
   }
 
   // Mutation-XSS guard (as DOMPurify's SAFE_FOR_XML): a value that would end
   // a comment or a raw-text element if it were ever written unescaped.
   static bool closes_raw_text(std::string_view v) {
-    if (v.find_first_of("<>") == std::string_view::npos) return false;
+    if (std::none_of(v.begin(), v.end(), [](char c) { return c == '<' || c == '>'; })) return false;
     if (v.find("-->") != std::string_view::npos || v.find("--!>") != std::string_view::npos ||
         v.find("]]>") != std::string_view::npos) {
       return true;
@@ -497,14 +532,17 @@ class Sanitizer {
     while (b < e && static_cast<unsigned char>(url[b]) <= 0x20) ++b;
     while (e > b && static_cast<unsigned char>(url[e - 1]) <= 0x20) --e;
     url = url.substr(b, e - b);
-    out.clear();
-    if (url.find_first_of("\t\n\r") == std::string_view::npos) {
+    auto ignored = [](char c) { return c == '\t' || c == '\n' || c == '\r'; };
+    if (std::none_of(url.begin(), url.end(), ignored)) {
       out.assign(url);
     } else {
+      out.clear();
       for (char c : url) {
-        if (c != '\t' && c != '\n' && c != '\r') out += c;
+        if (!ignored(c)) out += c;
       }
     }
+    // Fast path: the common absolute web URL needs no closer look.
+    if (out.starts_with("https://") || out.starts_with("http://")) return true;
     const Compact c = compact(out);
     std::size_t rest = 0;
     std::string_view scheme = scheme_of(c.view(), &rest);

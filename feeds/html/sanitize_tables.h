@@ -42,10 +42,17 @@ enum AttributeFlag : std::uint32_t {
   kAnimationValue = 1u << 8,   // to/from/values/by of SVG animation elements
 };
 
+// The elements the tree-building rules name individually.
+enum class Tag : std::uint8_t {
+  other, a, address, button, dd, div, dt, img, li, math, ol, optgroup, option, p, rp, rt, source, svg,
+  table, tbody, td, tfoot, th, thead, tr, ul,
+};
+
 struct ElementInfo {
   std::string_view name;      // lower case
   std::string_view out_name;  // as written (SVG's camelCase)
   std::uint32_t flags;
+  Tag tag;
 };
 
 struct AttributeInfo {
@@ -54,8 +61,9 @@ struct AttributeInfo {
   std::uint32_t flags;
 };
 
-// nullptr when `name` (lower case) is not in the table.
-const ElementInfo* find_element(std::string_view name);
-const AttributeInfo* find_attribute(std::string_view name);
+// nullptr when `name` (lower case) is not in the table. `hash` is
+// name_hash(name) (feeds/html/tokenizer.h), which the tokenizer provides.
+const ElementInfo* find_element(std::string_view name, std::uint32_t hash);
+const AttributeInfo* find_attribute(std::string_view name, std::uint32_t hash);
 
 }  // namespace tributary::feeds::html::tables

@@ -85,7 +85,7 @@ std::string html_to_text(std::string_view html) {
       writer.text(decoded);
       continue;
     }
-    const ElementInfo* info = tables::find_element(token.data);
+    const ElementInfo* info = tables::find_element(token.data, token.hash);
     const std::uint32_t f = info != nullptr ? info->flags : 0;
     if (token.kind == TokenKind::end_tag) {
       if (skip != nullptr) {
@@ -114,7 +114,7 @@ std::string html_to_text(std::string_view html) {
       continue;
     }
     if ((f & tables::kTextSkip) != 0) {
-      const bool foreign = info->name == "svg" || info->name == "math";
+      const bool foreign = info->tag == tables::Tag::svg || info->tag == tables::Tag::math;
       if (foreign && token.self_closing) continue;
       skip = info;
       skip_depth = 1;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <utility>
 
 #include "feeds/html/entities.h"
 
@@ -52,6 +53,42 @@ constexpr std::array<char32_t, 32> kC1 = {
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D,   0x017E, 0x0178};
 
 constexpr bool is_alnum(char c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
+
+// SWAR filter for append_text's scan (Hacker's Delight §6-1): true when the
+// eight bytes of `w` may hold a byte of a class in `mask`. False positives
+// (TAB, LF) only cost a byte-by-byte look.
+constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
+
+std::uint64_t load_word(const unsigned char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+constexpr std::uint64_t has_zero_byte(std::uint64_t w) { return (w - kOnes) & ~w & kHighBits; }
+constexpr std::uint64_t has_byte(std::uint64_t w, unsigned char b) { return has_zero_byte(w ^ (kOnes * b)); }
+
+bool word_needs_attention(std::uint64_t w, std::uint8_t mask) {
+  std::uint64_t hit = (w & kHighBits) | ((w - kOnes * 0x20) & ~w & kHighBits);  // >= 0x80, < 0x20
+  if ((mask & (kAmp | kMarkup)) != 0) hit |= has_byte(w, '&');
+  if ((mask & kMarkup) != 0) hit |= has_byte(w, '<') | has_byte(w, '>') | has_byte(w, '"');
+  return hit != 0;
+}
+
+// Appends `s` lower-cased to `out`; returns name_hash of what it appended.
+std::uint32_t append_lower(std::string& out, std::string_view s) {
+  const std::size_t old = out.size();
+  out.resize(old + s.size());
+  char* dst = out.data() + old;
+  std::uint32_t h = 2166136261u;
+  for (std::size_t k = 0; k < s.size(); ++k) {
+    const auto c = static_cast<unsigned char>(s[k]);
+    const auto l = static_cast<unsigned char>(c + (static_cast<unsigned>(c - 'A') < 26u ? 32 : 0));
+    dst[k] = static_cast<char>(l);
+    h = (h ^ l) * 16777619u;
+  }
+  return h;
+}
 
 // Length of the well-formed UTF-8 sequence starting at s[i] (a byte >= 0x80),
 // per Unicode Table 3-7; 0 when ill-formed, with `bad` set to the length of
@@ -123,6 +160,23 @@ void append_code_point(std::string& out, std::uint32_t cp, bool escape) {
   }
 }
 
+constexpr std::pair<std::string_view, std::string_view> kCommonEntities[] = {
+    {"amp", "&"},
+    {"lt", "<"},
+    {"gt", ">"},
+    {"quot", "\""},
+    {"nbsp", "\xC2\xA0"},
+    {"apos", "'"},
+    {"rsquo", "\xE2\x80\x99"},
+    {"lsquo", "\xE2\x80\x98"},
+    {"rdquo", "\xE2\x80\x9D"},
+    {"ldquo", "\xE2\x80\x9C"},
+    {"mdash", "\xE2\x80\x94"},
+    {"ndash", "\xE2\x80\x93"},
+    {"hellip", "\xE2\x80\xA6"},
+    {"copy", "\xC2\xA9"},
+};
+
 // Decodes the character reference at s[i] == '&' into `out`; returns the bytes
 // consumed, or 0 when it is not a reference (the '&' is then literal).
 std::size_t append_reference(std::string& out, std::string_view s, std::size_t i, TextMode mode) {
@@ -156,7 +210,15 @@ std::size_t append_reference(std::string& out, std::string_view s, std::size_t i
   std::optional<std::string_view> text;
   std::size_t used = 0;
   if (j < n && s[j] == ';') {
-    text = named_entity(s.substr(i + 1, len + 1));
+    // The references feeds use most, without a search of the full table.
+    const std::string_view name = s.substr(i + 1, len);
+    for (const auto& [common, value] : kCommonEntities) {
+      if (common == name) {
+        text = value;
+        break;
+      }
+    }
+    if (!text) text = named_entity(s.substr(i + 1, len + 1));
     used = len + 2;
   }
   if (!text) {
@@ -183,7 +245,13 @@ void append_text(std::string& out, std::string_view raw, TextMode mode) {
   std::size_t i = 0;
   std::size_t run = 0;  // start of the pending verbatim run
   for (;;) {
-    while (i < n && (kByteClass[p[i]] & mask) == 0) ++i;
+    // Skip plain bytes, eight at a time while the words are clean.
+    for (;;) {
+      while (i + 8 <= n && !word_needs_attention(load_word(p + i), mask)) i += 8;
+      const std::size_t stop = std::min(n, i + 8);
+      while (i < stop && (kByteClass[p[i]] & mask) == 0) ++i;
+      if (i < stop || i >= n) break;
+    }
     if (i >= n) break;
     const unsigned char c = p[i];
     if (c >= 0x80) {
@@ -243,10 +311,8 @@ Token Tokenizer::next() {
     }
     pos_ = lt;
     if (is_alpha(c) || end_tag) {
-      Token token;
-      if (read_tag(end_tag, token)) return token;
-      // Invariant: read_tag moved pos_ to the end (the tag was cut off).
-      return Token{};
+      // A tag cut off by the end of the input comes back as eof.
+      return read_tag(end_tag);
     }
     // Skipped markup: comments, DOCTYPE, <?...>, <![CDATA[...]]>, </>, </ 1>.
     if (in_.compare(lt, 4, "<!--") == 0) {
@@ -285,7 +351,7 @@ Token Tokenizer::next() {
   return Token{};
 }
 
-bool Tokenizer::read_tag(bool end_tag, Token& token) {
+Token Tokenizer::read_tag(bool end_tag) {
   // Attribute values are slices of the input; names are lower-cased into
   // names_ and turned into views once the tag is complete (names_ may grow).
   auto& pending = pending_;
@@ -295,14 +361,16 @@ bool Tokenizer::read_tag(bool end_tag, Token& token) {
 
   const std::size_t n = in_.size();
   std::size_t i = pos_ + (end_tag ? 2 : 1);
-  while (i < n && !is_space(in_[i]) && in_[i] != '/' && in_[i] != '>') names_ += lower(in_[i++]);
+  std::size_t begin = i;
+  while (i < n && !is_space(in_[i]) && in_[i] != '/' && in_[i] != '>') ++i;
+  const std::uint32_t tag_hash = append_lower(names_, in_.substr(begin, i - begin));
   const std::size_t tag_len = names_.size();
   bool self_closing = false;
   for (;;) {
     while (i < n && is_space(in_[i])) ++i;
     if (i >= n) {
       pos_ = n;
-      return false;
+      return Token{};
     }
     char c = in_[i];
     if (c == '>') {
@@ -320,15 +388,13 @@ bool Tokenizer::read_tag(bool end_tag, Token& token) {
     }
     // Attribute name; its first character may be '=' (HTML §13.2.5.32).
     const std::size_t name_begin = names_.size();
-    names_ += lower(c);
-    ++i;
-    while (i < n && !is_space(in_[i]) && in_[i] != '/' && in_[i] != '>' && in_[i] != '=') {
-      names_ += lower(in_[i++]);
-    }
+    begin = i++;
+    while (i < n && !is_space(in_[i]) && in_[i] != '/' && in_[i] != '>' && in_[i] != '=') ++i;
+    const std::uint32_t hash = append_lower(names_, in_.substr(begin, i - begin));
     while (i < n && is_space(in_[i])) ++i;
     if (i >= n) {
       pos_ = n;
-      return false;
+      return Token{};
     }
     std::string_view value;
     bool close_after = false;
@@ -337,14 +403,14 @@ bool Tokenizer::read_tag(bool end_tag, Token& token) {
       while (i < n && is_space(in_[i])) ++i;
       if (i >= n) {
         pos_ = n;
-        return false;
+        return Token{};
       }
       c = in_[i];
       if (c == '"' || c == '\'') {
         std::size_t close = in_.find(c, i + 1);
         if (close == std::string_view::npos) {
           pos_ = n;
-          return false;
+          return Token{};
         }
         value = in_.substr(i + 1, close - i - 1);
         i = close + 1;
@@ -356,25 +422,23 @@ bool Tokenizer::read_tag(bool end_tag, Token& token) {
         while (i < n && !is_space(in_[i]) && in_[i] != '>') ++i;
         if (i >= n) {
           pos_ = n;
-          return false;
+          return Token{};
         }
         value = in_.substr(b, i - b);
       }
     }
-    pending.push_back({name_begin, names_.size(), value});
+    pending.push_back({name_begin, names_.size(), value, hash});
     if (close_after) break;
   }
   pos_ = i;
   if (!end_tag) {
     for (const auto& p : pending) {
       attrs_.push_back({std::string_view(names_).substr(p.name_begin, p.name_end - p.name_begin),
-                        p.value});
+                        p.value, p.hash});
     }
   }
-  token.kind = end_tag ? TokenKind::end_tag : TokenKind::start_tag;
-  token.data = std::string_view(names_).substr(0, tag_len);
-  token.self_closing = self_closing && !end_tag;
-  return true;
+  return Token{end_tag ? TokenKind::end_tag : TokenKind::start_tag, std::string_view(names_).substr(0, tag_len),
+               self_closing && !end_tag, tag_hash};
 }
 
 std::string_view Tokenizer::raw_text(std::string_view name) {
@@ -389,8 +453,7 @@ std::string_view Tokenizer::raw_text(std::string_view name) {
     if (after < n && in_[lt + 1] == '/' && equals_ignore_case(in_.substr(lt + 2, name.size()), name) &&
         (is_space(in_[after]) || in_[after] == '/' || in_[after] == '>')) {
       pos_ = lt;
-      Token ignored;
-      read_tag(true, ignored);  // consumes the end tag (or the rest, if cut off)
+      read_tag(true);  // consumes the end tag (or the rest, if cut off)
       return in_.substr(begin, lt - begin);
     }
     i = lt + 1;

@@ -1,12 +1,24 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace tributary::feeds::html {
+
+// FNV-1a over the bytes of a (lower-case) name: the tokenizer hands it out
+// with every tag and attribute name, so that table lookups need no second pass.
+constexpr std::uint32_t name_hash(std::string_view s) {
+  std::uint32_t h = 2166136261u;
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 16777619u;
+  }
+  return h;
+}
 
 // One token of an HTML fragment. Comments, DOCTYPEs, processing instructions,
 // CDATA sections and bogus comments are skipped by the tokenizer and never
@@ -18,6 +30,7 @@ enum class TokenKind { text, start_tag, end_tag, eof };
 struct TagAttribute {
   std::string_view name;
   std::string_view value;
+  std::uint32_t hash;  // name_hash(name)
 };
 
 struct Token {
@@ -26,6 +39,7 @@ struct Token {
   // start_tag/end_tag: the tag name, lower-cased ASCII.
   std::string_view data;
   bool self_closing = false;  // start tags written `<x/>`
+  std::uint32_t hash = 0;     // tags: name_hash(data)
 };
 
 // A streaming HTML5 tokenizer for fragments, following the states of the WHATWG
@@ -56,13 +70,14 @@ class Tokenizer {
   std::string_view rest();
 
  private:
-  bool read_tag(bool end_tag, Token& token);
+  Token read_tag(bool end_tag);
 
   std::string_view in_;
   std::size_t pos_ = 0;
   struct PendingAttribute {
     std::size_t name_begin, name_end;  // offsets in names_
     std::string_view value;
+    std::uint32_t hash;
   };
 
   std::string names_;  // lower-cased tag name, then attribute names
