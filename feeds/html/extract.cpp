@@ -10,6 +10,7 @@
 #include "feeds/html/dom.h"
 #include "feeds/html/metadata.h"
 #include "feeds/html/readability.h"
+#include "feeds/html/sanitize.h"
 #include "feeds/html/text.h"
 #include "feeds/html/xpath.h"
 #include "feeds/url.h"
@@ -274,10 +275,10 @@ Result<Article> extract(std::string_view html, std::string_view url, const SiteR
 
   drop_title_heading(content, meta.title);
   absolutize_urls(doc, content, meta.base_url);
-  article.text = render_text(content);
+  article.text = render_text(content, /*include_captions=*/false);
   if (article.text.empty()) return fail(Errc::invalid_input, "extract: no article text found");
-  // TODO(extract): pass through feeds::html::sanitize once it is built.
-  article.html = inner_html(content);
+  // Sanitizing is always the last step.
+  article.html = sanitize(inner_html(content), meta.base_url);
 
   article.title = std::move(meta.title);
   article.byline = !meta.byline.empty() ? std::move(meta.byline) : std::move(found_byline);

@@ -390,6 +390,11 @@ Node* Grabber::attempt(Node* page) {
       }
       if (has_single_tag_inside(node, GUMBO_TAG_P) && link_density(node) < 0.25) {
         Node* only = node->first_element_child();
+        // Keep the wrapper's class/id hints on the paragraph: they are what
+        // later tells a comment or a promo from a story paragraph.
+        for (std::string_view hint : {"class", "id"}) {
+          if (node->has_attr(hint) && !only->has_attr(hint)) only->set_attr(hint, node->attr(hint));
+        }
         replace_node(node, only);
         node = only;
         to_score.push_back(node);

@@ -1,5 +1,6 @@
 #include "feeds/html/text.h"
 
+#include <cctype>
 #include <vector>
 
 namespace tributary::feeds::html {
@@ -163,7 +164,27 @@ class TextRenderer {
 
 }  // namespace
 
-std::string render_text(const Node* root) {
+bool is_caption(const Node* n) {
+  if (!n->is_element()) return false;
+  if (n->is(GUMBO_TAG_FIGCAPTION)) return true;
+  for (std::string_view v : {n->attr("class"), n->attr("id")}) {
+    std::size_t i = 0;
+    while (i < v.size()) {
+      while (i < v.size() && !std::isalnum(static_cast<unsigned char>(v[i]))) ++i;
+      std::size_t start = i;
+      while (i < v.size() && std::isalnum(static_cast<unsigned char>(v[i]))) ++i;
+      std::string token(v.substr(start, i - start));
+      for (char& c : token) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (token == "caption" || token == "credit" || token == "credits" || token == "captions" ||
+          token == "figcaption") {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+std::string render_text(const Node* root, bool include_captions) {
   TextRenderer r;
   const Node* n = root->is_text() ? root : root->first_child;
   if (root->is_text()) {
@@ -175,7 +196,7 @@ std::string render_text(const Node* root) {
     bool descend = false;
     if (n->is_text()) {
       r.text(n->text);
-    } else if (n->is_element() && !is_skipped(n)) {
+    } else if (n->is_element() && !is_skipped(n) && (include_captions || !is_caption(n))) {
       if (n->is(GUMBO_TAG_BR)) {
         r.line_break();
       } else if (n->is(GUMBO_TAG_PRE)) {

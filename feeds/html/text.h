@@ -24,7 +24,14 @@ std::size_t char_count(std::string_view text);
 
 // Renders the subtree under `root` as plain text: block elements separate
 // paragraphs with a blank line, <br> breaks lines, <pre> keeps its lines,
-// script/style/template/title/noscript/head are skipped.
-std::string render_text(const Node* root);
+// script/style/template/title/noscript/head are skipped. No paragraph starts
+// or ends with whitespace. Unless `include_captions`, image captions and
+// credits (see is_caption) are left out: they annotate pictures the text
+// cannot show.
+std::string render_text(const Node* root, bool include_captions = true);
+
+// True for <figcaption> and for elements whose class or id has a "caption"
+// or "credit" token ("wp-caption-text", "image-credit").
+bool is_caption(const Node* node);
 
 }  // namespace tributary::feeds::html
