@@ -7,6 +7,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include <boost/unordered/unordered_flat_map.hpp>
+
 #include "feeds/dedup/terms.h"
 #include "feeds/dedup/url_canon.h"
 
@@ -157,7 +159,13 @@ struct Deduplicator::State {
   // joined two members. Either means the group's identity is settled.
   std::vector<std::uint32_t> full_count;
   std::vector<bool> keyed;
-  std::unordered_map<std::uint64_t, std::vector<Handle>> keys;  // key hash -> items
+  // Key hash -> the items filed under it, newest first: a chain of nodes.
+  struct Node {
+    Handle item;
+    std::uint32_t older;
+  };
+  boost::unordered_flat_map<std::uint64_t, std::uint32_t> key_heads;
+  std::vector<Node> key_nodes;
   std::vector<Handle> truncated;                                // items with a "..." title
   std::unordered_map<Handle, Handle> attached;                  // truncated-only root -> full root
 
@@ -174,6 +182,23 @@ struct Deduplicator::State {
   std::vector<std::pair<Handle, Handle>> batch_unions;
 
   explicit State(Options o) : options(std::move(o)) {}
+
+  void file_under(std::uint64_t hash, Handle h) {
+    auto [it, fresh] = key_heads.try_emplace(hash, kNone);
+    key_nodes.push_back(Node{h, it->second});
+    it->second = static_cast<std::uint32_t>(key_nodes.size() - 1);
+  }
+
+  // Calls f(item) for the items filed under `hash`, newest first, until f
+  // returns true.
+  template <class F>
+  void for_each_filed(std::uint64_t hash, F&& f) const {
+    auto it = key_heads.find(hash);
+    if (it == key_heads.end()) return;
+    for (std::uint32_t n = it->second; n != kNone; n = key_nodes[n].older) {
+      if (f(key_nodes[n].item)) return;
+    }
+  }
 
   std::int64_t window_ms(std::chrono::hours h) const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(h).count();
@@ -212,15 +237,14 @@ struct Deduplicator::State {
     const ItemKeys& k = e.keys;
     std::int64_t window = window_ms(options.duplicate_window);
     auto join_last = [&](KeyKind kind, const std::string& key, auto&& accept) {
-      auto& list = keys[key_hash(kind, key)];
-      for (auto it = list.rbegin(); it != list.rend(); ++it) {
-        const Entry& o = entries[*it];
-        if (o.forgotten || !in_window(e, o, window)) continue;
-        if (!accept(o)) continue;
-        unite_groups(h, *it);
-        break;
-      }
-      list.push_back(h);
+      std::uint64_t hash = key_hash(kind, key);
+      for_each_filed(hash, [&](Handle o) {
+        const Entry& other = entries[o];
+        if (other.forgotten || !in_window(e, other, window) || !accept(other)) return false;
+        unite_groups(h, o);
+        return true;
+      });
+      file_under(hash, h);
     };
     auto same_guid = [&](const Entry& o) { return o.keys.guid == k.guid; };
     auto same_url = [&](const Entry& o) { return o.keys.url == k.url; };
@@ -239,21 +263,17 @@ struct Deduplicator::State {
     // Learned feed prefixes are weak evidence: "MARKET SNAPSHOT: US stocks
     // ..." may or may not be the outlet's copy of "US stocks ...".
     auto probe = [&](KeyKind kind, const std::string& key, auto&& accept) {
-      auto it = keys.find(key_hash(kind, key));
-      if (it == keys.end()) return;
-      for (auto j = it->second.rbegin(); j != it->second.rend(); ++j) {
-        const Entry& o = entries[*j];
-        if (!o.forgotten && accept(o)) {
-          unite_groups(h, *j);
-          return;
-        }
-      }
+      for_each_filed(key_hash(kind, key), [&](Handle o) {
+        if (entries[o].forgotten || !accept(entries[o])) return false;
+        unite_groups(h, o);
+        return true;
+      });
     };
     if (!e.truncated) {
       if (!k.learned_title.empty()) {
         auto matches = [&](const Entry& o) { return !o.truncated && o.keys.title == k.learned_title && same_instant(o); };
         probe(KeyKind::title, k.learned_title, matches);
-        keys[key_hash(KeyKind::learned_title, k.learned_title)].push_back(h);
+        file_under(key_hash(KeyKind::learned_title, k.learned_title), h);
       }
       auto matches = [&](const Entry& o) { return o.keys.learned_title == k.title && same_instant(o); };
       probe(KeyKind::learned_title, k.title, matches);
@@ -262,16 +282,15 @@ struct Deduplicator::State {
       truncated.push_back(h);
       return;
     }
-    // Index every prefix a truncated copy could keep: words[0..n) for
-    // n >= min_prefix_words - 1 (the copy's possibly cut last word is
-    // checked separately).
-    std::size_t min_words = options.min_prefix_words > 1 ? options.min_prefix_words - 1 : 1;
-    std::string prefix;
-    for (std::size_t n = 0; n < k.words.size(); ++n) {
-      if (n > 0) prefix += ' ';
-      prefix += k.words[n];
-      if (n + 1 >= min_words && n + 1 < k.words.size()) keys[key_hash(KeyKind::prefix, prefix)].push_back(h);
-    }
+    // Index the title under its first words, where a truncated copy looks
+    // for it (and then checks the rest).
+    if (k.words.size() > prefix_words()) file_under(key_hash(KeyKind::prefix, first_words(k.words)), h);
+  }
+
+  std::size_t prefix_words() const { return options.min_prefix_words > 1 ? options.min_prefix_words - 1 : 1; }
+
+  std::string first_words(const std::vector<std::string>& words) const {
+    return title_key(std::span<const std::string>(words).first(std::min(words.size(), prefix_words())));
   }
 
   // Attaches each truncated-only group to the one full title it prefixes.
@@ -288,24 +307,23 @@ struct Deduplicator::State {
       if (k.words.size() < options.min_prefix_words || k.prefix.empty()) continue;
       Handle target = kNone;
       bool ambiguous = false;
-      auto it = keys.find(key_hash(KeyKind::prefix, k.prefix));
-      if (it != keys.end()) {
-        for (Handle f : it->second) {
-          const Entry& full = entries[f];
-          if (full.forgotten || !in_window(e, full, window)) continue;
-          // The cut copy keeps at least half of the headline; its last word
-          // may be cut, so it need only start the full title's word.
-          if (!full.keys.title.starts_with(k.title)) continue;
-          if (2 * k.words.size() < full.keys.words.size()) continue;
-          Handle r = groups.find(f);
-          if (target == kNone) {
-            target = r;
-          } else if (target != r) {
-            ambiguous = true;
-            break;
-          }
+      if (k.words.size() - 1 < prefix_words()) continue;
+      for_each_filed(key_hash(KeyKind::prefix, first_words(k.words)), [&](Handle f) {
+        const Entry& full = entries[f];
+        if (full.forgotten || !in_window(e, full, window)) return false;
+        // The cut copy keeps at least half of the headline; its last word
+        // may be cut, so it need only start the full title's word.
+        if (!full.keys.title.starts_with(k.title)) return false;
+        if (2 * k.words.size() < full.keys.words.size()) return false;
+        Handle r = groups.find(f);
+        if (target == kNone) {
+          target = r;
+        } else if (target != r) {
+          ambiguous = true;
+          return true;
         }
-      }
+        return false;
+      });
       if (target == kNone) continue;
       auto [c, fresh] = choice.try_emplace(root, ambiguous ? kNone : target);
       if (!fresh && (ambiguous || c->second != target)) c->second = kNone;
@@ -315,11 +333,23 @@ struct Deduplicator::State {
     }
   }
 
+  // Document frequency above which a term is a stop word of the corpus.
+  // A handful of items gives no such statistics.
+  double max_document_frequency() const {
+    constexpr std::size_t kMinDocuments = 40;
+    if (documents < kMinDocuments) return static_cast<double>(documents) + 1.0;
+    return std::max(2.0, options.story.max_df * static_cast<double>(documents));
+  }
+
   // Story layer: the item's weighted term vector.
   void compute_terms(Handle h, const Item& item) {
     Entry& e = entries[h];
     const StoryParams& p = options.story;
+    // Terms in more than max_df of all items ("russia" in a Russia feed)
+    // are this corpus's stop words: they weigh nothing.
+    double max_df = max_document_frequency();
     auto weight = [&](std::uint32_t t) {
+      if (static_cast<double>(df[t]) > max_df) return 0.0;
       if (p.idf_exponent == 0.0) return 1.0;
       double idf = std::log((static_cast<double>(documents) + 1.0) / (static_cast<double>(df[t]) + 0.5));
       return std::pow(std::max(idf, 0.0), p.idf_exponent);
@@ -327,7 +357,7 @@ struct Deduplicator::State {
     e.terms.clear();
     for (const std::string& term : story_terms(e.keys.words)) {
       std::uint32_t t = vocabulary.at(term);
-      e.terms.emplace_back(t, static_cast<float>(weight(t)));
+      if (double w = weight(t); w > 0) e.terms.emplace_back(t, static_cast<float>(w));
     }
     if (!item.summary.empty()) {
       constexpr std::size_t kSummaryTerms = 40;
@@ -339,7 +369,9 @@ struct Deduplicator::State {
         if (added == kSummaryTerms) break;
         std::uint32_t t = vocabulary.at(term);
         if (std::any_of(e.terms.begin(), e.terms.end(), [&](auto& x) { return x.first == t; })) continue;
-        e.terms.emplace_back(t, static_cast<float>(kSummaryWeight * weight(t)));
+        double w = kSummaryWeight * weight(t);
+        if (w <= 0) continue;
+        e.terms.emplace_back(t, static_cast<float>(w));
         ++added;
       }
     }
@@ -419,7 +451,7 @@ struct Deduplicator::State {
     }
     const StoryParams& p = options.story;
     std::int64_t oldest = e.ms - window_ms(options.story_window);
-    double max_df = std::max(2.0, p.max_df * static_cast<double>(documents));
+    double max_df = max_document_frequency();
     ++stamp_now;
     std::vector<Handle> candidates;
     for (auto [t, w] : e.terms) {
@@ -486,7 +518,8 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
   for (const Item& item : batch) {
     if (!item.feed.empty()) {
       s.publishers.add(item.feed);
-      s.affixes.observe(item.feed, fold_title(item.title));
+      // Prefix candidates live in the first 48 bytes (AffixLearner).
+      s.affixes.observe(item.feed, fold_title(std::string_view(item.title).substr(0, 96)));
     }
   }
   // Filing order: published time; items without one take the time of the
@@ -561,11 +594,25 @@ void Deduplicator::forget_before(Millis cutoff) {
   for (Entry& e : s.entries) {
     if (e.ms < limit) e.forgotten = true;
   }
-  for (auto it = s.keys.begin(); it != s.keys.end();) {
-    auto& list = it->second;
-    std::erase_if(list, [&](Handle h) { return s.entries[h].forgotten; });
-    it = list.empty() ? s.keys.erase(it) : std::next(it);
+  // Rebuild the key chains without forgotten items; order is kept.
+  std::vector<State::Node> nodes;
+  boost::unordered_flat_map<std::uint64_t, std::uint32_t> heads;
+  std::vector<Handle> chain;
+  for (auto [hash, head] : s.key_heads) {
+    chain.clear();
+    for (std::uint32_t n = head; n != kNone; n = s.key_nodes[n].older) {
+      if (!s.entries[s.key_nodes[n].item].forgotten) chain.push_back(s.key_nodes[n].item);
+    }
+    if (chain.empty()) continue;
+    std::uint32_t older = kNone;
+    for (auto c = chain.rbegin(); c != chain.rend(); ++c) {
+      nodes.push_back(State::Node{*c, older});
+      older = static_cast<std::uint32_t>(nodes.size() - 1);
+    }
+    heads.emplace(hash, older);
   }
+  s.key_heads = std::move(heads);
+  s.key_nodes = std::move(nodes);
   std::erase_if(s.truncated, [&](Handle h) { return s.entries[h].forgotten; });
   for (auto it = s.clusters.begin(); it != s.clusters.end();) {
     it = it->second.last_ms < limit ? s.clusters.erase(it) : std::next(it);

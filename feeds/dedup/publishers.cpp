@@ -19,8 +19,10 @@ std::string publisher_key(std::string_view name) {
 }
 
 void Publishers::add(std::string_view feed_name) {
+  if (!names_.emplace(feed_name).second) return;
   auto key = publisher_key(feed_name);
   if (key.empty()) return;
+  sorted_keys_.insert(key);
   keys_.insert(std::move(key));
   if (feed_name.ends_with(')')) {
     auto open = feed_name.rfind(" (");
@@ -31,19 +33,22 @@ void Publishers::add(std::string_view feed_name) {
     auto pos = feed_name.find(sep);
     if (pos != std::string_view::npos && pos > 0) {
       auto base = publisher_key(feed_name.substr(0, pos));
-      if (base.size() >= 3) keys_.insert(std::move(base));
+      if (base.size() >= 3) {
+        sorted_keys_.insert(base);
+        keys_.insert(std::move(base));
+      }
     }
   }
 }
 
 bool Publishers::contains(std::string_view name) const {
   auto key = publisher_key(name);
-  return !key.empty() && keys_.find(key) != keys_.end();
+  return !key.empty() && keys_.contains(key);
 }
 
 bool Publishers::has_prefix(std::string_view key) const {
-  auto it = keys_.lower_bound(key);
-  return it != keys_.end() && std::string_view(*it).starts_with(key);
+  auto it = sorted_keys_.lower_bound(key);
+  return it != sorted_keys_.end() && std::string_view(*it).starts_with(key);
 }
 
 std::string_view AffixLearner::candidate(std::string_view folded_title) {
@@ -53,12 +58,17 @@ std::string_view AffixLearner::candidate(std::string_view folded_title) {
     auto pos = folded_title.find(sep);
     if (pos != std::string_view::npos && pos > 0) best = std::min(best, pos + sep.size());
   }
-  if (best == std::string_view::npos || best > 48 || folded_title.size() < best + 12) return {};
+  if (best == std::string_view::npos || best > 48) return {};
+  // "[Russia] - ": separators may follow each other.
+  while (best < folded_title.size() && std::string_view(" -:|").find(folded_title[best]) != std::string_view::npos) {
+    ++best;
+  }
+  if (folded_title.size() < best + 12) return {};
   return folded_title.substr(0, best);
 }
 
 void AffixLearner::observe(std::string_view feed, std::string_view folded_title) {
-  auto& stats = feeds_[publisher_key(feed)];
+  auto& stats = feeds_[std::string(feed)];
   ++stats.titles;
   auto c = candidate(folded_title);
   if (!c.empty()) ++stats.candidates[std::string(c)];
@@ -66,7 +76,7 @@ void AffixLearner::observe(std::string_view feed, std::string_view folded_title)
 
 std::vector<std::string> AffixLearner::prefixes(std::string_view feed) const {
   std::vector<std::string> out;
-  auto it = feeds_.find(publisher_key(feed));
+  auto it = feeds_.find(std::string(feed));
   if (it == feeds_.end()) return out;
   const FeedStats& stats = it->second;
   for (const auto& [prefix, count] : stats.candidates) {

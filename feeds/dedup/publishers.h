@@ -5,8 +5,11 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <set>
 #include <vector>
+
+#include <boost/unordered/unordered_flat_set.hpp>
 
 namespace tributary::feeds::dedup {
 
@@ -34,7 +37,9 @@ class Publishers {
   std::size_t size() const { return keys_.size(); }
 
  private:
-  std::set<std::string, std::less<>> keys_;
+  boost::unordered_flat_set<std::string> keys_;
+  std::set<std::string, std::less<>> sorted_keys_;  // for has_prefix
+  boost::unordered_flat_set<std::string> names_;    // as added, to skip repeats
 };
 
 // Learns the boilerplate a feed puts in front of every title ("[Russia] - ",
@@ -54,7 +59,8 @@ class AffixLearner {
 
   // The leading segment of `folded_title` that is a prefix candidate
   // (up to and including the first ": ", " - ", " | " or "] " within the
-  // first 48 bytes, with at least 12 bytes of title after it), or "".
+  // first 48 bytes and any separator characters right after it, with at
+  // least 12 bytes of title after it), or "".
   static std::string_view candidate(std::string_view folded_title);
 
  private:
@@ -62,7 +68,7 @@ class AffixLearner {
     std::size_t titles = 0;
     std::unordered_map<std::string, std::size_t> candidates;
   };
-  std::unordered_map<std::string, FeedStats> feeds_;
+  std::unordered_map<std::string, FeedStats> feeds_;  // by feed name as given
 };
 
 }  // namespace tributary::feeds::dedup

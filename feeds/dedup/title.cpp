@@ -257,24 +257,31 @@ std::size_t without_ellipsis(std::string_view t) {
   return trim_chars(s, " ").size() + static_cast<std::size_t>(s.data() - t.data());
 }
 
+// Length of the credit separator (" | ", " - ", " :: ", " -- ") at
+// position i, or 0. One pass over the title instead of one find() per
+// separator kind: this runs for every item.
+std::size_t separator_at(std::string_view t, std::size_t i) {
+  if (t[i] != ' ' || i + 2 >= t.size()) return 0;
+  char c = t[i + 1];
+  if ((c == '|' || c == '-') && t[i + 2] == ' ') return 3;
+  if ((c == ':' && t[i + 2] == ':') || (c == '-' && t[i + 2] == '-')) {
+    return i + 3 < t.size() && t[i + 3] == ' ' ? 4 : 0;
+  }
+  return 0;
+}
+
 // Length of the title without a trailing credit naming a known publisher
 // (" - Reuters", " | About - News & Issues", " :: Site"), or t.size(). The
 // leftmost separator whose tail is a known name wins.
 std::size_t without_credit(std::string_view t, const Publishers* publishers) {
-  static constexpr std::string_view kSeparators[] = {" | ", " - ", " :: ", " -- "};
   constexpr std::size_t kMinTitle = 12;
-  std::size_t best = t.size();
-  for (auto sep : kSeparators) {
-    for (auto pos = t.find(sep, kMinTitle); pos != std::string_view::npos; pos = t.find(sep, pos + 1)) {
-      if (pos >= best) break;
-      std::string_view tail = trim_chars(t.substr(pos + sep.size()), " ");
-      if (tail.size() <= 60 && is_known_credit(tail, publishers)) {
-        best = pos;
-        break;
-      }
-    }
+  for (std::size_t i = kMinTitle; i < t.size(); ++i) {
+    std::size_t n = separator_at(t, i);
+    if (n == 0) continue;
+    std::string_view tail = trim_chars(t.substr(i + n), " ");
+    if (tail.size() <= 60 && is_known_credit(tail, publishers)) return i;
   }
-  return best;
+  return t.size();
 }
 
 // Length of a truncated title without a credit the cut went through
@@ -296,14 +303,32 @@ std::size_t without_cut_credit(std::string_view t, const Publishers* publishers)
 
 std::string fold_title(std::string_view raw, std::uint32_t* flags) {
   std::string t(raw);
+  // A reference cut off by a length limit: drop it before decoding, or
+  // "&#82" (of "&#8217;") would decode to "R".
+  bool partial = drop_partial_entity(t);
   for (int round = 0; round < 2 && t.find('&') != std::string::npos; ++round) {
     std::string decoded = html::decode_entities(t);
     if (decoded == t) break;
     t = std::move(decoded);
   }
-  if (drop_partial_entity(t) && flags != nullptr) *flags |= kTitlePartialEntity;
-  if (!is_ascii(t)) t = nfkc(t);
-  return fold_characters(t);
+  partial = drop_partial_entity(t) || partial;  // "&amp;rsq" decodes to "&rsq"
+  if (partial && flags != nullptr) *flags |= kTitlePartialEntity;
+  if (is_ascii(t)) {  // the common case: only whitespace and controls to fold
+    std::string out;
+    out.reserve(t.size());
+    bool space = false;
+    for (char c : t) {
+      if (c == ' ' || (c >= '\t' && c <= '\r')) {
+        space = !out.empty();
+      } else if (c >= 0x20 && c != 0x7f) {
+        if (space) out += ' ';
+        space = false;
+        out += c == '`' ? '\'' : c;
+      }
+    }
+    return out;
+  }
+  return fold_characters(nfkc(t));
 }
 
 CleanTitle clean_title(std::string_view raw, const TitleRules& rules) {
@@ -370,6 +395,25 @@ std::string case_fold(std::string_view utf8) {
 }
 
 std::vector<std::string> title_words(std::string_view clean) {
+  if (is_ascii(clean)) {  // the common case, without ICU
+    std::vector<std::string> words;
+    std::string word;
+    for (std::size_t i = 0; i < clean.size(); ++i) {
+      char c = clean[i];
+      if (is_upper(c)) c = static_cast<char>(c + 32);
+      if (is_lower(c) || is_digit(c) || c == '$' || c == '%') {
+        word += c;
+      } else if (c == '\'' && !word.empty() && i + 1 < clean.size() &&
+                 (is_alpha(clean[i + 1]) || is_digit(clean[i + 1]))) {
+        continue;  // "what's" -> "whats"
+      } else if (!word.empty()) {
+        words.push_back(std::move(word));
+        word.clear();
+      }
+    }
+    if (!word.empty()) words.push_back(std::move(word));
+    return words;
+  }
   std::string folded = case_fold(clean);
   std::vector<std::string> words;
   std::string word;
@@ -387,9 +431,11 @@ std::vector<std::string> title_words(std::string_view clean) {
       continue;
     }
     // An apostrophe inside a word joins it: "what's" -> "whats".
-    if (cp == '\'' && !word.empty() && i < length && bytes[i] < 0x80 &&
-        (is_lower(static_cast<char>(bytes[i])) || is_digit(static_cast<char>(bytes[i])))) {
-      continue;
+    if (cp == '\'' && !word.empty() && i < length) {
+      int32_t peek = i;
+      UChar32 next;
+      U8_NEXT(bytes, peek, length, next);
+      if (next > 0 && u_isalnum(next)) continue;
     }
     if (!word.empty()) words.push_back(std::move(word));
     word.clear();

@@ -136,7 +136,9 @@ std::string remove_dot_segments(std::string_view path) {
 std::string canonical_path(std::string_view encoded) {
   std::string path = "/";
   append_normalized_pct(path, encoded.starts_with('/') ? encoded.substr(1) : encoded);
-  path = remove_dot_segments(path);
+  if (path.find("/.") != std::string::npos || path.find("//") != std::string::npos) {
+    path = remove_dot_segments(path);
+  }
   if (path.size() > 1 && path.back() == '/') path.pop_back();
   if (path == "/amp") {
     path = "/";
@@ -218,18 +220,23 @@ std::string canonical_url(std::string_view url) {
     decoded = html::decode_entities(url);
     url = decoded;
   }
-  // Escape what a strict RFC 3986 parser rejects but feeds publish.
+  // Escape what a strict RFC 3986 parser rejects but feeds publish: raw
+  // spaces and non-ASCII bytes, and a '%' that starts no escape.
+  auto stray_percent = [&](std::size_t i) {
+    return url[i] == '%' && (i + 2 >= url.size() || hex_value(url[i + 1]) < 0 || hex_value(url[i + 2]) < 0);
+  };
+  bool needs_pass = false;
+  for (std::size_t i = 0; i < url.size() && !needs_pass; ++i) {
+    needs_pass = needs_escape(static_cast<unsigned char>(url[i])) || stray_percent(i);
+  }
   std::string escaped;
-  if (std::any_of(url.begin(), url.end(), [](char c) {
-        auto u = static_cast<unsigned char>(c);
-        return needs_escape(u) && u != '%';
-      })) {
-    for (char c : url) {
-      auto u = static_cast<unsigned char>(c);
-      if (needs_escape(u)) {
+  if (needs_pass) {
+    for (std::size_t i = 0; i < url.size(); ++i) {
+      auto u = static_cast<unsigned char>(url[i]);
+      if (needs_escape(u) || stray_percent(i)) {
         append_escape(escaped, u);
       } else {
-        escaped += c;
+        escaped += url[i];
       }
     }
     url = escaped;

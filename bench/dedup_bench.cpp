@@ -1,0 +1,179 @@
+// Throughput of feeds/dedup: URL canonicalization, title cleaning, and the
+// deduplicator with and without the story layer.
+//
+// Items come from the shared labeled corpus when it is present
+// (../shared/corpora/dedup/uci-exactdup-dev.jsonl next to the checkout),
+// else from a deterministic generator. The corpus is replicated with
+// publication times shifted by a week per copy (ids and links suffixed), so
+// copies never join each other and the index grows as in a long-running
+// daemon. Report items/s with --benchmark_counters_tabular=true; the figures
+// are CPU time.
+
+#include <chrono>
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+#include <boost/json/parse.hpp>
+
+#include "feeds/dedup/deduplicator.h"
+#include "feeds/dedup/title.h"
+#include "feeds/dedup/url_canon.h"
+
+namespace {
+
+namespace dedup = tributary::feeds::dedup;
+
+std::string field(const boost::json::object& o, const char* name) {
+  const boost::json::value* v = o.if_contains(name);
+  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+std::vector<dedup::Item> load_corpus() {
+  std::vector<dedup::Item> items;
+  std::ifstream in(std::string(TRIBUTARY_SOURCE_DIR) + "/../shared/corpora/dedup/uci-exactdup-dev.jsonl");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    boost::json::value v = boost::json::parse(line);
+    const auto& o = v.as_object();
+    dedup::Item item;
+    item.id = field(o, "id");
+    item.title = field(o, "title");
+    item.link = field(o, "link");
+    item.feed = field(o, "feed");
+    item.guid = field(o, "guid");
+    if (const auto* p = o.if_contains("published"); p != nullptr && p->is_number()) {
+      item.published = dedup::Millis(std::chrono::milliseconds(static_cast<std::int64_t>(p->to_number<double>())));
+    }
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+// A stand-in when the shared corpus is absent: headlines from a small
+// vocabulary, some repeated with tracking parameters or a wire prefix.
+std::vector<dedup::Item> generate_items(std::size_t n) {
+  static const char* kWords[] = {"Fed", "stocks", "rally", "China", "data", "bankruptcy", "exchange",
+                                 "Bitcoin", "recall", "GM", "weather", "jobs", "growth", "ECB", "talks",
+                                 "Ukraine", "Russia", "sanctions", "oil", "prices", "merger", "deal",
+                                 "Apple", "iPhone", "launch", "review", "game", "Xbox", "earnings", "bank"};
+  std::uint64_t x = 88172645463325252ull;
+  auto next = [&] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  std::vector<dedup::Item> items;
+  for (std::size_t i = 0; i < n; ++i) {
+    dedup::Item item;
+    item.id = "gen-" + std::to_string(i);
+    for (int w = 0; w < 8; ++w) {
+      if (w > 0) item.title += ' ';
+      item.title += kWords[next() % std::size(kWords)];
+    }
+    item.feed = "Feed " + std::to_string(next() % 50);
+    item.link = "http://www.example" + std::to_string(next() % 50) + ".com/news/" + std::to_string(i);
+    item.published = dedup::Millis(std::chrono::milliseconds(1394470370698 + static_cast<std::int64_t>(i) * 20000));
+    items.push_back(item);
+    if (next() % 3 == 0) {
+      item.id += "-copy";
+      item.link += "?utm_source=rss&fbclid=abc";
+      item.title = "UPDATE 1-" + item.title;
+      items.push_back(std::move(item));
+    }
+  }
+  return items;
+}
+
+const std::vector<dedup::Item>& base_items() {
+  static const std::vector<dedup::Item> items = [] {
+    auto corpus = load_corpus();
+    return corpus.empty() ? generate_items(5000) : corpus;
+  }();
+  return items;
+}
+
+std::vector<dedup::Item> replicated(std::size_t copies) {
+  const auto& base = base_items();
+  std::vector<dedup::Item> out;
+  out.reserve(base.size() * copies);
+  for (std::size_t c = 0; c < copies; ++c) {
+    std::string suffix = "~" + std::to_string(c);
+    for (dedup::Item item : base) {
+      item.id += suffix;
+      if (!item.link.empty()) item.link += (item.link.find('?') == std::string::npos ? "?copy=" : "&copy=") + suffix;
+      if (!item.guid.empty()) item.guid += suffix;
+      if (item.published) *item.published += std::chrono::hours(24 * 7 * static_cast<int>(c));
+      out.push_back(std::move(item));
+    }
+  }
+  return out;
+}
+
+void BM_CanonicalUrl(benchmark::State& state) {
+  const auto& items = base_items();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(dedup::canonical_url(items[i].link));
+    if (++i == items.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CanonicalUrl);
+
+void BM_CleanTitle(benchmark::State& state) {
+  const auto& items = base_items();
+  dedup::Publishers publishers;
+  for (const auto& item : items) publishers.add(item.feed);
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto clean = dedup::clean_title(items[i].title, dedup::TitleRules{&publishers, {}});
+    benchmark::DoNotOptimize(dedup::title_words(clean.text));
+    if (++i == items.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CleanTitle);
+
+// The whole input as one batch, as `tributary dedup` files it.
+void BM_Deduplicate(benchmark::State& state) {
+  auto items = replicated(static_cast<std::size_t>(state.range(0)));
+  dedup::Options options;
+  options.stories = state.range(1) != 0;
+  for (auto _ : state) {
+    dedup::Deduplicator d(options);
+    benchmark::DoNotOptimize(d.add(items));
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(items.size()));
+  state.SetLabel(options.stories ? "exact+stories" : "exact layer");
+}
+BENCHMARK(BM_Deduplicate)->Args({1, 0})->Args({1, 1})->Args({8, 0})->Args({8, 1})->Unit(benchmark::kMillisecond);
+
+// A daemon's refreshes: batches of 50 items, the window bounded by
+// forget_before every 20 batches.
+void BM_DeduplicateIncremental(benchmark::State& state) {
+  auto items = replicated(4);
+  std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.published < b.published; });
+  dedup::Options options;
+  options.stories = state.range(0) != 0;
+  constexpr std::size_t kBatch = 50;
+  for (auto _ : state) {
+    dedup::Deduplicator d(options);
+    for (std::size_t i = 0, n = 0; i < items.size(); i += kBatch, ++n) {
+      std::size_t end = std::min(items.size(), i + kBatch);
+      benchmark::DoNotOptimize(d.add(std::span<const dedup::Item>(items).subspan(i, end - i)));
+      if (n % 20 == 19 && items[i].published) d.forget_before(*items[i].published - std::chrono::hours(96));
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(items.size()));
+  state.SetLabel(options.stories ? "exact+stories, batches of 50" : "exact layer, batches of 50");
+}
+BENCHMARK(BM_DeduplicateIncremental)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,244 @@
+#include "feeds/dedup/deduplicator.h"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace tributary::feeds::dedup {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::minutes;
+
+const Millis kT0{std::chrono::milliseconds(1394470370698)};
+
+Item item(std::string id, std::string title, std::string link = "", std::string feed = "",
+          Millis published = kT0) {
+  Item i;
+  i.id = std::move(id);
+  i.title = std::move(title);
+  i.link = std::move(link);
+  i.feed = std::move(feed);
+  i.published = published;
+  return i;
+}
+
+bool same_group(const std::vector<Assignment>& a, std::size_t x, std::size_t y) { return a[x].group == a[y].group; }
+bool same_story(const std::vector<Assignment>& a, std::size_t x, std::size_t y) { return a[x].story == a[y].story; }
+
+TEST(Deduplicate, GuidJoinsWithinOneFeedOnly) {
+  std::vector<Item> items = {item("a", "First title about one thing", "", "Feed A"),
+                             item("b", "Edited title after a correction", "", "Feed A", kT0 + hours(1)),
+                             item("c", "Something else entirely happened", "", "Feed B")};
+  items[0].guid = items[1].guid = items[2].guid = "urn:1";
+  auto a = deduplicate(items);
+  EXPECT_TRUE(same_group(a, 0, 1));
+  EXPECT_FALSE(same_group(a, 0, 2));
+}
+
+TEST(Deduplicate, CanonicalUrlJoinsTrackedAndCategoryCopies) {
+  std::vector<Item> items = {
+      item("a", "Fed official says weak data caused by weather", "http://www.example.com/fed-20140310", "Times"),
+      item("b", "Fed official says weak data caused by weather",
+           "https://example.com/fed-20140310?utm_source=rss&fbclid=1#comments", "Times - Business"),
+      item("c", "Completely different words here today", "https://example.com/fed-20140310/", "Times")};
+  auto a = deduplicate(items);
+  EXPECT_TRUE(same_group(a, 0, 1));
+  EXPECT_TRUE(same_group(a, 0, 2));
+}
+
+TEST(Deduplicate, FrontPageLinksAreNoIdentity) {
+  std::vector<Item> items = {item("a", "Council approves the new budget plan", "https://example.com/", "Local"),
+                             item("b", "School board elects a new chairman", "https://www.example.com", "Local")};
+  auto a = deduplicate(items);
+  EXPECT_FALSE(same_group(a, 0, 1));
+}
+
+TEST(Deduplicate, NormalizedTitleJoinsRepublishersWithinTheWindow) {
+  std::vector<Item> items = {
+      item("a", "Fed's Plosser: Nasty Weather Has Curbed Job Growth", "https://a.example/1", "Moneynews"),
+      item("b", "Reuters: Fed&#39;s Plosser: Nasty Weather Has Curbed Job Growth", "https://b.example/2", "Mirror"),
+      item("c", "[Economy] - FED\xe2\x80\x99S PLOSSER: NASTY WEATHER HAS CURBED JOB GROWTH", "https://c.example/3",
+           "Mirror 2"),
+      item("d", "Fed's Plosser: Nasty Weather Has Curbed Job Growth - Moneynews", "https://d.example/4", "Mirror 3"),
+      item("e", "Fed's Plosser: Nasty Weather Has Curbed Job Growth", "https://e.example/5", "Late",
+           kT0 + hours(24 * 10))};
+  auto a = deduplicate(items);
+  EXPECT_TRUE(same_group(a, 0, 1));
+  EXPECT_TRUE(same_group(a, 0, 2));
+  EXPECT_TRUE(same_group(a, 0, 3));
+  EXPECT_FALSE(same_group(a, 0, 4));  // ten days later: outside the 72 h window
+}
+
+TEST(Deduplicate, ShortTitlesNeedTheSameInstant) {
+  std::vector<Item> items = {item("a", "Titanfall Review", "https://a.example/r", "AusGamers"),
+                             item("b", "Titanfall Review", "https://b.example/r", "God is a Geek", kT0 + hours(2)),
+                             item("c", "REFILE-Titanfall Review", "https://m.example/r", "Mirror")};
+  auto a = deduplicate(items);
+  EXPECT_FALSE(same_group(a, 0, 1));
+  EXPECT_TRUE(same_group(a, 0, 2));
+}
+
+TEST(Deduplicate, DifferentSummariesKeepSameTitlesApart) {
+  std::vector<Item> items = {item("a", "Ten things you need to know this morning", "https://a.example/1", "A"),
+                             item("b", "Ten things you need to know this morning", "https://b.example/2", "B"),
+                             item("c", "Ten things you need to know this morning", "https://c.example/3", "C")};
+  items[0].summary = "<p>Stocks rallied on Monday as investors cheered strong jobs data from the labor department</p>";
+  items[1].summary = "Apple unveiled a new phone while rain flooded coastal towns and a football club fired its coach";
+  items[2].summary = "Stocks rallied on Monday as investors cheered strong jobs data, the labor department said";
+  auto a = deduplicate(items);
+  EXPECT_FALSE(same_group(a, 0, 1));
+  EXPECT_TRUE(same_group(a, 0, 2));
+}
+
+TEST(Deduplicate, TruncatedTitleJoinsTheOneFullTitleItPrefixes) {
+  std::vector<Item> items = {
+      item("full", "American Honda Strengthens Auto Sales Division to Accelerate Sales Growth", "https://a.example/1", "A"),
+      item("cut", "American Honda Strengthens Auto Sales Division to Accel...", "https://b.example/2", "B"),
+      item("other", "Unrelated headline about the weather in Spain today", "https://c.example/3", "C")};
+  auto a = deduplicate(items);
+  EXPECT_TRUE(same_group(a, 0, 1));
+  EXPECT_FALSE(same_group(a, 0, 2));
+}
+
+TEST(Deduplicate, AmbiguousTruncatedTitleJoinsNothing) {
+  std::vector<Item> items = {
+      item("x", "Mt. Gox files for US bankruptcy to halt class action", "https://a.example/1", "A"),
+      item("y", "Mt. Gox files for US bankruptcy to halt class action suits in Texas", "https://b.example/2", "B"),
+      item("cut", "Mt. Gox files for US bankruptcy to halt class ...", "https://c.example/3", "C")};
+  auto a = deduplicate(items);
+  EXPECT_FALSE(same_group(a, 2, 0));
+  EXPECT_FALSE(same_group(a, 2, 1));
+  EXPECT_FALSE(same_group(a, 0, 1));
+}
+
+TEST(Deduplicate, ATruncatedCopyPlacedByItsLinkStaysThere) {
+  std::vector<Item> items = {
+      item("first", "National group concerned about KentuckyOne layoffs", "https://w.example/1", "WDRB"),
+      item("second", "National group concerned about KentuckyOne layoffs - WDRB 41 ...", "https://w.example/2", "WDRB",
+           kT0 + minutes(1)),
+      item("copy", "National group concerned about KentuckyOne layoffs ...", "https://w.example/2", "WDRB",
+           kT0 + minutes(1))};
+  auto a = deduplicate(items);
+  EXPECT_TRUE(same_group(a, 1, 2));
+  EXPECT_FALSE(same_group(a, 0, 2));
+}
+
+TEST(Deduplicate, GroupsOfOneStoryShareItAndNestInside) {
+  std::vector<Item> items = {
+      item("1", "Mt. Gox files for bankruptcy protection in Tokyo", "https://a.example/1", "A"),
+      item("2", "Bitcoin exchange Mt. Gox files for bankruptcy protection", "https://b.example/2", "B", kT0 + minutes(5)),
+      item("3", "Mt. Gox bankruptcy filing leaves bitcoin owners in limbo", "https://c.example/3", "C", kT0 + minutes(9)),
+      item("4", "UPDATE 1-Mt. Gox files for bankruptcy protection in Tokyo", "https://d.example/4", "D", kT0 + minutes(9)),
+      item("5", "Titanfall launches on Xbox One to strong reviews", "https://e.example/5", "E", kT0 + minutes(10)),
+      item("6", "Malaysia Airlines search widens to the Andaman Sea", "https://f.example/6", "F", kT0 + minutes(11))};
+  auto a = deduplicate(items);
+  EXPECT_TRUE(same_group(a, 0, 3));
+  EXPECT_FALSE(same_group(a, 0, 1));
+  EXPECT_TRUE(same_story(a, 0, 1));
+  EXPECT_TRUE(same_story(a, 0, 2));
+  EXPECT_TRUE(same_story(a, 0, 3));
+  EXPECT_FALSE(same_story(a, 0, 4));
+  EXPECT_FALSE(same_story(a, 0, 5));
+  EXPECT_FALSE(same_story(a, 4, 5));
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    for (std::size_t j = 0; j < a.size(); ++j) {
+      if (same_group(a, i, j)) {
+        EXPECT_TRUE(same_story(a, i, j));
+      }
+    }
+  }
+}
+
+TEST(Deduplicate, EventGranularityIsFinerThanStory) {
+  std::vector<Item> items = {item("1", "Fed official says weak data caused by weather, should not slow taper"),
+                             item("2", "Fed's Charles Plosser sees high bar for change in pace of tapering"),
+                             item("3", "Stocks fall after Fed official hints at accelerated tapering"),
+                             item("4", "Fed official hints tapering pace could speed up")};
+  Options story;
+  Options event;
+  event.story = story_params(Granularity::event);
+  auto coarse = deduplicate(items, story);
+  auto fine = deduplicate(items, event);
+  auto stories = [](const std::vector<Assignment>& a) {
+    std::vector<std::size_t> s;
+    for (const auto& x : a) {
+      if (std::find(s.begin(), s.end(), x.story) == s.end()) s.push_back(x.story);
+    }
+    return s.size();
+  };
+  EXPECT_LT(stories(coarse), stories(fine));
+}
+
+TEST(Deduplicate, StoriesOffMeansStoryIsGroup) {
+  std::vector<Item> items = {item("1", "Mt. Gox files for bankruptcy protection in Tokyo"),
+                             item("2", "Bitcoin exchange Mt. Gox files for bankruptcy protection")};
+  Options options;
+  options.stories = false;
+  auto a = deduplicate(items, options);
+  for (const auto& x : a) EXPECT_EQ(x.story, x.group);
+}
+
+TEST(Deduplicate, RepresentativeIsTheEarliestItem) {
+  std::vector<Item> items = {item("late", "Fed official says weak data caused by weather", "https://a.example/1", "A",
+                                  kT0 + hours(1)),
+                             item("early", "Fed official says weak data caused by weather", "https://b.example/2", "B")};
+  auto a = deduplicate(items);
+  EXPECT_EQ(a[0].group, 1u);
+  EXPECT_EQ(a[1].group, 1u);
+}
+
+TEST(Deduplicator, BatchesGiveTheSameGroupsAsOneBatch) {
+  std::vector<Item> items = {
+      item("1", "Fed's Plosser: Nasty Weather Has Curbed Job Growth", "https://a.example/1", "Moneynews"),
+      item("2", "UPDATE 2-Fed's Plosser: Nasty Weather Has Curbed Job Growth", "https://b.example/2", "Mirror",
+           kT0 + minutes(3)),
+      item("3", "Bitcoin exchange Mt. Gox files for bankruptcy protection", "https://c.example/3?utm_source=x", "C",
+           kT0 + minutes(4)),
+      item("4", "Mt. Gox bankruptcy", "https://c.example/3", "C", kT0 + minutes(30)),
+      item("5", "Bitcoin exchange Mt. Gox files for bankruptcy ...", "https://d.example/5", "D", kT0 + minutes(31))};
+  auto whole = deduplicate(items);
+  Deduplicator d;
+  std::vector<std::size_t> handles;
+  for (std::size_t i = 0; i < items.size(); i += 2) {
+    auto h = d.add(std::span<const Item>(items).subspan(i, std::min<std::size_t>(2, items.size() - i)));
+    handles.insert(handles.end(), h.begin(), h.end());
+  }
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    for (std::size_t j = 0; j < items.size(); ++j) {
+      SCOPED_TRACE(std::to_string(i) + " " + std::to_string(j));
+      EXPECT_EQ(d.assignment(handles[i]).group == d.assignment(handles[j]).group, same_group(whole, i, j));
+    }
+  }
+}
+
+TEST(Deduplicator, ForgottenItemsNoLongerJoin) {
+  Deduplicator d;
+  std::vector<Item> first = {item("1", "Fed official says weak data caused by weather", "https://a.example/1")};
+  auto h1 = d.add(first);
+  d.forget_before(kT0 + minutes(1));
+  std::vector<Item> second = {item("2", "Fed official says weak data caused by weather", "https://a.example/1",
+                                   "", kT0 + minutes(2))};
+  auto h2 = d.add(second);
+  EXPECT_NE(d.assignment(h1[0]).group, d.assignment(h2[0]).group);
+  EXPECT_EQ(d.assignment(h1[0]).group, h1[0]);  // kept its own assignment
+  EXPECT_EQ(d.id(h2[0]), "2");
+}
+
+TEST(ItemKeys, ArePureFunctionsOfTheItem) {
+  Publishers publishers;
+  publishers.add("Reuters");
+  Item i = item("x", "Reuters: UPDATE 1-Stocks fall on China data", "http://www.example.com/a?utm_source=1", "Feed");
+  i.guid = "g-1";
+  ItemKeys k = item_keys(i, TitleRules{&publishers, {}});
+  EXPECT_EQ(k.url, "https://example.com/a");
+  EXPECT_EQ(k.guid, "feed\ng-1");
+  EXPECT_EQ(k.title, "stocks fall on china data");
+  EXPECT_TRUE(k.prefix.empty());
+  EXPECT_EQ(k.clean.text, "Stocks fall on China data");
+}
+
+}  // namespace
+}  // namespace tributary::feeds::dedup
