@@ -763,7 +763,6 @@ void Grabber::prep_article(Node* article) {
       }
     }
   }
-  if (options_.strip_boilerplate) strip_boilerplate(article);
 
   clean(article, GUMBO_TAG_IFRAME);
   clean(article, GUMBO_TAG_INPUT);
@@ -829,6 +828,9 @@ GrabResult Grabber::run() {
     Node* article = attempt(page);
     std::size_t length = char_count(inner_text(article));
     if (length >= options_.char_threshold) {
+      // Boilerplate goes after the length check, so that it never pushes a
+      // short article under the threshold and into a weaker retry.
+      if (options_.strip_boilerplate) strip_boilerplate(article);
       result.content = article;
       result.byline = byline_;
       result.dir = dir_;
@@ -849,6 +851,7 @@ GrabResult Grabber::run() {
   auto best = std::max_element(attempts.begin(), attempts.end(),
                                [](const Attempt& a, const Attempt& b) { return a.length < b.length; });
   if (best == attempts.end() || best->length == 0) return result;
+  if (options_.strip_boilerplate) strip_boilerplate(best->content);
   result.content = best->content;
   result.byline = best->byline;
   result.dir = best->dir;
