@@ -275,36 +275,56 @@ class Sanitizer {
     // of its name unless a scope boundary comes first; a non-special,
     // non-formatting end tag (</span>) also stops at a special element.
     const bool ordinary = (info->flags & (tables::kSpecial | tables::kFormatting)) == 0;
+    const Scope scope = scope_for(info);
     for (std::size_t i = stack_.size(); i-- > 0;) {
       const Open& o = stack_[i];
       if (o.info == info) {
         close_to(i);
         return;
       }
-      if (o.ns != Ns::html || is_scope_boundary(o.info, info)) return;
+      if (o.ns != Ns::html || is_scope_boundary(o.info, scope)) return;
       if (ordinary && (o.info->flags & tables::kSpecial) != 0) return;
     }
   }
 
-  // Whether the open element `open` hides elements below it from an end tag
-  // or implied close of `target`.
-  static bool is_scope_boundary(const ElementInfo* open, const ElementInfo* target) {
-    if (target->tag == Tag::table) return false;
-    if ((target->flags & tables::kTablePart) != 0) return open->tag == Tag::table;
-    if ((open->flags & tables::kScopeBoundary) != 0) return true;
-    if (target->tag == Tag::li) return open->tag == Tag::ul || open->tag == Tag::ol;
-    return false;
+  // The parser's scopes (HTML §13.2.4.2), reduced to what can be on our
+  // stack: which open elements hide the ones below them from a search.
+  enum class Scope {
+    element,    // table, td, th, caption, button (the "button scope")
+    list_item,  // the same, plus ul and ol
+    table,      // table only
+    all,        // nothing
+  };
+
+  // The scope an end tag of `target` searches in.
+  static Scope scope_for(const ElementInfo* target) {
+    if (target->tag == Tag::table) return Scope::all;
+    if ((target->flags & tables::kTablePart) != 0) return Scope::table;
+    if (target->tag == Tag::li) return Scope::list_item;
+    return Scope::element;
+  }
+
+  static bool is_scope_boundary(const ElementInfo* open, Scope scope) {
+    switch (scope) {
+      case Scope::all: return false;
+      case Scope::table: return open->tag == Tag::table;
+      case Scope::list_item:
+        if (open->tag == Tag::ul || open->tag == Tag::ol) return true;
+        [[fallthrough]];
+      case Scope::element: return (open->flags & tables::kScopeBoundary) != 0;
+    }
+    return true;
   }
 
   // Index of the nearest open HTML element for which `match` holds, looking
-  // down to a scope boundary for `target`; -1 when none.
+  // down to a boundary of `scope` (or to foreign content); -1 when none.
   template <class Match>
-  std::ptrdiff_t find_in_scope(const ElementInfo* target, Match match) const {
+  std::ptrdiff_t find_in_scope(Scope scope, Match match) const {
     for (std::size_t i = stack_.size(); i-- > 0;) {
       const Open& o = stack_[i];
       if (o.ns != Ns::html) return -1;
       if (match(o.info)) return static_cast<std::ptrdiff_t>(i);
-      if (is_scope_boundary(o.info, target)) return -1;
+      if (is_scope_boundary(o.info, scope)) return -1;
     }
     return -1;
   }
@@ -338,7 +358,7 @@ class Sanitizer {
       }
     }
     if ((f & tables::kClosesP) != 0) {
-      close_if_found(find_in_scope(info, [](const ElementInfo* o) { return o->tag == Tag::p; }));
+      close_if_found(find_in_scope(Scope::element, [](const ElementInfo* o) { return o->tag == Tag::p; }));
     }
     if ((f & tables::kHeading) != 0 && !stack_.empty() &&
         (stack_.back().info->flags & tables::kHeading) != 0) {
@@ -347,19 +367,19 @@ class Sanitizer {
     switch (tag) {
       case Tag::a:
       case Tag::button:
-        close_if_found(find_in_scope(info, [&](const ElementInfo* o) { return o == info; }));
+        close_if_found(find_in_scope(Scope::element, [&](const ElementInfo* o) { return o == info; }));
         break;
       case Tag::td:
       case Tag::th:
-        close_if_found(find_in_scope(info, [&](const ElementInfo* o) { return is_cell(o->tag); }));
+        close_if_found(find_in_scope(Scope::table, [&](const ElementInfo* o) { return is_cell(o->tag); }));
         break;
       case Tag::tr:
-        close_if_found(find_in_scope(info, [](const ElementInfo* o) { return o->tag == Tag::tr; }));
+        close_if_found(find_in_scope(Scope::table, [](const ElementInfo* o) { return o->tag == Tag::tr; }));
         break;
       case Tag::tbody:
       case Tag::thead:
       case Tag::tfoot:
-        close_if_found(find_in_scope(info, [&](const ElementInfo* o) { return is_section(o->tag); }));
+        close_if_found(find_in_scope(Scope::table, [&](const ElementInfo* o) { return is_section(o->tag); }));
         break;
       case Tag::option:
       case Tag::optgroup:
@@ -408,9 +428,11 @@ class Sanitizer {
                       [&](const OutAttribute& o) { return o.name.data() == info->out_name.data(); })) {
         continue;  // HTML §13.2.5.33: a repeated attribute is ignored
       }
+      constexpr std::uint32_t kAnimationOnly = tables::kAnimationValue | tables::kAnimationTarget;
+      if ((info->flags & kAnimationOnly) != 0 && !animation) continue;
       constexpr std::uint32_t kTransformed =
-          tables::kStyle | tables::kUrl | tables::kSrcset | tables::kUrlList | tables::kAnimationValue;
-      if ((info->flags & kTransformed) == 0 && !(animation && info->name == "attributename")) {
+          tables::kStyle | tables::kUrl | tables::kSrcset | tables::kUrlList | kAnimationOnly;
+      if ((info->flags & kTransformed) == 0) {
         // The common case: decoded straight into place, kept as is.
         const std::size_t begin = values_.size();
         append_text(values_, a.value, TextMode{.decode = true, .attribute = true, .escape = false});
@@ -426,7 +448,7 @@ class Sanitizer {
       append_text(decoded_, a.value, TextMode{.decode = true, .attribute = true, .escape = false});
       std::string_view value = decoded_;
 
-      if (animation && info->name == "attributename") {
+      if ((info->flags & tables::kAnimationTarget) != 0) {
         // <set attributeName="onclick" to="..."> writes an event handler;
         // <animate attributeName="href" values="javascript:..."> a link.
         const Compact c = compact(value);
@@ -436,7 +458,7 @@ class Sanitizer {
           return false;
         }
       }
-      if (animation && (info->flags & tables::kAnimationValue) != 0 && carries_script(value)) continue;
+      if ((info->flags & tables::kAnimationValue) != 0 && carries_script(value)) continue;
 
       if ((info->flags & tables::kStyle) != 0) {
         cleaned_ = sanitize_style(value);

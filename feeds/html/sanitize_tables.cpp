@@ -235,7 +235,7 @@ constexpr std::array<AttributeInfo, 349> kAttributes = {{
     {"alttext", "alttext", kAttrMath},
     {"arabic-form", "arabic-form", kAttrSvg},
     {"ascent", "ascent", kAttrSvg},
-    {"attributename", "attributeName", kAttrSvg},
+    {"attributename", "attributeName", kAnimationTarget | kAttrSvg},
     {"attributetype", "attributeType", kAttrSvg},
     {"autocomplete", "autocomplete", kAttrHtml},
     {"autofocus", "autofocus", kAttrHtml},

@@ -39,7 +39,8 @@ enum AttributeFlag : std::uint32_t {
   kSrcset = 1u << 5,           // srcset candidates
   kUrlList = 1u << 6,          // space-separated URLs (ping)
   kStyle = 1u << 7,            // CSS declarations
-  kAnimationValue = 1u << 8,   // to/from/values/by of SVG animation elements
+  kAnimationValue = 1u << 8,   // to/from/values/by: only on SVG animation elements
+  kAnimationTarget = 1u << 9,  // attributeName: only on SVG animation elements
 };
 
 // The elements the tree-building rules name individually.

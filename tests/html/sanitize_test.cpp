@@ -291,6 +291,10 @@ TEST(Sanitize, BalancesTags) {
       {"<select><option>a<option>b</select>", "<select><option>a</option><option>b</option></select>"},
       {"<td><div>x</td>", "<td><div>x</div></td>"},
       {"<div><table><tr><td><p>x</div>y", "<div><table><tr><td><p>xy</p></td></tr></table></div>"},
+      // A block inside a cell closes only the <p> inside that cell (found by fuzzing).
+      {"<p>a<td>b<p>c</p><table><td>d</td></table></td></p>",
+       "<p>a<td>b<p>c</p><table><td>d</td></table></td></p>"},
+      {"<p>a<td>b<p>c<table><td>d", "<p>a<td>b<p>c</p><table><td>d</td></table></td></p>"},
   });
 }
 
@@ -341,6 +345,9 @@ TEST(Sanitize, KeepsSvgAndMathMlSubsets) {
        "<svg xmlns=\"http://www.w3.org/2000/svg\"><a><text>x</text></a></svg>"},
       {"<svg><set attributeName=\"onmouseover\" to=\"alert(1)\"/></svg>",
        "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>"},
+      // Animation attributes mean nothing elsewhere and are dropped there.
+      {"<svg><a attributeName=\"href\" values=\"javascript:x\" to=\"1\">a</a></svg>",
+       "<svg xmlns=\"http://www.w3.org/2000/svg\"><a>a</a></svg>"},
       {"<svg><animate attributeName=\"x\" values=\"javascript:alert(1)\" dur=\"1s\"/></svg>",
        "<svg xmlns=\"http://www.w3.org/2000/svg\"><animate attributeName=\"x\" dur=\"1s\" /></svg>"},
       {"<svg><p>html is not allowed in svg</p><foreignObject><b>x</b></foreignObject></svg>",
