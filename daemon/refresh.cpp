@@ -43,7 +43,7 @@ std::string canonical_link(std::string_view link) {
   if (u.encoded_path().empty()) {
     // "http://host" and "http://host/" are the same resource (RFC 3986 §6.2.3).
     auto authority_end = out.find_first_of("?#", u.scheme().size() + 3);
-    out.insert(authority_end == std::string::npos ? out.size() : authority_end, "/");
+    out.insert(authority_end == std::string::npos ? out.size() : authority_end, 1, '/');
   }
   return out;
 }
