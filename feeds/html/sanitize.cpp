@@ -329,8 +329,18 @@ class Sanitizer {
     return -1;
   }
 
-  // The start-tag rules of HTML §13.2.6.4.7 that end open elements.
+  // Applies the implied-end rules until none applies. Iterating to a fixed
+  // point is what makes sanitize idempotent: the state the output leaves
+  // behind before each start tag is one where the rules change nothing.
   void close_implied(const ElementInfo* info) {
+    while (close_implied_once(info)) {
+    }
+  }
+
+  // The start-tag rules of HTML §13.2.6.4.7 that end open elements, applied
+  // once; returns whether an element was closed.
+  bool close_implied_once(const ElementInfo* info) {
+    const std::size_t depth = stack_.size();
     const std::uint32_t f = info->flags;
     const Tag tag = info->tag;
     auto close_if_found = [&](std::ptrdiff_t i) {
@@ -341,6 +351,9 @@ class Sanitizer {
     auto is_cell = [](Tag t) { return t == Tag::td || t == Tag::th; };
     auto is_section = [](Tag t) { return t == Tag::tbody || t == Tag::thead || t == Tag::tfoot; };
 
+    if ((f & tables::kClosesP) != 0) {
+      close_if_found(find_in_scope(Scope::element, [](const ElementInfo* o) { return o->tag == Tag::p; }));
+    }
     if (tag == Tag::li || is_item(tag)) {
       // Close the nearest list item of the same kind, stopping at a special
       // element other than address, div and p.
@@ -356,9 +369,6 @@ class Sanitizer {
           break;
         }
       }
-    }
-    if ((f & tables::kClosesP) != 0) {
-      close_if_found(find_in_scope(Scope::element, [](const ElementInfo* o) { return o->tag == Tag::p; }));
     }
     if ((f & tables::kHeading) != 0 && !stack_.empty() &&
         (stack_.back().info->flags & tables::kHeading) != 0) {
@@ -395,6 +405,7 @@ class Sanitizer {
       default:
         break;
     }
+    return stack_.size() != depth;
   }
 
   // Writes end tags for stack_[index..] (innermost first) and pops them.

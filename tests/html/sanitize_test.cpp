@@ -295,6 +295,9 @@ TEST(Sanitize, BalancesTags) {
       {"<p>a<td>b<p>c</p><table><td>d</td></table></td></p>",
        "<p>a<td>b<p>c</p><table><td>d</td></table></td></p>"},
       {"<p>a<td>b<p>c<table><td>d", "<p>a<td>b<p>c</p><table><td>d</td></table></td></p>"},
+      // <li> after a <select> inside a <p> inside a list item (found by fuzzing).
+      {"<li><a><p>x<select><option>o</option><li>y",
+       "<li><a><p>x<select><option>o</option></select></p></a></li><li>y</li>"},
   });
 }
 
