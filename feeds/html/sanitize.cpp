@@ -616,7 +616,7 @@ class Sanitizer {
         descriptors = v.substr(d, i - d);
         if (i < v.size()) ++i;
       }
-      if (!clean_url(url, raster_data_ok, true, candidate_)) continue;
+      if (!clean_url(url, raster_data_ok, true, candidate_) || hides_unsafe_url(candidate_)) continue;
       if (kept++ > 0) cleaned_ += ", ";
       cleaned_ += candidate_;
       std::size_t k = 0;
@@ -632,6 +632,22 @@ class Sanitizer {
       }
     }
     return kept > 0;
+  }
+
+  // A srcset URL may contain commas ("w_480,c_fill"), but readers that split
+  // srcset on every comma would then see "a,javascript:x" as two URLs: refuse
+  // a URL any of whose comma-separated pieces has an unsafe scheme.
+  static bool hides_unsafe_url(std::string_view url) {
+    std::size_t comma = url.find(',');
+    while (comma != std::string_view::npos) {
+      const std::size_t next = url.find(',', comma + 1);
+      const Compact c = compact(url.substr(comma + 1, next == std::string_view::npos ? next : next - comma - 1));
+      std::size_t rest = 0;
+      const std::string_view scheme = scheme_of(c.view(), &rest);
+      if (!scheme.empty() && !scheme_allowed(c, scheme, rest, false)) return true;
+      comma = next;
+    }
+    return false;
   }
 
   static bool is_srcset_descriptor(std::string_view w) {

@@ -174,6 +174,11 @@ TEST(Sanitize, CleansSrcsetCandidateByCandidate) {
            "<picture><source /><img src=\"https://e.com/a.png\" /></picture>"},
           {"<img srcset=\"a.jpg 1x (javascript:alert(1))\">", "<img srcset=\"https://example.org/dir/a.jpg 1x\" />"},
           {"<img srcset=\"data:image/png;base64,AAAA 2x\">", "<img srcset=\"data:image/png;base64,AAAA 2x\" />"},
+          {"<img srcset=\"https://res.example.com/w_480,c_fill/a.jpg 480w\">",
+           "<img srcset=\"https://res.example.com/w_480,c_fill/a.jpg 480w\" />"},
+          // One URL to a browser, two to a reader that splits on commas (found by fuzzing).
+          {"<img srcset=\"j 1x,x,,javascript:alert(1) 2x\">", "<img srcset=\"https://example.org/dir/j 1x\" />"},
+          {"<img srcset=\"data:image/png;base64,javascript:alert(1)\">", "<img />"},
       },
       kBase);
 }
