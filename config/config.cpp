@@ -4,9 +4,12 @@
 #include <array>
 #include <charconv>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
 #include <toml++/toml.h>
 
 #include "feeds/url.h"
@@ -16,12 +19,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::array<std::string_view, 6> kDaemonKeys = {
-    "state_dir", "output_dir", "listen", "interval", "allow_private", "user_agent"};
-constexpr std::array<std::string_view, 8> kFeedKeys = {
-    "url", "title", "tags", "interval", "full_text", "enabled", "user_agent", "headers"};
+constexpr std::array<std::string_view, 7> kDaemonKeys = {
+    "state_dir", "output_dir", "listen", "interval", "allow_private", "user_agent", "reload_on_change"};
+constexpr std::array<std::string_view, 10> kFeedKeys = {
+    "url",        "title",   "tags",        "interval", "full_text", "enabled",
+    "user_agent", "headers", "auth_header", "site_rule"};
 constexpr std::array<std::string_view, 5> kOutputKeys = {"name", "title", "tags", "formats", "limit"};
-constexpr std::array<std::string_view, 3> kTopKeys = {"daemon", "feed", "output"};
+constexpr std::array<std::string_view, 3> kRetentionKeys = {"max_age", "max_items_per_feed",
+                                                            "keep_in_outputs"};
+constexpr std::array<std::string_view, 4> kTopKeys = {"daemon", "feed", "output", "retention"};
 constexpr std::array<std::string_view, 3> kFormats = {"atom", "rss", "json"};
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -71,7 +77,7 @@ class Checker {
   std::optional<std::string> string(const toml::table& t, std::string_view key) {
     const toml::node* n = t.get(key);
     if (!n) return std::nullopt;
-    if (auto s = n->value<std::string>()) return *s;
+    if (n->is_string()) return *n->value<std::string>();
     error(*n, fmt::format("'{}' must be a string", key));
     return std::nullopt;
   }
@@ -79,7 +85,7 @@ class Checker {
   std::optional<bool> boolean(const toml::table& t, std::string_view key) {
     const toml::node* n = t.get(key);
     if (!n) return std::nullopt;
-    if (auto b = n->value<bool>()) return *b;
+    if (n->is_boolean()) return *n->value<bool>();
     error(*n, fmt::format("'{}' must be true or false", key));
     return std::nullopt;
   }
@@ -102,8 +108,8 @@ class Checker {
       return out;
     }
     for (const auto& item : *a) {
-      if (auto s = item.value<std::string>()) {
-        out.push_back(*s);
+      if (item.is_string()) {
+        out.push_back(*item.value<std::string>());
       } else {
         error(item, fmt::format("'{}' must hold only strings", key));
       }
@@ -111,7 +117,10 @@ class Checker {
     return out;
   }
 
-  std::optional<Seconds> duration(const toml::table& t, std::string_view key) {
+  // A duration; poll intervals (`floor` > 0) may not go below the floor,
+  // other durations may be 0 ("off").
+  std::optional<Seconds> duration(const toml::table& t, std::string_view key,
+                                  Seconds floor = kMinInterval) {
     const toml::node* n = t.get(key);
     if (!n) return std::nullopt;
     std::optional<Seconds> d;
@@ -120,13 +129,13 @@ class Checker {
     } else if (n->is_integer()) {
       d = Seconds{*n->value<std::int64_t>()};
     }
-    if (!d || d->count() <= 0) {
+    if (!d || d->count() < 0 || (floor.count() > 0 && d->count() == 0)) {
       error(*n, fmt::format("'{}' must be a duration such as \"30m\", \"2h\" or \"1h30m\"", key));
       return std::nullopt;
     }
-    if (*d < kMinInterval) {
+    if (*d < floor) {
       error(*n, fmt::format("'{}' is below the minimum poll interval of {} minutes", key,
-                            kMinInterval.count() / 60));
+                            floor.count() / 60));
       return std::nullopt;
     }
     return d;
@@ -140,9 +149,32 @@ class Checker {
   std::vector<Diagnostic> diagnostics_;
 };
 
-bool is_feed_url(std::string_view url) {
+// Why `url` cannot be polled, or "" when it can: an absolute http(s) URL
+// with a host, or a file: URL.
+std::string feed_url_problem(std::string_view url) {
   auto scheme = feeds::url_scheme(url);
-  return scheme == "http" || scheme == "https" || scheme == "file";
+  if (scheme != "http" && scheme != "https" && scheme != "file") {
+    return "must be an http://, https:// or file:// URL";
+  }
+  if (url.find_first_of(" \t\r\n") != std::string_view::npos) return "contains white space";
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) return "is not a valid URL (" + parsed.error().message() + ")";
+  if (scheme != "file" && parsed->encoded_host().empty()) return "has no host";
+  if (parsed->has_port() && parsed->port_number() == 0) return "has an invalid port";
+  return {};
+}
+
+// "HOST:PORT" with a port number, "[v6]:PORT", or "" (no server).
+bool is_listen_address(std::string_view listen) {
+  if (listen.empty()) return true;
+  auto colon = listen.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  auto host = listen.substr(0, colon);
+  if (host.front() == '[' && host.back() != ']') return false;
+  auto port = listen.substr(colon + 1);
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  return ec == std::errc{} && end == port.data() + port.size() && value <= 65535;
 }
 
 bool is_origin(std::string_view origin) {
@@ -159,6 +191,23 @@ std::string absolute_path(std::string_view value, const fs::path& base_dir) {
 }
 
 }  // namespace
+
+std::string feed_identity(std::string_view url) {
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) return std::string(url);
+  boost::urls::url u(*parsed);
+  u.normalize();
+  u.remove_fragment();
+  if ((u.scheme() == "http" && u.port_number() == 80) ||
+      (u.scheme() == "https" && u.port_number() == 443)) {
+    u.remove_port();
+  }
+  if (!u.has_authority() || !u.encoded_path().empty()) return std::string(u.buffer());
+  // Boost.URL 1.81's set_path("/") writes "/./" here; assemble it instead.
+  std::string out = fmt::format("{}://{}/", u.scheme(), std::string_view(u.encoded_authority()));
+  if (u.has_query()) out += "?" + std::string(u.encoded_query());
+  return out;
+}
 
 std::string Diagnostic::to_string() const {
   return fmt::format("{}:{}:{}: {}", file, line, column, message);
@@ -224,7 +273,15 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
       check.check_keys(*t, kDaemonKeys, "[daemon]");
       if (auto s = check.string(*t, "state_dir")) d.state_dir = absolute_path(*s, base_dir);
       if (auto s = check.string(*t, "output_dir")) d.output_dir = absolute_path(*s, base_dir);
-      if (auto s = check.string(*t, "listen")) d.listen = *s;
+      if (auto s = check.string(*t, "listen")) {
+        if (is_listen_address(*s)) {
+          d.listen = *s;
+        } else {
+          check.error(*t->get("listen"), fmt::format("listen '{}' must read HOST:PORT, e.g. "
+                                                     "\"127.0.0.1:8080\" (or \"\" to serve nothing)", *s));
+        }
+      }
+      if (auto b = check.boolean(*t, "reload_on_change")) d.reload_on_change = *b;
       if (auto v = check.duration(*t, "interval")) d.interval = *v;
       if (auto s = check.string(*t, "user_agent")) d.user_agent = *s;
       d.allow_private = check.strings(*t, "allow_private");
@@ -245,7 +302,7 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
   if (d.output_dir.empty()) d.output_dir = (fs::path(d.state_dir) / "public").string();
 
   // [[feed]]
-  std::set<std::string> seen_urls;
+  std::map<std::string, int> seen_urls;  // identity -> line of first use
   if (const toml::node* n = root.get("feed")) {
     const toml::array* feeds = n->as_array();
     if (!feeds || !feeds->is_array_of_tables()) {
@@ -259,11 +316,14 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
         f.column = static_cast<int>(t.source().begin.column);
         if (auto s = check.string(t, "url")) {
           f.url = *s;
-          if (!is_feed_url(f.url)) {
-            check.error(*t.get("url"), fmt::format("feed url '{}' must be an http://, https:// or "
-                                                   "file:// URL", f.url));
-          } else if (!seen_urls.insert(f.url).second) {
-            check.error(*t.get("url"), fmt::format("duplicate feed '{}'", f.url));
+          const toml::node& url_node = *t.get("url");
+          if (auto problem = feed_url_problem(f.url); !problem.empty()) {
+            check.error(url_node, fmt::format("feed url '{}' {}", f.url, problem));
+          } else if (auto [it, fresh] = seen_urls.emplace(feed_identity(f.url),
+                                                          static_cast<int>(url_node.source().begin.line));
+                     !fresh) {
+            check.error(url_node, fmt::format("duplicate feed '{}' (already at line {})", f.url,
+                                              it->second));
           }
         } else if (!t.get("url")) {
           check.error(t, "[[feed]] needs a 'url'");
@@ -276,8 +336,26 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
         if (auto s = check.string(t, "user_agent")) f.user_agent = *s;
         f.headers = check.strings(t, "headers");
         for (const auto& h : f.headers) {
-          if (h.find(':') == std::string::npos || h.find_first_of("\r\n") != std::string::npos) {
+          auto colon = h.find(':');
+          if (colon == 0 || colon == std::string::npos ||
+              h.find_first_of("\r\n") != std::string::npos ||
+              h.substr(0, colon).find_first_of(" \t") != std::string::npos) {
             check.error(*t.get("headers"), fmt::format("header '{}' must read 'Name: value'", h));
+          }
+        }
+        if (auto s = check.string(t, "auth_header")) {
+          if (s->empty() || s->find_first_of("\r\n") != std::string::npos) {
+            check.error(*t.get("auth_header"),
+                        "'auth_header' must be one line, e.g. \"Bearer TOKEN\" or \"Basic BASE64\"");
+          } else {
+            f.auth_header = *s;
+          }
+        }
+        if (auto s = check.string(t, "site_rule")) {
+          if (s->empty()) {
+            check.error(*t.get("site_rule"), "'site_rule' must name an ftr-site-config file");
+          } else {
+            f.site_rule = absolute_path(*s, base_dir);
           }
         }
         config.feeds.push_back(std::move(f));
@@ -331,6 +409,26 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
           config.outputs.push_back(std::move(o));
         }
       }
+    }
+  }
+
+  // [retention]
+  if (const toml::node* n = root.get("retention")) {
+    if (const toml::table* t = n->as_table()) {
+      RetentionConfig& r = config.retention;
+      check.check_keys(*t, kRetentionKeys, "[retention]");
+      if (auto v = check.duration(*t, "max_age", Seconds{0})) r.max_age = *v;
+      if (auto v = check.integer(*t, "max_items_per_feed")) {
+        if (*v < 0 || *v > 10'000'000) {
+          check.error(*t->get("max_items_per_feed"),
+                      "'max_items_per_feed' must be between 0 (no limit) and 10000000");
+        } else {
+          r.max_items_per_feed = static_cast<int>(*v);
+        }
+      }
+      if (auto b = check.boolean(*t, "keep_in_outputs")) r.keep_in_outputs = *b;
+    } else {
+      check.error(*n, "'retention' must be a table: [retention]");
     }
   }
 

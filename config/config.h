@@ -27,6 +27,10 @@ struct FeedConfig {
   bool enabled = true;
   std::string user_agent;           // "" = the daemon's
   std::vector<std::string> headers; // extra request headers, "Name: value"
+  std::string auth_header;          // value of an Authorization header, "" = none;
+                                    // sent to the feed's own origin only
+  std::string site_rule;            // absolute path of an ftr-site-config file for
+                                    // full-text extraction, "" = look it up by host
   int line = 0;                     // where the [[feed]] table starts
   int column = 0;
   friend bool operator==(const FeedConfig&, const FeedConfig&) = default;
@@ -48,7 +52,22 @@ struct DaemonConfig {
   Seconds interval = kDefaultInterval;
   std::vector<std::string> allow_private;  // origins, e.g. "http://127.0.0.1:8787"
   std::string user_agent;                  // "" = built-in identifying UA
+  bool reload_on_change = true;            // watch the file and reload when it changes
   friend bool operator==(const DaemonConfig&, const DaemonConfig&) = default;
+};
+
+inline constexpr Seconds kDefaultMaxAge{180 * 86400};
+inline constexpr int kDefaultMaxItemsPerFeed = 1000;
+
+// Store hygiene, applied after refreshes. An item is deleted when it is older
+// than `max_age` (by publication date, else first-seen time) or beyond the
+// newest `max_items_per_feed` of every feed it came from -- unless
+// `keep_in_outputs` and it is currently listed in an output.
+struct RetentionConfig {
+  Seconds max_age = kDefaultMaxAge;  // 0 = keep forever
+  int max_items_per_feed = kDefaultMaxItemsPerFeed;  // 0 = no limit
+  bool keep_in_outputs = true;
+  friend bool operator==(const RetentionConfig&, const RetentionConfig&) = default;
 };
 
 struct Config {
@@ -56,6 +75,7 @@ struct Config {
   DaemonConfig daemon;
   std::vector<FeedConfig> feeds;
   std::vector<OutputConfig> outputs;  // always starts with `all`
+  RetentionConfig retention;
   friend bool operator==(const Config&, const Config&) = default;
 };
 
@@ -78,6 +98,12 @@ struct Defaults {
 // first; on any error the result holds the full list.
 tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::string_view path,
                                                     const Defaults& defaults);
+
+// The form of a feed URL used to spot duplicates: scheme and host in lower
+// case, percent-encoding and dot segments normalized, default port and
+// fragment removed, an empty path written "/". Unparseable input comes back
+// unchanged.
+std::string feed_identity(std::string_view url);
 
 // Parses "90s", "15m", "1h30m", "2d" (or a bare number of seconds).
 std::optional<Seconds> parse_duration(std::string_view text);

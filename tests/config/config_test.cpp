@@ -1,5 +1,7 @@
 #include "config/config.h"
 
+#include <cstdio>
+
 #include <gtest/gtest.h>
 
 namespace tributary::config {
@@ -123,6 +125,127 @@ TEST(Config, AllowPrivateEntriesMustBeOrigins) {
   auto errors = parse_errors("[daemon]\nallow_private = [\"127.0.0.1\", \"http://10.0.0.1:80/x\"]\n");
   EXPECT_EQ(errors.size(), 2u);
   parse_ok("[daemon]\nallow_private = [\"http://127.0.0.1:8787\", \"https://[::1]:8443\"]\n");
+}
+
+TEST(Config, PerFeedSettings) {
+  Config c = parse_ok(R"(
+[[feed]]
+url         = "https://a.example/rss"
+interval    = "2h"
+tags        = ["tech", "linux"]
+full_text   = false
+enabled     = false
+user_agent  = "MyReader/1.0"
+headers     = ["X-Api-Key: 42"]
+auth_header = "Bearer s3cret"
+site_rule   = "rules/a.example.txt"
+)");
+  ASSERT_EQ(c.feeds.size(), 1u);
+  const FeedConfig& f = c.feeds[0];
+  EXPECT_EQ(f.interval, std::chrono::hours(2));
+  EXPECT_EQ(f.tags, (std::vector<std::string>{"tech", "linux"}));
+  EXPECT_FALSE(f.full_text);
+  EXPECT_FALSE(f.enabled);
+  EXPECT_EQ(f.user_agent, "MyReader/1.0");
+  EXPECT_EQ(f.headers, std::vector<std::string>{"X-Api-Key: 42"});
+  EXPECT_EQ(f.auth_header, "Bearer s3cret");
+  EXPECT_EQ(f.site_rule, "/etc/tributary/rules/a.example.txt");  // relative to the file
+}
+
+TEST(Config, RetentionDefaultsAndOverrides) {
+  Config d = parse_ok("");
+  EXPECT_EQ(d.retention.max_age, kDefaultMaxAge);
+  EXPECT_EQ(d.retention.max_items_per_feed, kDefaultMaxItemsPerFeed);
+  EXPECT_TRUE(d.retention.keep_in_outputs);
+  Config c = parse_ok("[retention]\nmax_age = \"30d\"\nmax_items_per_feed = 0\nkeep_in_outputs = false\n");
+  EXPECT_EQ(c.retention.max_age, std::chrono::hours(24 * 30));
+  EXPECT_EQ(c.retention.max_items_per_feed, 0);
+  EXPECT_FALSE(c.retention.keep_in_outputs);
+  Config off = parse_ok("[retention]\nmax_age = 0\n");
+  EXPECT_EQ(off.retention.max_age.count(), 0);
+}
+
+// Each line is a whole file with one mistake; the diagnostic must point at
+// the right place and say what is wrong.
+TEST(Config, EachMistakeIsReportedAtItsPosition) {
+  struct Case {
+    const char* text;
+    int line;
+    int column;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"[deamon]\n", 1, 2, "did you mean 'daemon'"},
+      {"[daemon]\nlisten = \"localhost\"\n", 2, 10, "HOST:PORT"},
+      {"[daemon]\nlisten = \"127.0.0.1:99999\"\n", 2, 10, "HOST:PORT"},
+      {"[daemon]\nintervall = \"1h\"\n", 2, 1, "did you mean 'interval'"},
+      {"[daemon]\nreload_on_change = 1\n", 2, 20, "true or false"},
+      {"[[feed]]\nurl = 42\n", 2, 7, "must be a string"},
+      {"[[feed]]\nurl = \"https://\"\n", 2, 7, "url"},
+      {"[[feed]]\nurl = \"http://a b.example/\"\n", 2, 7, "white space"},
+      {"[[feed]]\nurl = \"gopher://a.example/\"\n", 2, 7, "http://"},
+      {"[[feed]]\nurl = \"https://a.example/\"\ninterval = \"4m\"\n", 3, 12, "minimum"},
+      {"[[feed]]\nurl = \"https://a.example/\"\ninterval = \"soon\"\n", 3, 12, "duration"},
+      {"[[feed]]\nurl = \"https://a.example/\"\ntags = \"tech\"\n", 3, 8, "array of strings"},
+      {"[[feed]]\nurl = \"https://a.example/\"\ntags = [\"a\", 1]\n", 3, 14, "only strings"},
+      {"[[feed]]\nurl = \"https://a.example/\"\nsite_rules = \"x\"\n", 3, 1, "did you mean 'site_rule'"},
+      {"[[feed]]\nurl = \"https://a.example/\"\nauth_header = \"\"\n", 3, 15, "auth_header"},
+      {"[[feed]]\nurl = \"https://a.example/\"\nheaders = [\"NoColon\"]\n", 3, 11, "Name: value"},
+      {"[[feed]]\nurl = \"https://A.example:443/\"\n[[feed]]\nurl = \"https://a.example\"\n", 4, 7,
+       "already at line 2"},
+      {"[feed]\nurl = \"https://a.example/\"\n", 1, 1, "[[feed]]"},
+      {"[[output]]\nname = \"x y\"\n", 2, 8, "letters, digits"},
+      {"[[output]]\nname = \"x\"\nlimit = 0\n", 3, 9, "between 1"},
+      {"[retention]\nmax_age = \"forever\"\n", 2, 11, "duration"},
+      {"[retention]\nmax_items_per_feed = -1\n", 2, 22, "between 0"},
+      {"[retention]\nkeep_in_output = true\n", 2, 1, "did you mean 'keep_in_outputs'"},
+      {"retention = 5\n", 1, 13, "must be a table"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.text);
+    auto errors = parse_errors(c.text);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].line, c.line);
+    EXPECT_EQ(errors[0].column, c.column);
+    EXPECT_NE(errors[0].message.find(c.says), std::string::npos) << errors[0].message;
+  }
+}
+
+TEST(FeedIdentity, SameFeedWrittenDifferentlyIsOneIdentity) {
+  struct Case {
+    const char* a;
+    const char* b;
+    bool same;
+  };
+  const Case cases[] = {
+      {"https://A.Example/rss", "https://a.example/rss", true},
+      {"HTTPS://a.example:443/rss", "https://a.example/rss", true},
+      {"http://a.example:80", "http://a.example/", true},
+      {"https://a.example/%7Euser/rss", "https://a.example/~user/rss", true},
+      {"https://a.example/a/../rss#top", "https://a.example/rss", true},
+      {"https://a.example/rss", "http://a.example/rss", false},
+      {"https://a.example/rss", "https://a.example/rss/", false},
+      {"https://a.example/rss?x=1", "https://a.example/rss?x=2", false},
+      {"https://a.example:8443/rss", "https://a.example/rss", false},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.a) + " vs " + c.b);
+    EXPECT_EQ(feed_identity(c.a) == feed_identity(c.b), c.same);
+  }
+}
+
+TEST(Config, TheShippedExampleIsValid) {
+  std::string path = std::string(TRIBUTARY_SOURCE_DIR) + "/config/tributary.example.toml";
+  FILE* f = std::fopen(path.c_str(), "rb");
+  ASSERT_NE(f, nullptr) << path;
+  std::string text;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
+  std::fclose(f);
+  auto c = parse(text, path, kDefaults);
+  if (!c) {
+    for (const auto& d : c.error()) ADD_FAILURE() << d.to_string();
+  }
 }
 
 TEST(Duration, ParsesUnitsAndRejectsGarbage) {

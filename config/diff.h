@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+
+// What a reload changes: the running config against a newly loaded one.
+namespace tributary::config {
+
+struct ConfigDiff {
+  // Feeds are matched by their URL exactly as written (the store keys a
+  // feed's state by it). Disabled feeds count as absent.
+  std::vector<std::string> added;      // start polling
+  std::vector<std::string> removed;    // stop polling
+  std::vector<std::string> changed;    // same URL, other settings: keep state, apply settings
+  std::vector<std::string> unchanged;  // keep schedule and state
+  bool outputs_changed = false;        // outputs or feed tags/titles: render again
+  bool retention_changed = false;
+  // [daemon] keys that only take effect after a restart (state_dir,
+  // output_dir, listen), in that order.
+  std::vector<std::string> needs_restart;
+
+  bool feeds_changed() const { return !added.empty() || !removed.empty() || !changed.empty(); }
+};
+
+// Compares two configs. The order of feeds in the file does not matter; the
+// line a feed table starts on is not a setting.
+ConfigDiff diff(const Config& before, const Config& after);
+
+}  // namespace tributary::config
