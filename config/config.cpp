@@ -19,12 +19,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::array<std::string_view, 7> kDaemonKeys = {
-    "state_dir", "output_dir", "listen", "interval", "allow_private", "user_agent", "reload_on_change"};
+constexpr std::array<std::string_view, 10> kDaemonKeys = {
+    "state_dir", "output_dir", "listen", "interval", "allow_private", "user_agent", "reload_on_change",
+    "public_url", "websub_hub", "socket"};
 constexpr std::array<std::string_view, 10> kFeedKeys = {
     "url",        "title",   "tags",        "interval", "full_text", "enabled",
     "user_agent", "headers", "auth_header", "site_rule"};
-constexpr std::array<std::string_view, 5> kOutputKeys = {"name", "title", "tags", "formats", "limit"};
+constexpr std::array<std::string_view, 6> kOutputKeys = {"name", "title", "tags", "formats", "limit",
+                                                        "feeds"};
 constexpr std::array<std::string_view, 3> kRetentionKeys = {"max_age", "max_items_per_feed",
                                                             "keep_in_outputs"};
 constexpr std::array<std::string_view, 4> kTopKeys = {"daemon", "feed", "output", "retention"};
@@ -282,6 +284,28 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
         }
       }
       if (auto b = check.boolean(*t, "reload_on_change")) d.reload_on_change = *b;
+      for (auto [key, slot] : {std::pair{"public_url", &d.public_url}, std::pair{"websub_hub", &d.websub_hub}}) {
+        if (auto s = check.string(*t, key)) {
+          auto scheme = feeds::url_scheme(*s);
+          if ((scheme != "http" && scheme != "https") || !feed_url_problem(*s).empty() ||
+              s->find_first_of("?#") != std::string::npos) {
+            check.error(*t->get(key), fmt::format("'{}' must be an http:// or https:// URL without "
+                                                  "query or fragment, e.g. \"https://feeds.example.org\"", key));
+          } else {
+            *slot = *s;
+            if (key == std::string_view("public_url")) {
+              while (slot->ends_with('/')) slot->pop_back();
+            }
+          }
+        }
+      }
+      if (auto s = check.string(*t, "socket")) {
+        if (s->empty()) {
+          check.error(*t->get("socket"), "'socket' must name a path for a Unix socket");
+        } else {
+          d.socket = absolute_path(*s, base_dir);
+        }
+      }
       if (auto v = check.duration(*t, "interval")) d.interval = *v;
       if (auto s = check.string(*t, "user_agent")) d.user_agent = *s;
       d.allow_private = check.strings(*t, "allow_private");
@@ -364,7 +388,7 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
   }
 
   // [[output]]; `all` always exists and may be redefined.
-  OutputConfig all{"all", "", {}, {"atom", "rss", "json"}, kDefaultOutputLimit};
+  OutputConfig all{"all", "", {}, {"atom", "rss", "json"}, kDefaultOutputLimit, {}};
   config.outputs.push_back(all);
   if (const toml::node* n = root.get("output")) {
     const toml::array* outputs = n->as_array();
@@ -375,7 +399,7 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
       for (const auto& node : *outputs) {
         const toml::table& t = *node.as_table();
         check.check_keys(t, kOutputKeys, "[[output]]");
-        OutputConfig o{"", "", {}, {"atom", "rss", "json"}, kDefaultOutputLimit};
+        OutputConfig o{"", "", {}, {"atom", "rss", "json"}, kDefaultOutputLimit, {}};
         if (auto s = check.string(t, "name")) o.name = *s;
         if (o.name.empty() || o.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
                                                        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") !=
@@ -387,6 +411,12 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
         }
         if (auto s = check.string(t, "title")) o.title = *s;
         o.tags = check.strings(t, "tags");
+        o.feeds = check.strings(t, "feeds");
+        for (const auto& url : o.feeds) {
+          if (!seen_urls.contains(feed_identity(url))) {
+            check.error(*t.get("feeds"), fmt::format("output feed '{}' is not a [[feed]] url", url));
+          }
+        }
         if (t.get("formats")) {
           o.formats = check.strings(t, "formats");
           for (const auto& f : o.formats) {

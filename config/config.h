@@ -42,6 +42,7 @@ struct OutputConfig {
   std::vector<std::string> tags;     // empty = every feed
   std::vector<std::string> formats;  // atom, rss, json
   int limit = kDefaultOutputLimit;
+  std::vector<std::string> feeds;    // feed URLs to take, besides `tags` (both empty = every feed)
   friend bool operator==(const OutputConfig&, const OutputConfig&) = default;
 };
 
@@ -53,6 +54,10 @@ struct DaemonConfig {
   std::vector<std::string> allow_private;  // origins, e.g. "http://127.0.0.1:8787"
   std::string user_agent;                  // "" = built-in identifying UA
   bool reload_on_change = true;            // watch the file and reload when it changes
+  std::string public_url;  // base URL readers reach the server at, no trailing slash
+                           // ("" = "http://" + listen); outputs link to themselves with it
+  std::string websub_hub;  // WebSub hub URL to announce and ping on change ("" = none)
+  std::string socket;      // Unix socket path for a front proxy, absolute after loading ("" = none)
   friend bool operator==(const DaemonConfig&, const DaemonConfig&) = default;
 };
 

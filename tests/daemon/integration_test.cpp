@@ -63,7 +63,7 @@ class DaemonTest : public ::testing::Test {
       f.url = u;
       c.feeds.push_back(f);
     }
-    c.outputs.push_back(config::OutputConfig{"all", "", {}, {"atom"}, 100});
+    c.outputs.push_back(config::OutputConfig{"all", "", {}, {"atom"}, 100, {}});
     return c;
   }
 
