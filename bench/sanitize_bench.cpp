@@ -8,7 +8,11 @@
 // iframe embed, comments). Throughput is in bytes of input per CPU second.
 
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include <benchmark/benchmark.h>
 
@@ -180,6 +184,58 @@ void BM_HtmlToText(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(html.size()));
 }
 BENCHMARK(BM_HtmlToText)->Arg(2 << 10)->Arg(6 << 10)->Arg(10 << 10);
+
+// Real article HTML: Mozilla Readability's expected outputs (extracted
+// articles, 1-400 KB) from the shared extraction corpus, all of them per
+// iteration. Skipped when the corpus is absent.
+std::vector<std::string> read_corpus(const char* name) {
+  std::vector<std::string> pages;
+  const std::filesystem::path dir =
+      std::filesystem::path(TRIBUTARY_SOURCE_DIR) / ".." / "shared" / "corpora" / "extraction" / "readability" /
+      "test-pages";
+  if (!std::filesystem::is_directory(dir)) return pages;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(entry.path() / name, std::ios::binary);
+    if (in) pages.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return pages;
+}
+
+template <class F>
+void run_corpus(benchmark::State& state, const char* name, F f) {
+  const std::vector<std::string> pages = read_corpus(name);
+  if (pages.empty()) {
+    state.SkipWithError("extraction corpus not found");
+    return;
+  }
+  std::int64_t bytes = 0;
+  for (const auto& p : pages) bytes += static_cast<std::int64_t>(p.size());
+  for (auto _ : state) {
+    for (const auto& p : pages) {
+      std::string out = f(p);
+      benchmark::DoNotOptimize(out);
+    }
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * bytes);
+  state.counters["pages"] = static_cast<double>(pages.size());
+}
+
+void BM_SanitizeReadabilityArticles(benchmark::State& state) {
+  run_corpus(state, "expected.html", [](const std::string& p) { return sanitize(p, kBase); });
+}
+BENCHMARK(BM_SanitizeReadabilityArticles)->Unit(benchmark::kMillisecond);
+
+void BM_HtmlToTextReadabilityArticles(benchmark::State& state) {
+  run_corpus(state, "expected.html", [](const std::string& p) { return html_to_text(p); });
+}
+BENCHMARK(BM_HtmlToTextReadabilityArticles)->Unit(benchmark::kMillisecond);
+
+// Whole pages (scripts, styles, navigation): not what sanitize is fed, but a
+// stress test of the tokenizer on real markup.
+void BM_SanitizeReadabilitySourcePages(benchmark::State& state) {
+  run_corpus(state, "source.html", [](const std::string& p) { return sanitize(p, kBase); });
+}
+BENCHMARK(BM_SanitizeReadabilitySourcePages)->Unit(benchmark::kMillisecond);
 
 // A short feed title/summary: the other half of the hot path.
 void BM_SanitizeShortText(benchmark::State& state) {

@@ -120,6 +120,18 @@ bool is_raster_data(std::string_view after_colon) {
   return false;
 }
 
+// True when `url` certainly has no scheme: it reaches '/', '?', '#' or its
+// end before any ':' through printable ASCII only (so nothing compact()
+// would drop can hide a scheme).
+bool plainly_relative(std::string_view url) {
+  for (char ch : url) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '/' || c == '?' || c == '#') return true;
+    if (c == ':' || c <= 0x20 || c >= 0x7F) return false;
+  }
+  return true;
+}
+
 // True when a URL whose compacted form has scheme `scheme` may be written.
 bool scheme_allowed(const Compact& c, std::string_view scheme, std::size_t rest, bool raster_data_ok) {
   if (scheme == "data") return raster_data_ok && is_raster_data(c.view().substr(rest));
@@ -527,7 +539,7 @@ class Sanitizer {
   // Mutation-XSS guard (as DOMPurify's SAFE_FOR_XML): a value that would end
   // a comment or a raw-text element if it were ever written unescaped.
   static bool closes_raw_text(std::string_view v) {
-    if (std::none_of(v.begin(), v.end(), [](char c) { return c == '<' || c == '>'; })) return false;
+    if (v.find('<') == std::string_view::npos && v.find('>') == std::string_view::npos) return false;
     if (v.find("-->") != std::string_view::npos || v.find("--!>") != std::string_view::npos ||
         v.find("]]>") != std::string_view::npos) {
       return true;
@@ -566,7 +578,8 @@ class Sanitizer {
     while (e > b && static_cast<unsigned char>(url[e - 1]) <= 0x20) --e;
     url = url.substr(b, e - b);
     auto ignored = [](char c) { return c == '\t' || c == '\n' || c == '\r'; };
-    if (std::none_of(url.begin(), url.end(), ignored)) {
+    // (One compare per byte for the usual answer: TAB..CR is 9..13.)
+    if (std::none_of(url.begin(), url.end(), [](char c) { return static_cast<unsigned char>(c - 9) <= 4; })) {
       out.assign(url);
     } else {
       out.clear();
@@ -574,17 +587,26 @@ class Sanitizer {
         if (!ignored(c)) out += c;
       }
     }
-    // Fast path: the common absolute web URL needs no closer look.
-    if (out.starts_with("https://") || out.starts_with("http://")) return true;
-    const Compact c = compact(out);
-    std::size_t rest = 0;
-    std::string_view scheme = scheme_of(c.view(), &rest);
-    if (!scheme.empty()) return scheme_allowed(c, scheme, rest, raster_data_ok);
+    // Fast paths: the common absolute web URL, and a reference with no ':'
+    // before its first '/', '?' or '#' and nothing a browser would ignore
+    // there, need no closer look.
+    if (out.starts_with("https://") || out.starts_with("http://")) {
+      return true;
+    }
+    if (!plainly_relative(out)) {
+      const Compact c = compact(out);
+      std::size_t rest = 0;
+      const std::string_view scheme = scheme_of(c.view(), &rest);
+      if (!scheme.empty()) return scheme_allowed(c, scheme, rest, raster_data_ok);
+    }
     if (!resolve || base_.empty()) return true;
     std::string resolved = feeds::resolve_url(base_, out);
-    const Compact rc = compact(resolved);
-    scheme = scheme_of(rc.view(), &rest);
-    if (!scheme.empty() && !scheme_allowed(rc, scheme, rest, raster_data_ok)) return false;
+    if (!resolved.starts_with("https://") && !resolved.starts_with("http://")) {
+      const Compact rc = compact(resolved);
+      std::size_t rest = 0;
+      const std::string_view scheme = scheme_of(rc.view(), &rest);
+      if (!scheme.empty() && !scheme_allowed(rc, scheme, rest, raster_data_ok)) return false;
+    }
     out = std::move(resolved);
     return true;
   }

@@ -25,6 +25,22 @@ constexpr bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && 
 
 constexpr char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
+// Which bytes end a tag name, an attribute name and an unquoted value
+// (HTML §13.2.5.8, .33, .38): one table look-up per byte in the hot loops.
+constexpr std::uint8_t kEndsTagName = 1;
+constexpr std::uint8_t kEndsAttributeName = 2;
+constexpr std::uint8_t kEndsUnquotedValue = 4;
+constexpr std::array<std::uint8_t, 256> kStop = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (char c : {' ', '\n', '\t', '\r', '\f'}) {
+    t[static_cast<unsigned char>(c)] = kEndsTagName | kEndsAttributeName | kEndsUnquotedValue;
+  }
+  t['/'] = kEndsTagName | kEndsAttributeName;
+  t['>'] = kEndsTagName | kEndsAttributeName | kEndsUnquotedValue;
+  t['='] = kEndsAttributeName;
+  return t;
+}();
+
 bool equals_ignore_case(std::string_view text, std::string_view lower_name) {
   if (text.size() != lower_name.size()) return false;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -32,7 +48,6 @@ bool equals_ignore_case(std::string_view text, std::string_view lower_name) {
   }
   return true;
 }
-
 
 // Byte classes for append_text's scan loop.
 constexpr std::uint8_t kAlways = 1;  // C0 controls but TAB and LF, CR, bytes >= 0x80
@@ -81,11 +96,9 @@ bool word_needs_attention(std::uint64_t w, std::uint8_t mask) {
 }
 #endif
 
-// Index of the first byte at or after `i` whose class is in `mask`, or `n`.
-// Plain bytes are skipped 16 at a time with SSE2 where there is SSE2 (every
-// x86-64), else 8 at a time with the SWAR filter.
-std::size_t next_special(const unsigned char* p, std::size_t i, std::size_t n, std::uint8_t mask) {
 #if defined(__SSE2__)
+// Bit k set when byte k of `v` has a class in `mask`.
+unsigned special_bits(__m128i v, std::uint8_t mask) {
   const __m128i space = _mm_set1_epi8(0x20);
   const __m128i tab = _mm_set1_epi8('\t');
   const __m128i lf = _mm_set1_epi8('\n');
@@ -93,21 +106,38 @@ std::size_t next_special(const unsigned char* p, std::size_t i, std::size_t n, s
   const __m128i lt = _mm_set1_epi8('<');
   const __m128i gt = _mm_set1_epi8('>');
   const __m128i quot = _mm_set1_epi8('"');
-  const bool want_amp = (mask & (kAmp | kMarkup)) != 0;
-  const bool want_markup = (mask & kMarkup) != 0;
+  // Signed compare: bytes >= 0x80 are negative, so "< 0x20" catches them too.
+  __m128i hit = _mm_andnot_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)),
+                                 _mm_cmplt_epi8(v, space));
+  if ((mask & (kAmp | kMarkup)) != 0) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, amp));
+  if ((mask & kMarkup) != 0) {
+    hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, lt),
+                                         _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot))));
+  }
+  return static_cast<unsigned>(_mm_movemask_epi8(hit));
+}
+#endif
+
+// Index of the first byte at or after `i` whose class is in `mask`, or `n`.
+// Plain bytes are skipped 16 at a time with SSE2 where there is SSE2 (every
+// x86-64), else 8 at a time with the SWAR filter.
+std::size_t next_special(const unsigned char* p, std::size_t i, std::size_t n, std::uint8_t mask) {
+#if defined(__SSE2__)
+  if (n - i < 16 && n >= 16) {
+    // Short tail of a longer buffer: one overlapping load ending at n.
+    const unsigned bits = special_bits(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16)), mask) >>
+                          (i - (n - 16));
+    return bits != 0 ? i + static_cast<std::size_t>(__builtin_ctz(bits)) : n;
+  }
   while (i + 16 <= n) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    // Signed compare: bytes >= 0x80 are negative, so "< 0x20" catches them too.
-    __m128i hit = _mm_andnot_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)),
-                                   _mm_cmplt_epi8(v, space));
-    if (want_amp) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, amp));
-    if (want_markup) {
-      hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, lt),
-                                           _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot))));
-    }
-    const auto bits = static_cast<unsigned>(_mm_movemask_epi8(hit));
+    const unsigned bits = special_bits(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), mask);
     if (bits != 0) return i + static_cast<std::size_t>(__builtin_ctz(bits));
     i += 16;
+  }
+  if (i < n && n >= 16) {
+    const unsigned bits = special_bits(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16)), mask) >>
+                          (i - (n - 16));
+    return bits != 0 ? i + static_cast<std::size_t>(__builtin_ctz(bits)) : n;
   }
 #else
   while (i + 8 <= n && !word_needs_attention(load_word(p + i), mask)) i += 8;
@@ -116,20 +146,12 @@ std::size_t next_special(const unsigned char* p, std::size_t i, std::size_t n, s
   return i;
 }
 
-// Appends `s` lower-cased to `out`; returns name_hash of what it appended.
-std::uint32_t append_lower(std::string& out, std::string_view s) {
-  const std::size_t old = out.size();
-  out.resize(old + s.size());
-  char* dst = out.data() + old;
-  std::uint32_t h = 2166136261u;
-  for (std::size_t k = 0; k < s.size(); ++k) {
-    const auto c = static_cast<unsigned char>(s[k]);
-    const auto l = static_cast<unsigned char>(c + (static_cast<unsigned>(c - 'A') < 26u ? 32 : 0));
-    dst[k] = static_cast<char>(l);
-    h = (h ^ l) * 16777619u;
-  }
-  return h;
-}
+
+constexpr std::array<unsigned char, 256> kLower = [] {
+  std::array<unsigned char, 256> t{};
+  for (int b = 0; b < 256; ++b) t[b] = static_cast<unsigned char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
+  return t;
+}();
 
 // Length of the well-formed UTF-8 sequence starting at s[i] (a byte >= 0x80),
 // per Unicode Table 3-7; 0 when ill-formed, with `bad` set to the length of
@@ -386,6 +408,28 @@ Token Tokenizer::next() {
   return Token{};
 }
 
+// Reads a tag or attribute name starting at in_[i] up to a byte of class
+// `stop` (the first byte is always taken when `first_is_name`), appends it
+// lower-cased to names_, and returns its name_hash: one pass over the bytes.
+std::uint32_t Tokenizer::read_name(std::size_t& i, std::uint8_t stop, bool first_is_name) {
+  const std::size_t n = in_.size();
+  std::uint32_t h = 2166136261u;
+  if (first_is_name && i < n) {
+    const unsigned char c = kLower[static_cast<unsigned char>(in_[i++])];
+    names_.push_back(static_cast<char>(c));
+    h = (h ^ c) * 16777619u;
+  }
+  while (i < n) {
+    const auto raw = static_cast<unsigned char>(in_[i]);
+    if ((kStop[raw] & stop) != 0) break;
+    const unsigned char c = kLower[raw];
+    names_.push_back(static_cast<char>(c));
+    h = (h ^ c) * 16777619u;
+    ++i;
+  }
+  return h;
+}
+
 Token Tokenizer::read_tag(bool end_tag) {
   // Attribute values are slices of the input; names are lower-cased into
   // names_ and turned into views once the tag is complete (names_ may grow).
@@ -396,9 +440,7 @@ Token Tokenizer::read_tag(bool end_tag) {
 
   const std::size_t n = in_.size();
   std::size_t i = pos_ + (end_tag ? 2 : 1);
-  std::size_t begin = i;
-  while (i < n && !is_space(in_[i]) && in_[i] != '/' && in_[i] != '>') ++i;
-  const std::uint32_t tag_hash = append_lower(names_, in_.substr(begin, i - begin));
+  const std::uint32_t tag_hash = read_name(i, kEndsTagName);
   const std::size_t tag_len = names_.size();
   bool self_closing = false;
   for (;;) {
@@ -423,9 +465,7 @@ Token Tokenizer::read_tag(bool end_tag) {
     }
     // Attribute name; its first character may be '=' (HTML §13.2.5.32).
     const std::size_t name_begin = names_.size();
-    begin = i++;
-    while (i < n && !is_space(in_[i]) && in_[i] != '/' && in_[i] != '>' && in_[i] != '=') ++i;
-    const std::uint32_t hash = append_lower(names_, in_.substr(begin, i - begin));
+    const std::uint32_t hash = read_name(i, kEndsAttributeName, /*first_is_name=*/true);
     while (i < n && is_space(in_[i])) ++i;
     if (i >= n) {
       pos_ = n;
@@ -454,7 +494,7 @@ Token Tokenizer::read_tag(bool end_tag) {
         close_after = true;
       } else {
         const std::size_t b = i;
-        while (i < n && !is_space(in_[i]) && in_[i] != '>') ++i;
+        while (i < n && (kStop[static_cast<unsigned char>(in_[i])] & kEndsUnquotedValue) == 0) ++i;
         if (i >= n) {
           pos_ = n;
           return Token{};

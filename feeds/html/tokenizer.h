@@ -71,6 +71,7 @@ class Tokenizer {
 
  private:
   Token read_tag(bool end_tag);
+  std::uint32_t read_name(std::size_t& i, std::uint8_t stop, bool first_is_name = false);
 
   std::string_view in_;
   std::size_t pos_ = 0;
