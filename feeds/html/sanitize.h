@@ -40,6 +40,11 @@ namespace tributary::feeds::html {
 //    is dropped; nesting deeper than kMaxSanitizeDepth drops the inner tags
 //    (their text is kept).
 // sanitize(sanitize(x)) == sanitize(x) for every x.
+//
+// The input is parsed as HTML, the way a browser would: a caller holding
+// XHTML (Atom type="xhtml") must serialize it as HTML first, writing empty
+// non-void elements as <div></div>, since <script/> or <div/> open an
+// element in HTML (a stray <script/> hides the rest of the fragment).
 std::string sanitize(std::string_view html, std::string_view base);
 
 // Open elements allowed at once in sanitize's output.
