@@ -8,6 +8,7 @@
 #include "feeds/date.h"
 #include "feeds/html/boilerplate.h"
 #include "feeds/html/dom.h"
+#include "feeds/html/entities.h"
 #include "feeds/html/metadata.h"
 #include "feeds/html/readability.h"
 #include "feeds/html/sanitize.h"
@@ -232,6 +233,29 @@ std::string first_image(const Node* content) {
   return {};
 }
 
+// JSON-LD articleBody shorter than this is a teaser, not a fallback.
+constexpr std::size_t kMinJsonLdBody = 500;
+
+// A <div> of paragraphs from plain text: each non-blank line (JSON-LD bodies
+// separate paragraphs by newlines, sometimes blank lines) becomes a <p>.
+Node* content_from_plain_text(Document& doc, std::string_view text) {
+  Node* div = doc.create_element(GUMBO_TAG_DIV);
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view raw = text.substr(pos, end - pos);
+    std::string line = normalize_space(raw.find('&') == std::string_view::npos ? std::string(raw) : decode_entities(raw));
+    if (!line.empty()) {
+      Node* p = doc.create_element(GUMBO_TAG_P);
+      append_child(p, doc.create_text(line));
+      append_child(div, p);
+    }
+    pos = end + 1;
+  }
+  return div;
+}
+
 }  // namespace
 
 Result<Article> extract(std::string_view html, std::string_view url, const SiteRules* rules) {
@@ -270,6 +294,12 @@ Result<Article> extract(std::string_view html, std::string_view url, const SiteR
     content = grabbed.content;
     found_byline = std::move(grabbed.byline);
     dir = std::move(grabbed.dir);
+  }
+  // JSON-LD articleBody is the publisher's own statement of the text: when
+  // the page markup yields much less (script-rendered pages), use it.
+  if (char_count(meta.json_ld_body) >= kMinJsonLdBody &&
+      (!content || 2 * char_count(inner_text(content)) < char_count(meta.json_ld_body))) {
+    content = content_from_plain_text(doc, meta.json_ld_body);
   }
   if (!content) return fail(Errc::invalid_input, "extract: no article content found");
 

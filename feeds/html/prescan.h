@@ -26,7 +26,7 @@ struct PreparedHtml {
   std::size_t dropped_tags = 0;
 };
 
-inline constexpr std::size_t kDefaultMaxDepth = 256;
+inline constexpr std::size_t kDefaultMaxDepth = 160;
 
 PreparedHtml prepare_html(std::string_view html, std::size_t max_depth = kDefaultMaxDepth);
 

@@ -250,6 +250,8 @@ bool image_like(std::string_view v) {
   return false;
 }
 
+constexpr double kArticleBodyBonus = 25;
+
 class Grabber {
  public:
   Grabber(Document& doc, std::string_view title, bool have_byline, const GrabOptions& options)
@@ -296,6 +298,11 @@ void Grabber::initialize(Node* n) {
     default: break;
   }
   n->score += weight(n);
+  // Microdata that says "this is the article body" is a strong hint, worth
+  // as much as a good class name.
+  if (weight_classes_ && n->attr("itemprop").find("articleBody") != std::string_view::npos) {
+    n->score += kArticleBodyBonus;
+  }
 }
 
 bool Grabber::check_byline(Node* n, const std::string& match) {
@@ -616,17 +623,94 @@ void Grabber::clean(Node* e, GumboTag tag) {
   }
 }
 
+bool is_heading_tag(GumboTag t) {
+  switch (t) {
+    case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_textish_tag(GumboTag t) {
+  switch (t) {
+    case GUMBO_TAG_SPAN: case GUMBO_TAG_LI: case GUMBO_TAG_TD: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_DL:
+    case GUMBO_TAG_DIV: case GUMBO_TAG_IMG: case GUMBO_TAG_OL: case GUMBO_TAG_P: case GUMBO_TAG_PRE:
+    case GUMBO_TAG_TABLE: case GUMBO_TAG_UL:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// What conditional cleaning counts in a subtree, in one walk. Readability
+// sums the text length of every matching descendant, so text inside nested
+// lists counts once per enclosing list; the walk reproduces that by
+// weighting each text node by the number of matching ancestors below the
+// root, instead of measuring every descendant's text again (which is cubic
+// on deeply nested markup).
+struct SubtreeCounts {
+  std::size_t p = 0, img = 0, li = 0, input = 0, embeds = 0;
+  std::size_t list_chars = 0, heading_chars = 0, textish_chars = 0;
+  bool video = false;
+};
+
+SubtreeCounts count_subtree(const Node* root) {
+  SubtreeCounts c;
+  std::size_t lists = 0, headings = 0, textish = 0;
+  auto enter = [&](const Node* d, int sign) {
+    auto step = [sign](std::size_t& v) { v = sign > 0 ? v + 1 : v - 1; };
+    if (d->is(GUMBO_TAG_UL) || d->is(GUMBO_TAG_OL)) step(lists);
+    if (is_heading_tag(d->tag)) step(headings);
+    if (is_textish_tag(d->tag)) step(textish);
+  };
+  const Node* d = root->first_child;
+  while (d) {
+    if (d->is_text()) {
+      std::size_t len = char_count(normalize_space(d->text));
+      c.list_chars += len * lists;
+      c.heading_chars += len * headings;
+      c.textish_chars += len * textish;
+    } else if (d->is_element()) {
+      switch (d->tag) {
+        case GUMBO_TAG_P: ++c.p; break;
+        case GUMBO_TAG_IMG: ++c.img; break;
+        case GUMBO_TAG_LI: ++c.li; break;
+        case GUMBO_TAG_INPUT: ++c.input; break;
+        case GUMBO_TAG_OBJECT: case GUMBO_TAG_EMBED: case GUMBO_TAG_IFRAME: {
+          bool video = std::any_of(d->attrs.begin(), d->attrs.end(),
+                                   [](const Attribute& a) { return is_video_url(a.value); });
+          if (!video && d->is(GUMBO_TAG_OBJECT)) video = is_video_url(inner_html(d));
+          c.video = c.video || video;
+          ++c.embeds;
+          break;
+        }
+        default: break;
+      }
+      if (d->first_child) {
+        enter(d, +1);
+        d = d->first_child;
+        continue;
+      }
+    }
+    // Leave finished elements on the way up.
+    while (d != root && !d->next) {
+      d = d->parent;
+      if (d != root) enter(d, -1);
+    }
+    if (d == root) break;
+    d = d->next;
+  }
+  return c;
+}
+
 bool Grabber::should_remove_conditionally(Node* node, GumboTag tag) {
   bool is_list = tag == GUMBO_TAG_UL || tag == GUMBO_TAG_OL;
   std::string text = inner_text(node);
   std::size_t content_length = char_count(text);
+  SubtreeCounts counts = count_subtree(node);
   if (!is_list) {
-    std::size_t list_length = 0;
-    for (Node* d = node->first_child; d; d = next_in_tree(d, node)) {
-      if (d->is(GUMBO_TAG_UL) || d->is(GUMBO_TAG_OL)) {
-        list_length += text_length(d);
-      }
-    }
+    std::size_t list_length = counts.list_chars;
     is_list = content_length > 0 && static_cast<double>(list_length) / static_cast<double>(content_length) > 0.9;
   }
   if (tag == GUMBO_TAG_TABLE && node->data_table) return false;
@@ -638,40 +722,10 @@ bool Grabber::should_remove_conditionally(Node* node, GumboTag tag) {
   int w = weight(node);
   if (w < 0) return true;
   if (comma_pieces(text) - 1 >= 10) return false;
+  if (counts.video) return false;
 
-  std::size_t p = 0, img = 0, li = 0, input = 0, embeds = 0, heading_chars = 0, textish_chars = 0;
-  for (Node* d = node->first_child; d; d = next_in_tree(d, node)) {
-    if (!d->is_element()) continue;
-    switch (d->tag) {
-      case GUMBO_TAG_P: ++p; break;
-      case GUMBO_TAG_IMG: ++img; break;
-      case GUMBO_TAG_LI: ++li; break;
-      case GUMBO_TAG_INPUT: ++input; break;
-      case GUMBO_TAG_OBJECT: case GUMBO_TAG_EMBED: case GUMBO_TAG_IFRAME: {
-        bool video = std::any_of(d->attrs.begin(), d->attrs.end(), [](const Attribute& a) { return is_video_url(a.value); });
-        if (!video && d->is(GUMBO_TAG_OBJECT)) video = is_video_url(inner_html(d));
-        if (video) return false;
-        ++embeds;
-        break;
-      }
-      default: break;
-    }
-    switch (d->tag) {
-      case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5:
-      case GUMBO_TAG_H6:
-        heading_chars += text_length(d);
-        break;
-      default: break;
-    }
-    switch (d->tag) {
-      case GUMBO_TAG_SPAN: case GUMBO_TAG_LI: case GUMBO_TAG_TD: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_DL:
-      case GUMBO_TAG_DIV: case GUMBO_TAG_IMG: case GUMBO_TAG_OL: case GUMBO_TAG_P: case GUMBO_TAG_PRE:
-      case GUMBO_TAG_TABLE: case GUMBO_TAG_UL:
-        textish_chars += text_length(d);
-        break;
-      default: break;
-    }
-  }
+  std::size_t p = counts.p, img = counts.img, li = counts.li, input = counts.input, embeds = counts.embeds;
+  std::size_t heading_chars = counts.heading_chars, textish_chars = counts.textish_chars;
   // Nodes whose whole text is an "ad" or "loading" label go.
   static constexpr std::array<std::string_view, 12> kAdWords = {
       "ad", "advertising", "advertisement", "pub", "publicité", "werb", "werbung", "广告", "Реклама", "anuncio",

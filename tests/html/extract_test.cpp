@@ -253,6 +253,30 @@ TEST(Extract, AcceptsUtf8PageWithALyingMetaCharset) {
             std::string::npos);
 }
 
+TEST(Extract, FallsBackToJsonLdArticleBodyWhenTheMarkupHasLittleText) {
+  std::string body;
+  for (int i = 0; i < 12; ++i) body += "Paragraph " + std::to_string(i) + " of the story, told in full in JSON-LD. \\n";
+  std::string html = page("<title>Rendered by script</title><script type=\"application/ld+json\">"
+                          "{\"@type\":\"NewsArticle\",\"articleBody\":\"" + body + "\"}</script>",
+                          "<div id=\"app\"><p>Loading the story, please wait a moment.</p></div>");
+  std::string text = extract_text(html);
+  EXPECT_TRUE(text.starts_with("Paragraph 0 of the story")) << text;
+  EXPECT_NE(text.find("told in full in JSON-LD.\n\nParagraph 1"), std::string::npos) << text;
+}
+
+TEST(Extract, FavoursTheArticleBodyMicrodata) {
+  std::string html = page("<title>Two blocks</title>",
+                          "<div><div class=\"teasers\">" + para("Teaser one, other story.") +
+                              para("Teaser two, other story.") + para("Teaser three, other story.") +
+                              para("Teaser four, other story.") + para("Teaser five, other story.") +
+                              "</div></div><div><p>By Ann</p><div itemprop=\"articleBody\">" +
+                              para("The real story, first.") + para("The real story, second.") +
+                              para("The real story, third.") + para("The real story, fourth.") + "</div></div>");
+  std::string text = extract_text(html);
+  EXPECT_TRUE(text.starts_with("The real story, first.")) << text;
+  EXPECT_EQ(text.find("Teaser"), std::string::npos) << text;
+}
+
 TEST(Extract, FailsOnAPageWithoutText) {
   auto a = extract("<html><body><img src=x></body></html>", "");
   ASSERT_FALSE(a.has_value());
