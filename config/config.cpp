@@ -462,7 +462,13 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
     }
   }
 
-  if (!check.ok()) return tl::unexpected(check.take());
+  if (!check.ok()) {
+    auto problems = check.take();
+    std::stable_sort(problems.begin(), problems.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+    });
+    return tl::unexpected(std::move(problems));
+  }
   return config;
 }
 

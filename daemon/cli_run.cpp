@@ -6,6 +6,7 @@
 #include "daemon/cli.h"
 #include "daemon/config_file.h"
 #include "daemon/log.h"
+#include "daemon/maintenance.h"
 
 namespace tributary::daemon::cli {
 
@@ -14,12 +15,15 @@ void add_run_command(CLI::App& app, int& exit_code) {
     std::string config = default_config_path();
     bool once = false;
     bool verbose = false;
+    bool skip_check = false;
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("run", "Run the daemon (or poll once with --once)");
   cmd->add_option("--config,-c", opts->config, "Config file")->capture_default_str();
   cmd->add_flag("--once", opts->once, "Poll every feed once, store, render the outputs and exit");
   cmd->add_flag("--verbose,-v", opts->verbose, "Log debug messages");
+  cmd->add_flag("--skip-integrity-check", opts->skip_check,
+                "Start without PRAGMA quick_check of the store");
   cmd->callback([opts, &exit_code] {
     log::set_verbose(opts->verbose);
     auto config = load_config(opts->config);
@@ -27,6 +31,16 @@ void add_run_command(CLI::App& app, int& exit_code) {
       for (const auto& d : config.error()) log::error("{}", d.to_string());
       exit_code = 1;
       return;
+    }
+    // A damaged store is reported before anything writes to it.
+    if (!opts->skip_check) {
+      std::string db = store_path(*config);
+      if (auto ok = check_store_file(db, /*quick=*/true); !ok) {
+        log::error("{}", ok.error().message);
+        exit_code = 1;
+        return;
+      }
+      log::debug("store: {} passed PRAGMA quick_check", db);
     }
     App daemon(std::move(*config), RunOptions{opts->once});
     exit_code = daemon.run();
@@ -44,8 +58,10 @@ void add_check_config_command(CLI::App& app, int& exit_code) {
       exit_code = 1;
       return;
     }
-    std::printf("%s: ok (%zu feeds, %zu outputs)\n", path->c_str(), config->feeds.size(),
-                config->outputs.size());
+    std::size_t enabled = 0;
+    for (const auto& f : config->feeds) enabled += f.enabled ? 1 : 0;
+    std::printf("%s: ok (%zu feeds, %zu enabled; %zu outputs)\n", path->c_str(),
+                config->feeds.size(), enabled, config->outputs.size());
   });
 }
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "feeds/result.h"
 
 namespace tributary::daemon {
 
@@ -11,10 +12,31 @@ namespace tributary::daemon {
 // tributary.toml under systemd, else /etc/tributary/tributary.toml.
 std::string default_config_path();
 
+// The store's state directory when the file names none: $STATE_DIRECTORY
+// (systemd's StateDirectory=), else $XDG_STATE_HOME/tributary, else
+// ~/.local/state/tributary, else /var/lib/tributary.
+std::string default_state_dir();
+
 // Reads and parses the config file at `path` with the environment's
-// defaults (state directory: $STATE_DIRECTORY, else $XDG_STATE_HOME/tributary,
-// else ~/.local/state/tributary). Problems come back as diagnostics; an
+// defaults (see default_state_dir). Problems come back as diagnostics; an
 // unreadable file is one diagnostic at 1:1.
 tl::expected<config::Config, std::vector<config::Diagnostic>> load_config(const std::string& path);
+
+// Parses `text` as if it were the file at `path`, with the environment's
+// defaults, and checks that the files it names (site rules) can be read.
+tl::expected<config::Config, std::vector<config::Diagnostic>> parse_config_text(
+    const std::string& text, const std::string& path);
+
+// The whole file at `path` ("-" reads stdin). Fails with Errc::io.
+Result<std::string> read_file(const std::string& path);
+
+// Replaces the file at `path` with `text` atomically: a temporary file in the
+// same folder, fsync, rename, fsync of the folder. An existing file's
+// permissions (and owner, when running as root) are kept, so a reader such
+// as the daemon's file watcher never sees half a file.
+Result<void> write_file_atomically(const std::string& path, const std::string& text);
+
+// The path of the SQLite store for `config`: state_dir/tributary.db.
+std::string store_path(const config::Config& config);
 
 }  // namespace tributary::daemon
