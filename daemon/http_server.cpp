@@ -1,6 +1,14 @@
 #include "daemon/http_server.h"
 
-#include <boost/asio/strand.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <ctime>
+#include <optional>
+#include <unordered_map>
+
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
@@ -14,54 +22,163 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+using local = asio::local::stream_protocol;
 
 namespace {
 
-// RFC 9110 §13.1.2: If-None-Match holds "*" or a list of entity tags; the
-// weak comparison applies to GET/HEAD.
-bool etag_matches(std::string_view header, std::string_view etag) {
-  std::string_view bare = etag;
-  if (bare.starts_with("W/")) bare.remove_prefix(2);
-  std::size_t pos = 0;
-  while (pos < header.size()) {
-    std::size_t comma = header.find(',', pos);
-    std::string_view item = header.substr(pos, comma == std::string_view::npos ? header.npos : comma - pos);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (item == "*") return true;
-    if (item.starts_with("W/")) item.remove_prefix(2);
-    if (item == bare) return true;
-    if (comma == std::string_view::npos) break;
-    pos = comma + 1;
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
   }
-  return false;
+  return true;
+}
+
+// Calls f(item) for each comma-separated, trimmed, non-empty list item.
+template <class F>
+void for_each_item(std::string_view list, F f) {
+  while (!list.empty()) {
+    std::size_t comma = list.find(',');
+    std::string_view item = trim(list.substr(0, comma));
+    if (!item.empty() && f(item)) return;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+}
+
+// RFC 9110 §8.8.3.2: the weak comparison ignores W/ prefixes.
+std::string_view opaque_tag(std::string_view etag) {
+  if (etag.starts_with("W/")) etag.remove_prefix(2);
+  return etag;
+}
+
+// The q-value of a coding's parameters (";q=0.5"); 1 when absent.
+double q_value(std::string_view params) {
+  while (!params.empty()) {
+    std::size_t semi = params.find(';');
+    std::string_view p = trim(params.substr(0, semi));
+    if (p.size() >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
+      std::string_view v = trim(p.substr(2));
+      // qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )
+      if (v.empty() || (v[0] != '0' && v[0] != '1')) return 0;
+      double q = v[0] - '0';
+      double scale = 0.1;
+      for (std::size_t i = 2; i < v.size() && i < 5; ++i) {
+        if (v[i] < '0' || v[i] > '9') break;
+        q += (v[i] - '0') * scale;
+        scale /= 10;
+      }
+      return q;
+    }
+    if (semi == std::string_view::npos) break;
+    params.remove_prefix(semi + 1);
+  }
+  return 1;
+}
+
+// "Thu, 01 Jan 1970 00:00:00 GMT" for the Date header, formatted once per
+// second.
+std::string_view http_date_now() {
+  thread_local std::time_t last = -1;
+  thread_local std::string cached;
+  std::time_t now = std::time(nullptr);
+  if (now != last) {
+    cached = feeds::format_http_date(std::chrono::sys_seconds{std::chrono::seconds{now}});
+    last = now;
+  }
+  return cached;
+}
+
+std::string_view reason(unsigned status) {
+  switch (status) {
+    case 200: return "OK";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Content Too Large";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return std::string_view(http::obsolete_reason(static_cast<http::status>(status)));
+  }
 }
 
 }  // namespace
 
+bool accepts_gzip(std::string_view accept_encoding) {
+  std::optional<double> gzip, star;
+  for_each_item(accept_encoding, [&](std::string_view item) {
+    std::size_t semi = item.find(';');
+    std::string_view coding = trim(item.substr(0, semi));
+    double q = semi == std::string_view::npos ? 1.0 : q_value(item.substr(semi + 1));
+    if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) {
+      gzip = std::max(gzip.value_or(0), q);
+    } else if (coding == "*") {
+      star = q;
+    }
+    return false;
+  });
+  if (gzip) return *gzip > 0;
+  return star && *star > 0;
+}
+
+std::string_view target_path(std::string_view target) {
+  if (target.starts_with("http://") || target.starts_with("https://")) {
+    std::size_t authority = target.find("//") + 2;
+    std::size_t slash = target.find_first_of("/?", authority);
+    if (slash == std::string_view::npos || target[slash] == '?') return "/";
+    target.remove_prefix(slash);
+  }
+  return target.substr(0, target.find('?'));
+}
+
 Reply decide(const DocumentMap& docs, std::string_view method, std::string_view target,
-             std::string_view if_none_match, std::string_view if_modified_since) {
+             const ConditionalHeaders& headers) {
   Reply r;
   if (method != "GET" && method != "HEAD") {
     r.status = 405;
     return r;
   }
   r.head = method == "HEAD";
-  std::string_view path = target.substr(0, target.find('?'));
-  auto it = docs.find(path);
+  auto it = docs.find(target_path(target));
   if (it == docs.end()) {
     r.status = 404;
     return r;
   }
   r.document = it->second;
-  // RFC 9110 §13.2.2: If-None-Match wins; If-Modified-Since only without it.
-  if (!if_none_match.empty()) {
-    r.status = etag_matches(if_none_match, r.document->etag) ? 304 : 200;
+  const Document& d = *r.document;
+  r.gzip = !d.gzip_body.empty() && accepts_gzip(headers.accept_encoding);
+  r.etag = r.gzip ? d.gzip_etag : d.etag;
+  if (!headers.if_none_match.empty()) {
+    // A client holding either variant may revalidate it: answer 304 with
+    // the ETag it holds.
+    bool match = false;
+    for_each_item(headers.if_none_match, [&](std::string_view tag) {
+      if (tag == "*" || opaque_tag(tag) == opaque_tag(r.etag)) {
+        match = true;
+      } else if (!d.gzip_etag.empty() && opaque_tag(tag) == opaque_tag(r.gzip ? d.etag : d.gzip_etag)) {
+        match = true;
+        r.gzip = !r.gzip;
+        r.etag = r.gzip ? d.gzip_etag : d.etag;
+      }
+      return match;
+    });
+    r.status = match ? 304 : 200;
     return r;
   }
-  if (!if_modified_since.empty()) {
-    if (auto since = feeds::parse_http_date(if_modified_since);
-        since && since->time_since_epoch().count() >= r.document->modified) {
+  if (!headers.if_modified_since.empty()) {
+    if (auto since = feeds::parse_http_date(headers.if_modified_since);
+        since && since->time_since_epoch().count() >= d.modified) {
       r.status = 304;
       return r;
     }
@@ -70,130 +187,222 @@ Reply decide(const DocumentMap& docs, std::string_view method, std::string_view 
   return r;
 }
 
-class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Session> {
- public:
-  Session(tcp::socket socket, HttpServer& server)
-      : stream_(std::move(socket)), server_(server), connections_(server.connections_) {
-    ++*connections_;
-  }
-  ~Session() { --*connections_; }
+// ---- server state shared with sessions -------------------------------------
 
-  void start() { read(); }
+class HttpServer::SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  // Closes the connection now if it waits for a request, else after the
+  // response in flight.
+  virtual void stop() = 0;
+};
+
+struct HttpServer::Shared {
+  ServerLimits limits;
+  std::map<std::string, RouteHandler, std::less<>> routes;
+  std::shared_ptr<const DocumentMap> documents = std::make_shared<DocumentMap>();
+  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
+  bool stopped = false;
+};
+
+// One connection: read a request, answer it, repeat while kept alive.
+// Invariant: at most one read or one write is pending at any time.
+template <class Protocol>
+class HttpServer::Session : public HttpServer::SessionBase,
+                            public std::enable_shared_from_this<HttpServer::Session<Protocol>> {
+ public:
+  using Stream = beast::basic_stream<Protocol>;
+
+  Session(typename Protocol::socket socket, std::shared_ptr<Shared> shared)
+      : stream_(std::move(socket)), shared_(std::move(shared)) {}
+  ~Session() override { shared_->sessions.erase(this); }
+
+  void start() {
+    shared_->sessions.emplace(this, this->weak_from_this());
+    read();
+  }
+
+  void stop() override {
+    if (!writing_) {
+      close();
+    } else {
+      keep_alive_ = false;
+    }
+  }
 
  private:
   void read() {
+    const ServerLimits& limits = shared_->limits;
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(server_.limits_.max_header_bytes));
+    parser_->header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
     parser_->body_limit(0);
-    stream_.expires_after(requests_ == 0 ? server_.limits_.request_timeout : server_.limits_.idle_timeout);
+    // The deadline covers the whole request (a client dripping bytes gains
+    // nothing): the request timeout for the first, the idle timeout for the
+    // next ones on a kept-alive connection.
+    stream_.expires_after(requests_ == 0 ? limits.request_timeout : limits.idle_timeout);
     http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_read(ec);
+                     });
   }
 
   void on_read(beast::error_code ec) {
     if (ec) {
-      if (ec == http::error::header_limit) {
-        respond_error(http::status::request_header_fields_too_large, false);
-        return;
+      if (ec == http::error::header_limit) return send_error(431);
+      if (ec == http::error::body_limit || ec == http::error::unexpected_body) return send_error(413);
+      if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+          ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+          ec == asio::error::eof || ec == http::error::partial_message) {
+        return close();
       }
-      if (ec == http::error::body_limit) {
-        respond_error(http::status::payload_too_large, false);
-        return;
-      }
-      if (ec != http::error::end_of_stream && ec != beast::error::timeout &&
-          ec != asio::error::operation_aborted && ec != asio::error::connection_reset) {
-        respond_error(http::status::bad_request, false);
-        return;
-      }
-      close();
-      return;
+      return send_error(400);
     }
     ++requests_;
     const auto& req = parser_->get();
-    bool keep_alive = req.keep_alive() && requests_ < server_.limits_.max_requests_per_connection &&
-                      !server_.stopped_;
-    Reply reply = decide(*server_.documents_, std::string_view(req.method_string()),
-                         std::string_view(req.target()), req[http::field::if_none_match],
-                         req[http::field::if_modified_since]);
-    auto res = std::make_shared<http::response<http::string_body>>();
-    res->version(11);
-    res->keep_alive(keep_alive);
-    res->set(http::field::server, "tributary");
-    res->result(reply.status);
-    if (reply.document) {
-      const Document& d = *reply.document;
-      res->set(http::field::etag, d.etag);
-      res->set(http::field::last_modified, d.last_modified);
-      res->set(http::field::cache_control, "public, max-age=300");
-      if (reply.status == 200) {
-        res->set(http::field::content_type, d.content_type);
-        if (reply.head) {
-          res->content_length(d.body.size());
-        } else {
-          res->body() = d.body;
-          res->prepare_payload();
-        }
+    keep_alive_ = req.keep_alive() && requests_ < shared_->limits.max_requests_per_connection &&
+                  !shared_->stopped;
+    std::string_view method(req.method_string());
+    std::string_view target(req.target());
+    http10_ = req.version() < 11;
+    head_ = method == "HEAD";
+    document_.reset();
+    body_ = {};
+    if (method != "GET" && method != "HEAD") return respond_plain(405, "method not allowed\n");
+
+    std::string_view path = target_path(target);
+    if (auto it = shared_->routes.find(path); it != shared_->routes.end()) {
+      Response res;
+      try {
+        res = it->second(Request{method, target, path});
+      } catch (const std::exception& e) {
+        log::error("http: handler of {} failed: {}", path, e.what());
+        res = Response{500, "text/plain; charset=utf-8", "internal error\n", "no-store"};
       }
-    } else {
-      if (reply.status == 405) res->set(http::field::allow, "GET, HEAD");
-      res->set(http::field::content_type, "text/plain; charset=utf-8");
-      res->body() = reply.status == 405 ? "method not allowed\n" : "not found\n";
-      if (reply.head) {
-        res->content_length(res->body().size());
-        res->body().clear();
-      } else {
-        res->prepare_payload();
-      }
+      dynamic_body_ = std::move(res.body);
+      start_head(res.status);
+      header("Content-Type", res.content_type);
+      header("Content-Length", std::to_string(dynamic_body_.size()));
+      header("Cache-Control", res.cache_control);
+      body_ = dynamic_body_;
+      return finish();
     }
-    write(res, keep_alive, reply.head);
+
+    Reply reply = decide(*shared_->documents, method, target,
+                         ConditionalHeaders{req[http::field::if_none_match],
+                                            req[http::field::if_modified_since],
+                                            req[http::field::accept_encoding]});
+    if (!reply.document) return respond_plain(404, "not found\n");
+    document_ = reply.document;
+    const Document& d = *document_;
+    start_head(reply.status);
+    if (reply.status == 200) {
+      const std::string& body = reply.gzip ? d.gzip_body : d.body;
+      header("Content-Type", d.content_type);
+      header("Content-Length", std::to_string(body.size()));
+      if (reply.gzip) header("Content-Encoding", "gzip");
+      body_ = body;
+    }
+    header("ETag", reply.etag);
+    if (!d.last_modified.empty()) header("Last-Modified", d.last_modified);
+    header("Cache-Control",
+           d.cache_control.empty() ? shared_->limits.default_cache_control : d.cache_control);
+    if (!d.gzip_body.empty()) header("Vary", "Accept-Encoding");
+    finish();
   }
 
-  void respond_error(http::status status, bool keep_alive) {
-    auto res = std::make_shared<http::response<http::string_body>>(status, 11);
-    res->set(http::field::server, "tributary");
-    res->set(http::field::content_type, "text/plain; charset=utf-8");
-    res->keep_alive(keep_alive);
-    res->body() = std::string(http::obsolete_reason(status)) + "\n";
-    res->prepare_payload();
-    write(res, keep_alive, false);
+  void respond_plain(unsigned status, std::string_view text) {
+    start_head(status);
+    if (status == 405) header("Allow", "GET, HEAD");
+    header("Content-Type", "text/plain; charset=utf-8");
+    header("Content-Length", std::to_string(text.size()));
+    body_ = text;
+    finish();
   }
 
-  void write(std::shared_ptr<http::response<http::string_body>> res, bool keep_alive, bool head) {
-    stream_.expires_after(server_.limits_.request_timeout);
-    auto on_written = [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
-      if (ec || !keep_alive) {
-        self->close();
-        return;
-      }
-      self->read();
-    };
-    if (head) {
-      // HEAD: headers only, but with the Content-Length of the GET response.
-      auto sr = std::make_shared<http::response_serializer<http::string_body>>(*res);
-      http::async_write_header(stream_, *sr, [sr, on_written](beast::error_code ec, std::size_t n) mutable {
-        on_written(ec, n);
-      });
-      return;
+  // A request that cannot be read to its end: answer and close.
+  void send_error(unsigned status) {
+    keep_alive_ = false;
+    head_ = false;
+    http10_ = false;
+    document_.reset();
+    start_head(status);
+    header("Content-Type", "text/plain; charset=utf-8");
+    std::string_view text = reason(status);
+    header("Content-Length", std::to_string(text.size() + 1));
+    dynamic_body_ = std::string(text) + "\n";
+    body_ = dynamic_body_;
+    finish();
+  }
+
+  void start_head(unsigned status) {
+    head_buffer_.clear();
+    head_buffer_ += "HTTP/1.1 ";
+    head_buffer_ += std::to_string(status);
+    head_buffer_ += ' ';
+    head_buffer_ += reason(status);
+    head_buffer_ += "\r\nServer: tributary\r\nDate: ";
+    head_buffer_ += http_date_now();
+    head_buffer_ += "\r\n";
+  }
+
+  void header(std::string_view name, std::string_view value) {
+    head_buffer_ += name;
+    head_buffer_ += ": ";
+    head_buffer_ += value;
+    head_buffer_ += "\r\n";
+  }
+
+  void finish() {
+    if (!keep_alive_) {
+      header("Connection", "close");
+    } else if (http10_) {
+      header("Connection", "keep-alive");
     }
-    http::async_write(stream_, *res, std::move(on_written));
+    head_buffer_ += "\r\n";
+    if (head_) body_ = {};
+    writing_ = true;
+    stream_.expires_after(shared_->limits.send_timeout);
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head_buffer_), asio::buffer(body_)};
+    asio::async_write(stream_, buffers,
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->on_written(ec);
+                      });
+  }
+
+  void on_written(beast::error_code ec) {
+    writing_ = false;
+    document_.reset();
+    if (ec || !keep_alive_ || shared_->stopped) return close();
+    read();
   }
 
   void close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().shutdown(Protocol::socket::shutdown_send, ec);
     stream_.close();
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
+  std::shared_ptr<Shared> shared_;
   beast::flat_buffer buffer_{8192};
   std::optional<http::request_parser<http::empty_body>> parser_;
-  HttpServer& server_;
-  std::shared_ptr<std::size_t> connections_;
+  std::string head_buffer_;
+  std::string dynamic_body_;
+  std::string_view body_;                     // into document_ or dynamic_body_
+  std::shared_ptr<const Document> document_;  // kept alive while its body is sent
   int requests_ = 0;
+  bool keep_alive_ = false;
+  bool head_ = false;
+  bool http10_ = false;
+  bool writing_ = false;
 };
 
+// ---- HttpServer ------------------------------------------------------------
+
 HttpServer::HttpServer(asio::io_context& io, ServerLimits limits)
-    : io_(io), limits_(limits), acceptor_(io) {}
+    : io_(io), shared_(std::make_shared<Shared>()) {
+  shared_->limits = std::move(limits);
+}
 
 HttpServer::~HttpServer() { stop(); }
 
@@ -214,44 +423,102 @@ Result<void> HttpServer::listen(const std::string& host_port) {
   auto address = asio::ip::make_address(host.empty() ? "127.0.0.1" : host, ec);
   if (ec || port > 65535) return fail(Errc::config, "http: bad listen address '" + host_port + "'");
   tcp::endpoint ep(address, static_cast<unsigned short>(port));
-  acceptor_.open(ep.protocol(), ec);
-  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(ep, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  auto acceptor = std::make_unique<tcp::acceptor>(io_);
+  acceptor->open(ep.protocol(), ec);
+  if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor->bind(ep, ec);
+  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return fail(Errc::io, fmt::format("http: cannot listen on {}: {}", host_port, ec.message()));
-  stopped_ = false;
-  accept();
+  shared_->stopped = false;
+  tcp_acceptors_.push_back(std::move(acceptor));
+  accept_tcp(tcp_acceptors_.size() - 1);
+  return {};
+}
+
+Result<void> HttpServer::listen_unix(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      return fail(Errc::config, fmt::format("http: {} exists and is not a socket", path));
+    }
+    ::unlink(path.c_str());  // left over from a previous run
+  }
+  boost::system::error_code ec;
+  auto acceptor = std::make_unique<local::acceptor>(io_);
+  local::endpoint ep(path);
+  acceptor->open(ep.protocol(), ec);
+  if (!ec) acceptor->bind(ep, ec);
+  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return fail(Errc::io, fmt::format("http: cannot listen on {}: {}", path, ec.message()));
+  shared_->stopped = false;
+  unix_acceptors_.push_back(std::move(acceptor));
+  unix_paths_.push_back(path);
+  accept_unix(unix_acceptors_.size() - 1);
   return {};
 }
 
 unsigned short HttpServer::port() const {
+  if (tcp_acceptors_.empty()) return 0;
   boost::system::error_code ec;
-  auto ep = acceptor_.local_endpoint(ec);
+  auto ep = tcp_acceptors_.front()->local_endpoint(ec);
   return ec ? 0 : ep.port();
 }
 
-void HttpServer::publish(std::shared_ptr<const DocumentMap> documents) {
-  documents_ = std::move(documents);
+void HttpServer::route(std::string path, RouteHandler handler) {
+  shared_->routes[std::move(path)] = std::move(handler);
 }
+
+void HttpServer::publish(std::shared_ptr<const DocumentMap> documents) {
+  shared_->documents = std::move(documents);
+}
+
+std::shared_ptr<const DocumentMap> HttpServer::documents() const { return shared_->documents; }
+
+std::size_t HttpServer::connections() const { return shared_->sessions.size(); }
 
 void HttpServer::stop() {
-  stopped_ = true;
+  shared_->stopped = true;
   boost::system::error_code ec;
-  acceptor_.close(ec);
+  for (auto& a : tcp_acceptors_) a->close(ec);
+  for (auto& a : unix_acceptors_) a->close(ec);
+  for (const auto& p : unix_paths_) ::unlink(p.c_str());
+  unix_paths_.clear();
+  // Copy first: stopping a session may end it and erase it from the map.
+  std::vector<std::shared_ptr<SessionBase>> open;
+  for (auto& [ptr, weak] : shared_->sessions) {
+    if (auto s = weak.lock()) open.push_back(std::move(s));
+  }
+  for (auto& s : open) s->stop();
 }
 
-void HttpServer::accept() {
-  acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || stopped_) return;
+void HttpServer::accept_tcp(std::size_t index) {
+  tcp_acceptors_[index]->async_accept([this, index](boost::system::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || shared_->stopped) return;
     if (!ec) {
-      if (*connections_ >= limits_.max_connections) {
+      if (shared_->sessions.size() >= shared_->limits.max_connections) {
         boost::system::error_code ignored;
         socket.close(ignored);
       } else {
-        std::make_shared<Session>(std::move(socket), *this)->start();
+        socket.set_option(tcp::no_delay(true), ec);
+        std::make_shared<Session<tcp>>(std::move(socket), shared_)->start();
       }
     }
-    accept();
+    accept_tcp(index);
+  });
+}
+
+void HttpServer::accept_unix(std::size_t index) {
+  unix_acceptors_[index]->async_accept([this, index](boost::system::error_code ec, local::socket socket) {
+    if (ec == asio::error::operation_aborted || shared_->stopped) return;
+    if (!ec) {
+      if (shared_->sessions.size() >= shared_->limits.max_connections) {
+        boost::system::error_code ignored;
+        socket.close(ignored);
+      } else {
+        std::make_shared<Session<local>>(std::move(socket), shared_)->start();
+      }
+    }
+    accept_unix(index);
   });
 }
 

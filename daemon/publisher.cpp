@@ -1,17 +1,24 @@
 #include "daemon/publisher.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "daemon/log.h"
 #include "feeds/date.h"
-#include "feeds/writer.h"
+#include "feeds/html/sanitize.h"
+#include "feeds/html/text.h"
 
 namespace tributary::daemon {
 namespace {
@@ -31,17 +38,38 @@ Error io_error(std::string_view what, const std::string& path) {
   return Error{Errc::io, fmt::format("output: {} {}: {}", what, path, std::strerror(errno))};
 }
 
-struct Format {
-  const char* name;
-  const char* extension;
-  const char* content_type;
-};
+std::string html_escaped(std::string_view s) {
+  std::string out;
+  feeds::append_html_escaped(out, s);
+  return out;
+}
 
-constexpr Format kFormats[] = {
-    {"atom", "atom", "application/atom+xml; charset=utf-8"},
-};
+// The bytes of `path` and its modification time, if it is a readable file.
+std::optional<std::pair<std::string, std::int64_t>> read_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream data;
+  data << in.rdbuf();
+  return std::pair{data.str(), static_cast<std::int64_t>(st.st_mtime)};
+}
+
+bool is_utf8_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
 }  // namespace
+
+const std::vector<OutputFormat>& output_formats() {
+  static const std::vector<OutputFormat> kFormats = {
+      {"atom", "atom", "application/atom+xml; charset=utf-8", "application/atom+xml", "Atom",
+       &feeds::write_atom},
+      {"rss", "rss", "application/rss+xml; charset=utf-8", "application/rss+xml", "RSS",
+       &feeds::write_rss},
+      {"json", "json", "application/feed+json; charset=utf-8", "application/feed+json", "JSON Feed",
+       &feeds::write_json_feed},
+  };
+  return kFormats;
+}
 
 Result<void> write_file_atomically(const std::string& path, std::string_view data) {
   std::string tmp = path + ".tmp";
@@ -79,67 +107,240 @@ Result<void> write_file_atomically(const std::string& path, std::string_view dat
   return {};
 }
 
+std::string gzip(std::string_view data) {
+  z_stream zs{};
+  // windowBits 15 + 16: a gzip wrapper rather than zlib's.
+  if (deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+    return {};
+  }
+  std::string out(deflateBound(&zs, static_cast<uLong>(data.size())), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  if (rc != Z_STREAM_END) return {};
+  return out;
+}
+
+std::string entity_tag(std::string_view body, std::string_view suffix) {
+  return fmt::format("\"{:016x}-{:x}{}\"", fnv1a(body), body.size(), suffix);
+}
+
+std::string shorten(std::string_view text, std::size_t max_chars) {
+  std::size_t chars = 0;
+  std::size_t cut = text.size();
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (is_utf8_continuation(text[i])) continue;
+    if (chars == max_chars) {
+      cut = i;
+      break;
+    }
+    ++chars;
+  }
+  if (cut == text.size()) return std::string(text);
+  std::string_view kept = text.substr(0, cut);
+  // Prefer a word boundary in the second half (none needed when the cut
+  // falls on one).
+  bool at_boundary = text[cut] == ' ' || text[cut] == '\n' || text[cut] == '\t';
+  if (auto space = kept.find_last_of(" \n\t");
+      !at_boundary && space != std::string_view::npos && space > cut / 2) {
+    kept = kept.substr(0, space);
+  }
+  while (!kept.empty() && (kept.back() == ' ' || kept.back() == ',' || kept.back() == '\n')) {
+    kept.remove_suffix(1);
+  }
+  return std::string(kept) + "\u2026";
+}
+
+feeds::Entry publishable(feeds::Entry e, std::size_t max_summary_chars) {
+  if (e.title) {
+    std::string plain = e.title->is_html() ? feeds::html::html_to_text(e.title->value) : e.title->value;
+    e.title = feeds::Text{feeds::html::normalize_space(plain), feeds::kTextPlain};
+  }
+  if (e.content && e.content->is_html()) {
+    e.content->value = feeds::html::sanitize(e.content->value, e.link);
+    e.content->type = feeds::kTextHtml;
+  }
+  const std::optional<feeds::Text>& from =
+      e.summary && !e.summary->value.empty() ? e.summary : e.content;
+  std::string summary;
+  if (from) {
+    summary = feeds::html::normalize_space(from->is_html() ? feeds::html::html_to_text(from->value)
+                                                           : from->value);
+  }
+  if (summary.empty()) {
+    e.summary.reset();
+  } else {
+    e.summary = feeds::Text{shorten(summary, max_summary_chars), feeds::kTextPlain};
+  }
+  return e;
+}
+
+std::vector<std::int64_t> output_feed_ids(const config::OutputConfig& output, const config::Config& config,
+                                          const std::map<std::string, std::int64_t>& feed_ids) {
+  std::set<std::string> listed;
+  for (const auto& u : output.feeds) listed.insert(config::feed_identity(u));
+  std::vector<std::int64_t> ids;
+  for (const auto& f : config.feeds) {
+    if (!f.enabled) continue;
+    bool take = output.tags.empty() && output.feeds.empty();
+    take = take || std::any_of(f.tags.begin(), f.tags.end(), [&](const std::string& t) {
+             return std::find(output.tags.begin(), output.tags.end(), t) != output.tags.end();
+           });
+    take = take || listed.contains(config::feed_identity(f.url));
+    if (!take) continue;
+    if (auto it = feed_ids.find(f.url); it != feed_ids.end()) ids.push_back(it->second);
+  }
+  return ids;
+}
+
+std::string index_page(std::string_view title, const std::vector<IndexEntry>& entries) {
+  std::string t = html_escaped(title);
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+      t + "</title>\n";
+  for (const auto& e : entries) {
+    out += fmt::format("<link rel=\"alternate\" type=\"{}\" title=\"{}\" href=\"{}\">\n",
+                       html_escaped(e.type), html_escaped(e.title + " (" + e.label + ")"),
+                       html_escaped(e.href));
+  }
+  out += "</head>\n<body>\n<h1>" + t + "</h1>\n<ul>\n";
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const auto& e = entries[i];
+    if (i == 0 || e.title != entries[i - 1].title) {
+      if (i > 0) out += "</li>\n";
+      out += "<li>" + html_escaped(e.title) + ":";
+    }
+    out += fmt::format(" <a href=\"{}\" type=\"{}\">{}</a>", html_escaped(e.href),
+                       html_escaped(e.type), html_escaped(e.label));
+  }
+  if (!entries.empty()) out += "</li>\n";
+  out += "</ul>\n</body>\n</html>\n";
+  return out;
+}
+
+std::shared_ptr<const Document> Publisher::document(const config::Config& config, const std::string& path,
+                                                    const std::string& file, std::string body,
+                                                    std::string_view content_type,
+                                                    std::string cache_control, std::int64_t now,
+                                                    bool topic) {
+  auto previous = last_.find(path);
+  if (previous != last_.end() && previous->second->body == body &&
+      previous->second->cache_control == cache_control) {
+    return previous->second;
+  }
+  std::string target = (fs::path(config.daemon.output_dir) / file).string();
+  auto d = std::make_shared<Document>();
+  d->modified = now;
+  bool on_disk = false;
+  if (previous == last_.end()) {
+    // First render since start: the same bytes on disk keep their time.
+    if (auto existing = read_file(target); existing && existing->first == body) {
+      d->modified = std::min(existing->second, now);
+      on_disk = true;
+    }
+  }
+  d->last_modified = feeds::format_http_date(feeds::Time{std::chrono::seconds{d->modified}});
+  d->content_type = std::string(content_type);
+  d->cache_control = std::move(cache_control);
+  d->etag = entity_tag(body);
+  d->gzip_body = gzip(body);
+  if (!d->gzip_body.empty()) d->gzip_etag = entity_tag(d->gzip_body, "-gz");
+  d->body = std::move(body);
+  if (!on_disk) {
+    if (auto w = write_file_atomically(target, d->body); !w) log::error("{}", w.error().message);
+    bool changed = previous == last_.end() || previous->second->body != d->body;
+    if (topic && changed && !public_url_.empty()) changed_topics_.push_back(public_url_ + path);
+  }
+  return d;
+}
+
 Result<std::shared_ptr<const DocumentMap>> Publisher::render(
     Store& store, const config::Config& config, const std::map<std::string, std::int64_t>& feed_ids,
     std::int64_t now) {
+  changed_topics_.clear();
   auto docs = std::make_shared<DocumentMap>();
   std::error_code ec;
   fs::create_directories(config.daemon.output_dir, ec);
   if (ec) {
     return fail(Errc::io, fmt::format("output: cannot create {}: {}", config.daemon.output_dir, ec.message()));
   }
+  std::vector<IndexEntry> index;
+  std::map<std::string, std::shared_ptr<const Document>, std::less<>> current;
   for (const auto& output : config.outputs) {
-    std::vector<std::int64_t> ids;
-    if (!output.tags.empty()) {
-      for (const auto& f : config.feeds) {
-        bool tagged = std::any_of(f.tags.begin(), f.tags.end(), [&](const std::string& t) {
-          return std::find(output.tags.begin(), output.tags.end(), t) != output.tags.end();
-        });
-        if (!tagged) continue;
-        if (auto it = feed_ids.find(f.url); it != feed_ids.end()) ids.push_back(it->second);
-      }
-      if (ids.empty()) ids.push_back(-1);  // no feed matches: an empty output
+    auto ids = output_feed_ids(output, config, feed_ids);
+    std::vector<feeds::OutputEntry> entries;
+    if (!ids.empty()) {
+      auto found = store.newest(output.limit, ids);
+      if (!found) return tl::unexpected(found.error());
+      entries = std::move(*found);
     }
-    auto entries = store.newest(output.limit, ids);
-    if (!entries) return tl::unexpected(entries.error());
+
+    // Readers may poll as often as the most frequently polled feed changes.
+    auto interval = config.daemon.interval;
+    bool any = false;
+    for (const auto& f : config.feeds) {
+      if (auto it = feed_ids.find(f.url); it == feed_ids.end() ||
+                                          std::find(ids.begin(), ids.end(), it->second) == ids.end()) {
+        continue;
+      }
+      auto i = config::effective_interval(config.daemon, f);
+      interval = any ? std::min(interval, i) : i;
+      any = true;
+    }
 
     feeds::OutputFeed feed;
     feed.title = output.title.empty() ? "tributary: " + output.name : output.title;
+    feed.subtitle = fmt::format("{} merged by tributary from {} feed{}", output.name, ids.size(),
+                                ids.size() == 1 ? "" : "s");
     feed.id = "urn:tributary:output:" + output.name;
+    if (!public_url_.empty()) feed.alternate_url = public_url_ + "/";
+    feed.hub = hub_;
+    feed.ttl_minutes = static_cast<int>((interval.count() + 59) / 60);
     feed.updated = feeds::Time{std::chrono::seconds{0}};
-    for (const auto& e : *entries) {
-      auto t = e.entry.updated.value_or(e.entry.published.value_or(feed.updated));
+    std::set<std::string> languages;
+    for (auto& oe : entries) {
+      oe.entry = publishable(std::move(oe.entry));
+      auto t = oe.entry.updated.value_or(oe.entry.published.value_or(feed.updated));
       feed.updated = std::max(feed.updated, t);
+      languages.insert(oe.entry.language);
     }
-    if (entries->empty()) feed.updated = feeds::Time{std::chrono::seconds{now}};
-    feed.entries = std::move(*entries);
+    if (languages.size() == 1) feed.language = *languages.begin();
+    if (entries.empty()) {
+      // Nothing to date it by: keep the date of the last render, so that an
+      // empty output does not change at every render.
+      feed.updated = empty_since_.try_emplace(output.name, feeds::Time{std::chrono::seconds{now}})
+                         .first->second;
+    } else {
+      empty_since_.erase(output.name);
+    }
+    feed.entries = std::move(entries);
+    std::string cache_control = fmt::format("public, max-age={}", interval.count());
 
-    for (const auto& format : kFormats) {
+    for (const auto& format : output_formats()) {
       if (std::find(output.formats.begin(), output.formats.end(), format.name) == output.formats.end()) {
         continue;
       }
       std::string file = fmt::format("{}.{}", output.name, format.extension);
       std::string path = "/feeds/" + file;
-      if (!public_url_.empty()) feed.self_url = public_url_ + path;
-      std::string body = feeds::write_atom(feed);
-      std::shared_ptr<const Document> doc;
-      if (auto it = last_.find(path); it != last_.end() && it->second->body == body) {
-        doc = it->second;
-      } else {
-        auto d = std::make_shared<Document>();
-        d->etag = fmt::format("\"{:016x}-{:x}\"", fnv1a(body), body.size());
-        d->modified = now;
-        d->last_modified = feeds::format_http_date(feeds::Time{std::chrono::seconds{now}});
-        d->content_type = format.content_type;
-        d->body = std::move(body);
-        doc = d;
-        std::string target = (fs::path(config.daemon.output_dir) / file).string();
-        if (auto w = write_file_atomically(target, doc->body); !w) log::error("{}", w.error().message);
-      }
-      last_[path] = doc;
+      feed.self_url = public_url_.empty() ? std::string() : public_url_ + path;
+      auto doc = document(config, path, file, format.write(feed), format.content_type, cache_control,
+                          now, true);
+      current[path] = doc;
       (*docs)[path] = doc;
+      index.push_back(IndexEntry{feed.title, "feeds/" + file, std::string(format.link_type),
+                                 std::string(format.label)});
     }
   }
+  auto page = document(config, "/", "index.html", index_page("tributary", index),
+                       "text/html; charset=utf-8", "public, max-age=60", now, false);
+  current["/"] = page;
+  (*docs)["/"] = page;
+  last_ = std::move(current);
   return std::shared_ptr<const DocumentMap>(std::move(docs));
 }
 

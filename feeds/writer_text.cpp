@@ -1,0 +1,165 @@
+// Text helpers shared by the Atom, RSS and JSON Feed writers: escaping,
+// cleaning of characters XML forbids, URL and token checks.
+
+#include <array>
+
+#include <boost/url/parse.hpp>
+
+#include "feeds/html/entities.h"
+#include "feeds/url.h"
+#include "feeds/writer.h"
+
+namespace tributary::feeds {
+namespace {
+
+enum class Escape { none, xml, html };
+
+// What to do with each ASCII byte: 0 = copy, 1 = drop, 2 = escape.
+constexpr std::array<unsigned char, 128> ascii_actions() {
+  std::array<unsigned char, 128> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = 1;
+  t['\t'] = t['\n'] = t['\r'] = 0;
+  t[0x7F] = 1;  // DEL: XML allows it, but it is a control character all the same
+  t['&'] = t['<'] = t['>'] = t['"'] = 2;
+  return t;
+}
+constexpr auto kAscii = ascii_actions();
+
+// The length of the valid UTF-8 sequence at `p` (2-4) and its code point,
+// or 0 when it is not one (overlong, surrogate, beyond U+10FFFF, truncated).
+int utf8_sequence(const unsigned char* p, const unsigned char* end, char32_t& cp) {
+  unsigned char c = *p;
+  int n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+  if (n == 0 || end - p < n) return 0;
+  cp = c & (0x7F >> n);
+  for (int i = 1; i < n; ++i) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (p[i] & 0x3F);
+  }
+  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+      cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    return 0;
+  }
+  return n;
+}
+
+void append_clean(std::string& out, std::string_view s, Escape escape) {
+  const auto* begin = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* p = begin;
+  const auto* end = p + s.size();
+  const auto* run = p;  // start of bytes still to copy verbatim
+  auto flush = [&] {
+    out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run));
+  };
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      unsigned char action = kAscii[c];
+      if (action == 0 || (action == 2 && escape == Escape::none)) {
+        ++p;
+        continue;
+      }
+      flush();
+      if (action == 2) {
+        switch (c) {
+          case '&': out += "&amp;"; break;
+          case '<': out += "&lt;"; break;
+          case '>': out += "&gt;"; break;
+          default: out += "&quot;"; break;
+        }
+      }
+      run = ++p;
+      continue;
+    }
+    char32_t cp = 0;
+    int n = utf8_sequence(p, end, cp);
+    if (n == 0) {
+      flush();
+      html::append_utf8(out, 0xFFFD);
+      run = ++p;
+      continue;
+    }
+    // C1 controls and the non-characters U+FFFE/U+FFFF are not allowed.
+    if ((cp >= 0x80 && cp <= 0x9F) || cp == 0xFFFE || cp == 0xFFFF) {
+      flush();
+      p += n;
+      run = p;
+      continue;
+    }
+    p += n;
+  }
+  flush();
+}
+
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+}  // namespace
+
+void append_xml_escaped(std::string& out, std::string_view s) { append_clean(out, s, Escape::xml); }
+
+void append_html_escaped(std::string& out, std::string_view s) { append_clean(out, s, Escape::html); }
+
+std::string clean_text(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  append_clean(out, s, Escape::none);
+  return out;
+}
+
+std::optional<std::string> writable_url(std::string_view url) {
+  while (!url.empty() && (url.front() == ' ' || url.front() == '\t' || url.front() == '\n' ||
+                          url.front() == '\r')) {
+    url.remove_prefix(1);
+  }
+  while (!url.empty() && (url.back() == ' ' || url.back() == '\t' || url.back() == '\n' ||
+                          url.back() == '\r')) {
+    url.remove_suffix(1);
+  }
+  if (url.empty() || !is_safe_url(url)) return std::nullopt;
+  static constexpr std::string_view kHex = "0123456789ABCDEF";
+  static constexpr std::string_view kNever = " \"<>\\^`{|}";
+  std::string out;
+  out.reserve(url.size());
+  for (char ch : url) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c <= 0x20 || c >= 0x7F || kNever.find(ch) != std::string_view::npos) {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    } else {
+      out += ch;
+    }
+  }
+  if (!boost::urls::parse_uri(out)) return std::nullopt;
+  return out;
+}
+
+bool is_language_tag(std::string_view tag) {
+  // RFC 3066 as atom.rnc spells it: [A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*
+  std::size_t i = 0;
+  bool first = true;
+  while (true) {
+    std::size_t start = i;
+    while (i < tag.size() && (is_alpha(tag[i]) || (!first && is_digit(tag[i])))) ++i;
+    std::size_t len = i - start;
+    if (len < 1 || len > 8) return false;
+    if (i == tag.size()) return true;
+    if (tag[i] != '-') return false;
+    ++i;
+    first = false;
+  }
+}
+
+bool is_media_type(std::string_view type) {
+  auto slash = type.find('/');
+  if (slash == 0 || slash == std::string_view::npos || slash + 1 == type.size()) return false;
+  for (std::size_t i = 0; i < type.size(); ++i) {
+    auto c = static_cast<unsigned char>(type[i]);
+    // Spaces only in parameters ("text/html; charset=utf-8").
+    if (c < 0x20 || c >= 0x7F || (c == ' ' && (i <= slash + 1 || type.find(';') > i))) return false;
+  }
+  return true;
+}
+
+}  // namespace tributary::feeds
