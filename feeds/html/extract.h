@@ -24,8 +24,9 @@ struct Article {
   // URLs absolute, lazy images fixed, boilerplate removed, no headline.
   std::string html;
   // The article body as plain text: one paragraph per block, paragraphs
-  // separated by a blank line, <br> as a line break, no headline. Entities
-  // are decoded; quotes, apostrophes and dashes are kept as written.
+  // separated by a blank line, <br> as a line break, no headline; image
+  // captions and credits are left out (they stay in `html`). Entities are
+  // decoded; quotes, apostrophes and dashes are kept as written.
   std::string text;
 };
 
@@ -34,8 +35,10 @@ struct Article {
 // charset in it is ignored); `url` is the page's address, used to resolve
 // relative links (may be empty). When `rules` is given (the site rules for
 // the page's host), its body/strip/title/date/author expressions override the
-// heuristics. Fails with Errc::invalid_input when the page holds no article
-// text at all.
+// heuristics. When the markup yields less than half of a JSON-LD
+// articleBody (script-rendered pages), that articleBody is the text. The
+// last step is always sanitize(). Fails with Errc::invalid_input when the
+// page holds no article text at all.
 Result<Article> extract(std::string_view html, std::string_view url, const SiteRules* rules = nullptr);
 
 }  // namespace tributary::feeds::html
