@@ -102,7 +102,9 @@ std::vector<dedup::Item> replicated(std::size_t copies) {
   std::vector<dedup::Item> out;
   out.reserve(base.size() * copies);
   for (std::size_t c = 0; c < copies; ++c) {
-    std::string suffix = "~" + std::to_string(c);
+    // Appended, not "~" + to_string(c): GCC 12 -O3 warns a false -Wrestrict.
+    std::string suffix(1, '~');
+    suffix += std::to_string(c);
     for (dedup::Item item : base) {
       item.id += suffix;
       if (!item.link.empty()) item.link += (item.link.find('?') == std::string::npos ? "?copy=" : "&copy=") + suffix;

@@ -139,8 +139,12 @@ int run_dedup(const DedupOptions& opts) {
     std::fprintf(stderr, "tributary %s\n", items.error().message.c_str());
     return 1;
   }
+  options.keep_keys = opts.explain;
   dedup::Deduplicator dedup(options);
   std::vector<std::size_t> handles = dedup.add(*items);
+  // Handles are 0, 1, 2, ... in filing order: map them back to input lines.
+  std::vector<std::size_t> line_of(handles.size());
+  for (std::size_t i = 0; i < handles.size(); ++i) line_of[handles[i]] = i;
   std::string out;
   out.reserve(items->size() * 64);
   for (std::size_t i = 0; i < items->size(); ++i) {
@@ -148,9 +152,9 @@ int run_dedup(const DedupOptions& opts) {
     out += "{\"id\":";
     append_json_string(out, (*items)[i].id);
     out += ",\"group\":";
-    append_json_string(out, "g" + std::string(dedup.id(a.group)));
+    append_json_string(out, "g" + (*items)[line_of[a.group]].id);
     out += ",\"story\":";
-    append_json_string(out, "s" + std::string(dedup.id(a.story)));
+    append_json_string(out, "s" + (*items)[line_of[a.story]].id);
     if (opts.explain) {
       out += ",\"clean_title\":";
       append_json_string(out, dedup.keys(handles[i]).clean.text);

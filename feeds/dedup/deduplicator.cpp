@@ -1,13 +1,14 @@
 #include "feeds/dedup/deduplicator.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <functional>
 #include <numeric>
-#include <unordered_map>
 #include <utility>
 
 #include <boost/unordered/unordered_flat_map.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
 
 #include "feeds/dedup/terms.h"
 #include "feeds/dedup/url_canon.h"
@@ -17,14 +18,31 @@ namespace {
 
 using Handle = std::uint32_t;
 constexpr Handle kNone = static_cast<Handle>(-1);
+constexpr std::uint32_t kNoTerm = static_cast<std::uint32_t>(-1);
 
 // Key kinds, mixed into the key hash so that one map serves them all.
-enum class KeyKind : std::uint64_t { guid = 1, url, title, truncated_title, prefix, learned_title };
+enum class KeyKind : std::uint64_t { guid = 1, url, title, truncated_title, prefix, learned_title, label_title };
 
-std::uint64_t key_hash(KeyKind kind, std::string_view key) {
-  std::uint64_t h = std::hash<std::string_view>{}(key);
-  return h ^ (static_cast<std::uint64_t>(kind) * 0x9E3779B97F4A7C15ull);
+std::uint64_t string_hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+
+// The hash an entry keeps for a key; 0 means "no key".
+std::uint64_t field_hash(std::string_view key) {
+  if (key.empty()) return 0;
+  std::uint64_t h = string_hash(key);
+  return h == 0 ? 1 : h;
 }
+
+std::uint64_t chain_key(KeyKind kind, std::uint64_t field) {
+  return field ^ (static_cast<std::uint64_t>(kind) * 0x9E3779B97F4A7C15ull);
+}
+
+// Heterogeneous lookup for string-keyed maps.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return string_hash(s); }
+};
+template <class V>
+using StringMap = boost::unordered_flat_map<std::string, V, StringHash, std::equal_to<>>;
 
 // A site's front page is no article identity: feeds that link every item
 // to their home page would collapse into one group.
@@ -35,17 +53,37 @@ bool is_front_page(std::string_view canonical) {
   return slash == std::string_view::npos || canonical.substr(slash) == "/";
 }
 
-// Union-find whose root is always the smallest handle: the earliest item.
+// The first `n` words of a title key (words joined by single spaces).
+std::string_view first_words(std::string_view key, std::size_t n) {
+  std::size_t pos = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    pos = key.find(' ', pos);
+    if (pos == std::string_view::npos) return key;
+    if (i + 1 < n) ++pos;
+  }
+  return key.substr(0, pos);
+}
+
+void join_words(std::span<const std::string> words, std::string& out) {
+  out.clear();
+  for (const auto& w : words) {
+    if (!out.empty()) out += ' ';
+    out += w;
+  }
+}
+
+// Union-find over handles [base, end) whose root is always the smallest
+// handle: the earliest remembered item. Handles below the base are gone.
 class MinUnionFind {
  public:
   Handle add() {
-    parent_.push_back(static_cast<Handle>(parent_.size()));
+    parent_.push_back(end());
     return parent_.back();
   }
   Handle find(Handle x) const {
-    while (parent_[x] != x) {
-      parent_[x] = parent_[parent_[x]];
-      x = parent_[x];
+    while (parent(x) != x) {
+      parent(x) = parent(parent(x));
+      x = parent(x);
     }
     return x;
   }
@@ -54,60 +92,178 @@ class MinUnionFind {
     Handle ra = find(a), rb = find(b);
     if (ra == rb) return {ra, kNone};
     if (rb < ra) std::swap(ra, rb);
-    parent_[rb] = ra;
+    parent(rb) = ra;
     return {ra, rb};
   }
-  std::size_t size() const { return parent_.size(); }
+  Handle base() const { return base_; }
+  Handle end() const { return static_cast<Handle>(base_ + parent_.size()); }
+
+  // Drops the handles below `new_base`. A set whose root is dropped is
+  // re-rooted at its smallest remaining member; moved(old_root, new_root)
+  // is called for each such set before anything is dropped.
+  template <class F>
+  void drop_before(Handle new_base, F&& moved) {
+    if (new_base <= base_) return;
+    boost::unordered_flat_map<Handle, Handle> remap;
+    // In increasing order, so the first member met of a set whose root is
+    // dropped becomes its root; later members find either the old root
+    // (remapped) or the new one.
+    for (Handle h = new_base; h < end(); ++h) {
+      Handle r = find(h);
+      if (r >= new_base) {
+        parent(h) = r;
+        continue;
+      }
+      auto [it, fresh] = remap.try_emplace(r, h);
+      if (fresh) moved(r, h);
+      parent(h) = it->second;
+    }
+    parent_.erase(parent_.begin(), parent_.begin() + static_cast<std::ptrdiff_t>(new_base - base_));
+    base_ = new_base;
+  }
 
  private:
+  Handle& parent(Handle x) const { return parent_[x - base_]; }
+  Handle base_ = 0;
   mutable std::vector<Handle> parent_;
 };
 
-struct Entry {
-  std::string id;
-  ItemKeys keys;
-  std::int64_t ms = 0;
-  bool has_time = false;
-  bool truncated = false;
-  bool forgotten = false;
-  std::vector<std::uint64_t> summary_words;  // sorted, unique hashes
-  std::vector<std::pair<std::uint32_t, float>> terms;  // story vector
+// A bottom-k sketch of the distinct words of a summary: the k smallest
+// 32-bit word hashes and the number of distinct words. Exact for summaries
+// of at most k words; an estimate of the overlap for longer ones, in
+// bounded memory.
+struct Sketch {
+  static constexpr std::size_t kSize = 32;
+  std::vector<std::uint32_t> hashes;  // sorted ascending, unique
+  std::uint32_t words = 0;
 };
 
-struct Cluster {
-  std::unordered_map<std::uint32_t, float> centroid;
-  double norm2 = 0;
-  std::int64_t last_ms = 0;
-};
+Sketch sketch_of(std::span<const std::string> words) {
+  Sketch s;
+  if (words.empty()) return s;
+  std::vector<std::uint32_t> all;
+  all.reserve(words.size());
+  for (const std::string& w : words) all.push_back(static_cast<std::uint32_t>(string_hash(w) >> 32));
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  s.words = static_cast<std::uint32_t>(all.size());
+  if (all.size() > Sketch::kSize) all.resize(Sketch::kSize);
+  s.hashes = std::move(all);
+  return s;
+}
 
-std::vector<std::uint64_t> summary_word_hashes(std::string_view summary) {
-  std::vector<std::uint64_t> out;
-  if (summary.empty()) return out;
-  for (const std::string& w : title_words(summary_text(summary))) {
-    out.push_back(std::hash<std::string>{}(w));
+// The estimated number of words two summaries share.
+double common_words(const Sketch& a, const Sketch& b) {
+  bool exact = a.words <= Sketch::kSize && b.words <= Sketch::kSize;
+  std::size_t both = 0, seen = 0;
+  std::size_t limit = exact ? std::size_t(-1) : Sketch::kSize;
+  for (std::size_t i = 0, j = 0; (i < a.hashes.size() || j < b.hashes.size()) && seen < limit; ++seen) {
+    if (j == b.hashes.size() || (i < a.hashes.size() && a.hashes[i] < b.hashes[j])) {
+      ++i;
+    } else if (i == a.hashes.size() || b.hashes[j] < a.hashes[i]) {
+      ++j;
+    } else {
+      ++both, ++i, ++j;
+    }
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+  if (exact) return static_cast<double>(both);
+  // Jaccard estimate from the k smallest hashes of the union.
+  double jaccard = seen == 0 ? 0.0 : static_cast<double>(both) / static_cast<double>(seen);
+  return jaccard * (a.words + b.words) / (1.0 + jaccard);
 }
 
 // Summaries that share almost no words describe different articles even
 // under one headline ("Morning Briefing"). Short summaries prove nothing.
-bool summaries_conflict(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
-  constexpr std::size_t kMinWords = 8;
+constexpr std::uint32_t kMinSummaryWords = 8;
+
+bool summaries_conflict(const Sketch& a, const Sketch& b) {
   constexpr double kMinOverlap = 0.2;
-  if (a.size() < kMinWords || b.size() < kMinWords) return false;
-  std::size_t common = 0;
-  for (std::size_t i = 0, j = 0; i < a.size() && j < b.size();) {
-    if (a[i] == b[j]) {
-      ++common, ++i, ++j;
-    } else if (a[i] < b[j]) {
-      ++i;
-    } else {
-      ++j;
+  if (a.words < kMinSummaryWords || b.words < kMinSummaryWords) return false;
+  return common_words(a, b) < kMinOverlap * std::min(a.words, b.words);
+}
+
+// Summaries that share most of their words: the same text.
+bool summaries_agree(const Sketch& a, const Sketch& b) {
+  constexpr double kMinOverlap = 0.8;
+  if (a.words < kMinSummaryWords || b.words < kMinSummaryWords) return false;
+  return common_words(a, b) >= kMinOverlap * std::min(a.words, b.words);
+}
+
+struct Entry {
+  // Hashes of the ItemKeys fields; 0 = no such key.
+  std::uint64_t guid = 0, url = 0, title = 0, learned_title = 0, label_title = 0;
+  std::string title_text;  // the title key: truncated copies match full titles by prefix
+  std::int64_t ms = 0;
+  std::uint32_t words = 0;
+  bool has_time = false;
+  bool truncated = false;
+  bool forgotten = false;
+  bool counted = false;  // in the term statistics
+  Sketch summary;
+  std::vector<std::uint32_t> observed;  // term ids counted in df, title terms first
+  std::uint32_t title_terms = 0;
+  std::unique_ptr<ItemKeys> keys;  // Options::keep_keys only
+};
+
+struct Cluster {
+  boost::unordered_flat_map<std::uint32_t, float> centroid;
+  double norm2 = 0;
+  std::int64_t last_ms = 0;
+};
+
+double dot(const boost::unordered_flat_map<std::uint32_t, float>& a,
+           const boost::unordered_flat_map<std::uint32_t, float>& b) {
+  const auto& small = a.size() <= b.size() ? a : b;
+  const auto& large = a.size() <= b.size() ? b : a;
+  double s = 0;
+  for (auto [t, w] : small) {
+    auto it = large.find(t);
+    if (it != large.end()) s += static_cast<double>(w) * it->second;
+  }
+  return s;
+}
+
+// The keys of `item` from its folded title, into `k` (reusing its storage).
+void compute_keys(const Item& item, std::string_view folded, std::uint32_t fold_flags, const TitleRules& rules,
+                  ItemKeys& k) {
+  k.feed = publisher_key(item.feed);
+  k.guid.clear();
+  if (!item.guid.empty()) {
+    k.guid.reserve(k.feed.size() + 1 + item.guid.size());
+    k.guid += k.feed;
+    k.guid += '\n';
+    k.guid += item.guid;
+  }
+  std::string_view link = item.link;
+  if (link.empty() && (item.guid.starts_with("http://") || item.guid.starts_with("https://"))) link = item.guid;
+  k.url.clear();
+  if (!link.empty()) {
+    k.url = canonical_url(link);
+    if (is_front_page(k.url)) k.url.clear();
+  }
+  TitleRules plain{rules.publishers, {}};
+  k.clean = clean_folded_title(folded, fold_flags, plain);
+  title_words_into(k.clean.text, k.words);
+  join_words(k.words, k.title);
+  k.prefix.clear();
+  if (k.clean.has(kTitleTruncated) && k.words.size() >= 2) {
+    join_words(std::span<const std::string>(k.words).first(k.words.size() - 1), k.prefix);
+  }
+  k.label_title.clear();
+  if (std::size_t n = label_prefix_length(k.clean.text); n > 0) {
+    join_words(title_words(std::string_view(k.clean.text).substr(n)), k.label_title);
+  }
+  k.learned_title.clear();
+  // A learned prefix can only be removed when it occurs in the title.
+  bool maybe_learned = std::any_of(rules.feed_prefixes.begin(), rules.feed_prefixes.end(),
+                                   [&](const std::string& p) { return folded.find(p) != std::string_view::npos; });
+  if (maybe_learned) {
+    CleanTitle learned = clean_folded_title(folded, fold_flags, rules);
+    if (learned.has(kTitleLearnedPrefix)) {
+      join_words(title_words(learned.text), k.learned_title);
+      k.clean = std::move(learned);
     }
   }
-  return static_cast<double>(common) < kMinOverlap * static_cast<double>(std::min(a.size(), b.size()));
 }
 
 }  // namespace
@@ -124,28 +280,10 @@ StoryParams story_params(Granularity g) {
 }
 
 ItemKeys item_keys(const Item& item, const TitleRules& rules) {
+  std::uint32_t flags = 0;
+  std::string folded = fold_title(item.title, &flags);
   ItemKeys k;
-  k.feed = publisher_key(item.feed);
-  if (!item.guid.empty()) k.guid = k.feed + '\n' + item.guid;
-  std::string_view link = item.link;
-  if (link.empty() && (item.guid.starts_with("http://") || item.guid.starts_with("https://"))) link = item.guid;
-  if (!link.empty()) {
-    k.url = canonical_url(link);
-    if (is_front_page(k.url)) k.url.clear();
-  }
-  k.clean = clean_title(item.title, TitleRules{rules.publishers, {}});
-  k.words = title_words(k.clean.text);
-  k.title = title_key(k.words);
-  if (k.clean.has(kTitleTruncated) && k.words.size() >= 2) {
-    k.prefix = title_key(std::span<const std::string>(k.words).first(k.words.size() - 1));
-  }
-  if (!rules.feed_prefixes.empty()) {
-    CleanTitle learned = clean_title(item.title, rules);
-    if (learned.has(kTitleLearnedPrefix)) {
-      k.learned_title = title_key(title_words(learned.text));
-      k.clean = std::move(learned);
-    }
-  }
+  compute_keys(item, folded, flags, rules, k);
   return k;
 }
 
@@ -153,10 +291,13 @@ struct Deduplicator::State {
   Options options;
   Publishers publishers;
   AffixLearner affixes;
+  // Entries of handles [base, base + entries.size()); the same range as
+  // the union-finds.
   std::vector<Entry> entries;
   MinUnionFind groups;
-  // Per group root: non-truncated members; whether a key (not a prefix)
-  // joined two members. Either means the group's identity is settled.
+  // Per handle, meaningful at group roots: non-truncated members; whether a
+  // key (not a prefix) joined two members. Either means the group's
+  // identity is settled.
   std::vector<std::uint32_t> full_count;
   std::vector<bool> keyed;
   // Key hash -> the items filed under it, newest first: a chain of nodes.
@@ -166,22 +307,35 @@ struct Deduplicator::State {
   };
   boost::unordered_flat_map<std::uint64_t, std::uint32_t> key_heads;
   std::vector<Node> key_nodes;
-  std::vector<Handle> truncated;                                // items with a "..." title
-  std::unordered_map<Handle, Handle> attached;                  // truncated-only root -> full root
+  std::vector<Handle> truncated;                            // items with a "..." title
+  boost::unordered_flat_map<Handle, Handle> attached;       // truncated-only root -> full root
 
-  // Story layer.
-  std::unordered_map<std::string, std::uint32_t> vocabulary;
+  // Story layer. Terms are interned: ids index df, postings, term_names.
+  StringMap<std::uint32_t> vocabulary;
+  std::vector<std::string> term_names;
   std::vector<std::uint32_t> df;
+  std::vector<std::vector<Handle>> postings;  // term -> clusters (maybe stale roots)
+  std::vector<std::uint32_t> free_terms;
+  StringMap<std::uint32_t> word_terms;        // cache: word -> term id or kNoTerm
   std::size_t documents = 0;
   MinUnionFind stories;
-  std::unordered_map<Handle, Cluster> clusters;  // story root -> centroid
-  std::vector<std::vector<Handle>> postings;     // term -> clusters (maybe stale roots)
-  std::vector<std::uint32_t> stamp;              // per handle: candidate dedup
+  boost::unordered_flat_map<Handle, Cluster> clusters;  // story root -> centroid
+  std::vector<std::uint32_t> stamp;                     // per handle: candidate dedup
   std::uint32_t stamp_now = 0;
 
-  std::vector<std::pair<Handle, Handle>> batch_unions;
+  std::vector<Merge> merged_groups;
+  std::vector<Merge> merged_stories;
+
+  // Scratch space reused across items.
+  ItemKeys scratch_keys;
+  std::vector<std::string> scratch_words;
+  std::vector<std::pair<std::uint32_t, float>> scratch_terms;
 
   explicit State(Options o) : options(std::move(o)) {}
+
+  Handle base() const { return groups.base(); }
+  Entry& entry(Handle h) { return entries[h - base()]; }
+  const Entry& entry(Handle h) const { return entries[h - base()]; }
 
   void file_under(std::uint64_t hash, Handle h) {
     auto [it, fresh] = key_heads.try_emplace(hash, kNone);
@@ -189,31 +343,33 @@ struct Deduplicator::State {
     it->second = static_cast<std::uint32_t>(key_nodes.size() - 1);
   }
 
-  // Calls f(item) for the items filed under `hash`, newest first, until f
-  // returns true.
+  // Calls f(item) for the remembered items filed under `hash`, newest
+  // first, until f returns true.
   template <class F>
   void for_each_filed(std::uint64_t hash, F&& f) const {
     auto it = key_heads.find(hash);
     if (it == key_heads.end()) return;
     for (std::uint32_t n = it->second; n != kNone; n = key_nodes[n].older) {
-      if (f(key_nodes[n].item)) return;
+      Handle o = key_nodes[n].item;
+      if (o < base() || entry(o).forgotten) continue;
+      if (f(o)) return;
     }
   }
 
-  std::int64_t window_ms(std::chrono::hours h) const {
+  static std::int64_t window_ms(std::chrono::hours h) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(h).count();
   }
 
-  bool in_window(const Entry& a, const Entry& b, std::int64_t window) const {
+  static bool in_window(const Entry& a, const Entry& b, std::int64_t window) {
     return std::llabs(a.ms - b.ms) <= window;
   }
 
   void unite_groups(Handle a, Handle b) {
     auto [root, gone] = groups.unite(a, b);
-    keyed[root] = true;
+    keyed[root - base()] = true;
     if (gone == kNone) return;
-    full_count[root] += full_count[gone];
-    batch_unions.emplace_back(a, b);
+    full_count[root - base()] += full_count[gone - base()];
+    merged_groups.push_back(Merge{root, gone});
   }
 
   Handle group_root(Handle h) const {
@@ -222,99 +378,94 @@ struct Deduplicator::State {
     return it == attached.end() ? r : groups.find(it->second);
   }
 
-  std::uint32_t term_id(const std::string& term) {
-    auto [it, fresh] = vocabulary.try_emplace(term, static_cast<std::uint32_t>(df.size()));
-    if (fresh) {
-      df.push_back(0);
-      postings.emplace_back();
-    }
-    return it->second;
-  }
-
   // Duplicate layer: join `h` to earlier items sharing a key.
   void file_keys(Handle h) {
-    Entry& e = entries[h];
-    const ItemKeys& k = e.keys;
-    std::int64_t window = window_ms(options.duplicate_window);
-    auto join_last = [&](KeyKind kind, const std::string& key, auto&& accept) {
-      std::uint64_t hash = key_hash(kind, key);
-      for_each_filed(hash, [&](Handle o) {
-        const Entry& other = entries[o];
-        if (other.forgotten || !in_window(e, other, window) || !accept(other)) return false;
-        unite_groups(h, o);
-        return true;
-      });
-      file_under(hash, h);
-    };
-    auto same_guid = [&](const Entry& o) { return o.keys.guid == k.guid; };
-    auto same_url = [&](const Entry& o) { return o.keys.url == k.url; };
-    if (!k.guid.empty()) join_last(KeyKind::guid, k.guid, same_guid);
-    if (!k.url.empty()) join_last(KeyKind::url, k.url, same_url);
-    if (k.title.empty()) return;
-    bool long_title = k.words.size() >= options.min_title_words;
-    auto same_instant = [&](const Entry& o) { return e.has_time && o.has_time && o.ms == e.ms; };
-    auto same_title = [&](const Entry& o) {
-      if (o.keys.title != k.title || o.truncated != e.truncated) return false;
-      if (summaries_conflict(o.summary_words, e.summary_words)) return false;
-      // Short titles ("Titanfall Review") need corroboration.
-      return long_title || same_instant(o);
-    };
-    join_last(e.truncated ? KeyKind::truncated_title : KeyKind::title, k.title, same_title);
-    // Learned feed prefixes are weak evidence: "MARKET SNAPSHOT: US stocks
-    // ..." may or may not be the outlet's copy of "US stocks ...".
-    auto probe = [&](KeyKind kind, const std::string& key, auto&& accept) {
-      for_each_filed(key_hash(kind, key), [&](Handle o) {
-        if (entries[o].forgotten || !accept(entries[o])) return false;
+    const Entry& e = entry(h);
+    const std::int64_t identity = window_ms(options.identity_window);
+    const std::int64_t duplicate = window_ms(options.duplicate_window);
+    // Joins the newest remembered item under the key that `accept`s.
+    auto probe = [&](KeyKind kind, std::uint64_t field, auto&& accept) {
+      for_each_filed(chain_key(kind, field), [&](Handle o) {
+        if (!accept(entry(o))) return false;
         unite_groups(h, o);
         return true;
       });
     };
-    if (!e.truncated) {
-      if (!k.learned_title.empty()) {
-        auto matches = [&](const Entry& o) { return !o.truncated && o.keys.title == k.learned_title && same_instant(o); };
-        probe(KeyKind::title, k.learned_title, matches);
-        file_under(key_hash(KeyKind::learned_title, k.learned_title), h);
-      }
-      auto matches = [&](const Entry& o) { return o.keys.learned_title == k.title && same_instant(o); };
-      probe(KeyKind::learned_title, k.title, matches);
+    auto join_last = [&](KeyKind kind, std::uint64_t field, auto&& accept) {
+      probe(kind, field, accept);
+      file_under(chain_key(kind, field), h);
+    };
+    if (e.guid != 0) {
+      join_last(KeyKind::guid, e.guid, [&](const Entry& o) { return o.guid == e.guid && in_window(e, o, identity); });
     }
+    if (e.url != 0) {
+      join_last(KeyKind::url, e.url, [&](const Entry& o) { return o.url == e.url && in_window(e, o, identity); });
+    }
+    if (e.title == 0) return;
+    bool long_title = e.words >= options.min_title_words;
+    auto same_instant = [&](const Entry& o) { return e.has_time && o.has_time && o.ms == e.ms; };
+    auto agree = [&](const Entry& o) { return summaries_agree(o.summary, e.summary) && in_window(e, o, identity); };
+    auto same_title = [&](const Entry& o) {
+      if (o.title != e.title || o.truncated != e.truncated) return false;
+      if (summaries_conflict(o.summary, e.summary)) return false;
+      // Short titles ("Titanfall Review") need corroboration; the same text
+      // under the same headline is the same article however late.
+      if (agree(o)) return true;
+      return in_window(e, o, duplicate) && (long_title || same_instant(o));
+    };
+    join_last(e.truncated ? KeyKind::truncated_title : KeyKind::title, e.title, same_title);
     if (e.truncated) {
       truncated.push_back(h);
       return;
     }
+    // Learned feed prefixes are weak evidence: "MARKET SNAPSHOT: US stocks
+    // ..." may or may not be the outlet's copy of "US stocks ...".
+    auto weak = [&](const Entry& o) {
+      return !summaries_conflict(o.summary, e.summary) && (same_instant(o) || agree(o));
+    };
+    if (e.learned_title != 0) {
+      probe(KeyKind::title, e.learned_title, [&](const Entry& o) { return !o.truncated && o.title == e.learned_title && weak(o); });
+      file_under(chain_key(KeyKind::learned_title, e.learned_title), h);
+    }
+    probe(KeyKind::learned_title, e.title, [&](const Entry& o) { return o.learned_title == e.title && weak(o); });
+    // A short label ("World: ", "Top story: ") may be a re-publisher's or
+    // part of the headline: only agreeing summaries decide.
+    if (e.label_title != 0) {
+      probe(KeyKind::title, e.label_title, [&](const Entry& o) { return !o.truncated && o.title == e.label_title && agree(o); });
+      probe(KeyKind::label_title, e.label_title, [&](const Entry& o) { return o.label_title == e.label_title && agree(o); });
+      file_under(chain_key(KeyKind::label_title, e.label_title), h);
+    }
+    probe(KeyKind::label_title, e.title, [&](const Entry& o) { return o.label_title == e.title && agree(o); });
     // Index the title under its first words, where a truncated copy looks
     // for it (and then checks the rest).
-    if (k.words.size() > prefix_words()) file_under(key_hash(KeyKind::prefix, first_words(k.words)), h);
+    if (e.words > prefix_words()) {
+      file_under(chain_key(KeyKind::prefix, field_hash(first_words(e.title_text, prefix_words()))), h);
+    }
   }
 
   std::size_t prefix_words() const { return options.min_prefix_words > 1 ? options.min_prefix_words - 1 : 1; }
-
-  std::string first_words(const std::vector<std::string>& words) const {
-    return title_key(std::span<const std::string>(words).first(std::min(words.size(), prefix_words())));
-  }
 
   // Attaches each truncated-only group to the one full title it prefixes.
   void resolve_truncated() {
     attached.clear();
     std::int64_t window = window_ms(options.duplicate_window);
-    std::unordered_map<Handle, Handle> choice;  // truncated root -> full root, kNone = ambiguous
+    boost::unordered_flat_map<Handle, Handle> choice;  // truncated root -> full root, kNone = ambiguous
     for (Handle t : truncated) {
-      const Entry& e = entries[t];
+      const Entry& e = entry(t);
       if (e.forgotten) continue;
       Handle root = groups.find(t);
-      if (full_count[root] > 0 || keyed[root]) continue;  // a stronger key placed it
-      const ItemKeys& k = e.keys;
-      if (k.words.size() < options.min_prefix_words || k.prefix.empty()) continue;
+      if (full_count[root - base()] > 0 || keyed[root - base()]) continue;  // a stronger key placed it
+      if (e.words < options.min_prefix_words) continue;
+      if (e.words - 1 < prefix_words()) continue;
       Handle target = kNone;
       bool ambiguous = false;
-      if (k.words.size() - 1 < prefix_words()) continue;
-      for_each_filed(key_hash(KeyKind::prefix, first_words(k.words)), [&](Handle f) {
-        const Entry& full = entries[f];
-        if (full.forgotten || !in_window(e, full, window)) return false;
+      for_each_filed(chain_key(KeyKind::prefix, field_hash(first_words(e.title_text, prefix_words()))), [&](Handle f) {
+        const Entry& full = entry(f);
+        if (!in_window(e, full, window)) return false;
         // The cut copy keeps at least half of the headline; its last word
         // may be cut, so it need only start the full title's word.
-        if (!full.keys.title.starts_with(k.title)) return false;
-        if (2 * k.words.size() < full.keys.words.size()) return false;
+        if (!full.title_text.starts_with(e.title_text)) return false;
+        if (2 * e.words < full.words) return false;
         Handle r = groups.find(f);
         if (target == kNone) {
           target = r;
@@ -333,6 +484,53 @@ struct Deduplicator::State {
     }
   }
 
+  // ---- story layer ----------------------------------------------------
+
+  std::uint32_t intern(std::string term) {
+    auto it = vocabulary.find(term);
+    if (it != vocabulary.end()) return it->second;
+    std::uint32_t id;
+    if (!free_terms.empty()) {
+      id = free_terms.back();
+      free_terms.pop_back();
+      term_names[id] = term;
+      df[id] = 0;
+    } else {
+      id = static_cast<std::uint32_t>(df.size());
+      term_names.push_back(term);
+      df.push_back(0);
+      postings.emplace_back();
+    }
+    vocabulary.emplace(std::move(term), id);
+    return id;
+  }
+
+  std::uint32_t term_of_word(const std::string& word) {
+    auto it = word_terms.find(word);
+    if (it != word_terms.end()) return it->second;
+    std::string term = story_term(word);
+    std::uint32_t id = term.empty() ? kNoTerm : intern(std::move(term));
+    word_terms.emplace(word, id);
+    return id;
+  }
+
+  // The item's terms: the title's, then the summary's (its first words)
+  // that the title lacks; each once. Counted in the term statistics.
+  void observe_terms(Entry& e, std::span<const std::string> title, std::span<const std::string> summary) {
+    constexpr std::size_t kSummaryWords = 120;
+    auto push = [&](const std::string& w) {
+      std::uint32_t t = term_of_word(w);
+      if (t == kNoTerm || std::find(e.observed.begin(), e.observed.end(), t) != e.observed.end()) return;
+      e.observed.push_back(t);
+    };
+    for (const auto& w : title) push(w);
+    e.title_terms = static_cast<std::uint32_t>(e.observed.size());
+    for (const auto& w : summary.first(std::min(summary.size(), kSummaryWords))) push(w);
+    for (std::uint32_t t : e.observed) ++df[t];
+    e.counted = true;
+    ++documents;
+  }
+
   // Document frequency above which a term is a stop word of the corpus.
   // A handful of items gives no such statistics.
   double max_document_frequency() const {
@@ -341,9 +539,8 @@ struct Deduplicator::State {
     return std::max(2.0, options.story.max_df * static_cast<double>(documents));
   }
 
-  // Story layer: the item's weighted term vector.
-  void compute_terms(Handle h, const Item& item) {
-    Entry& e = entries[h];
+  // The item's weighted term vector, into scratch_terms.
+  void compute_terms(const Entry& e) {
     const StoryParams& p = options.story;
     // Terms in more than max_df of all items ("russia" in a Russia feed)
     // are this corpus's stop words: they weigh nothing.
@@ -354,64 +551,33 @@ struct Deduplicator::State {
       double idf = std::log((static_cast<double>(documents) + 1.0) / (static_cast<double>(df[t]) + 0.5));
       return std::pow(std::max(idf, 0.0), p.idf_exponent);
     };
-    e.terms.clear();
-    for (const std::string& term : story_terms(e.keys.words)) {
-      std::uint32_t t = vocabulary.at(term);
-      if (double w = weight(t); w > 0) e.terms.emplace_back(t, static_cast<float>(w));
+    auto& terms = scratch_terms;
+    terms.clear();
+    for (std::size_t i = 0; i < e.title_terms; ++i) {
+      std::uint32_t t = e.observed[i];
+      if (double w = weight(t); w > 0) terms.emplace_back(t, static_cast<float>(w));
     }
-    if (!item.summary.empty()) {
-      constexpr std::size_t kSummaryTerms = 40;
-      constexpr double kSummaryWeight = 0.5;
-      auto words = title_words(summary_text(item.summary));
-      if (words.size() > 3 * kSummaryTerms) words.resize(3 * kSummaryTerms);
-      std::size_t added = 0;
-      for (const std::string& term : story_terms(words)) {
-        if (added == kSummaryTerms) break;
-        std::uint32_t t = vocabulary.at(term);
-        if (std::any_of(e.terms.begin(), e.terms.end(), [&](auto& x) { return x.first == t; })) continue;
-        double w = kSummaryWeight * weight(t);
-        if (w <= 0) continue;
-        e.terms.emplace_back(t, static_cast<float>(w));
-        ++added;
-      }
+    constexpr std::size_t kSummaryTerms = 40;
+    constexpr double kSummaryWeight = 0.5;
+    std::size_t added = 0;
+    for (std::size_t i = e.title_terms; i < e.observed.size() && added < kSummaryTerms; ++i) {
+      std::uint32_t t = e.observed[i];
+      double w = kSummaryWeight * weight(t);
+      if (w <= 0) continue;
+      terms.emplace_back(t, static_cast<float>(w));
+      ++added;
     }
-    if (p.normalize_items && !e.terms.empty()) {
+    if (p.normalize_items && !terms.empty()) {
       double n2 = 0;
-      for (auto& [t, w] : e.terms) n2 += static_cast<double>(w) * w;
+      for (auto& [t, w] : terms) n2 += static_cast<double>(w) * w;
       auto inv = static_cast<float>(1.0 / std::sqrt(n2));
-      for (auto& [t, w] : e.terms) w *= inv;
+      for (auto& [t, w] : terms) w *= inv;
     }
   }
 
-  void observe_terms(const Item& item, const ItemKeys& k) {
-    ++documents;
-    std::vector<std::string> terms = story_terms(k.words);
-    if (!item.summary.empty()) {
-      auto words = title_words(summary_text(item.summary));
-      if (words.size() > 120) words.resize(120);
-      for (auto& t : story_terms(words)) {
-        if (std::find(terms.begin(), terms.end(), t) == terms.end()) terms.push_back(std::move(t));
-      }
-    }
-    for (const std::string& t : terms) ++df[term_id(t)];
-  }
-
-  static double dot(const std::unordered_map<std::uint32_t, float>& a,
-                    const std::unordered_map<std::uint32_t, float>& b) {
-    const auto& small = a.size() <= b.size() ? a : b;
-    const auto& large = a.size() <= b.size() ? b : a;
-    double s = 0;
-    for (auto [t, w] : small) {
-      auto it = large.find(t);
-      if (it != large.end()) s += static_cast<double>(w) * it->second;
-    }
-    return s;
-  }
-
-  void add_to_cluster(Handle root, Handle h) {
+  void add_to_cluster(Handle root, const Entry& e) {
     Cluster& c = clusters[root];
-    const Entry& e = entries[h];
-    for (auto [t, w] : e.terms) {
+    for (auto [t, w] : scratch_terms) {
       float& v = c.centroid[t];
       c.norm2 += 2.0 * v * w + static_cast<double>(w) * w;
       v += w;
@@ -424,6 +590,7 @@ struct Deduplicator::State {
   void unite_stories(Handle a, Handle b) {
     auto [root, gone] = stories.unite(a, b);
     if (gone == kNone) return;
+    merged_stories.push_back(Merge{root, gone});
     auto it = clusters.find(gone);
     if (it == clusters.end()) return;
     Cluster absorbed = std::move(it->second);
@@ -441,12 +608,13 @@ struct Deduplicator::State {
   }
 
   void file_story(Handle h) {
-    const Entry& e = entries[h];
+    const Entry& e = entry(h);
+    compute_terms(e);
     Handle g = group_root(h);
     if (g < h) {  // the group already has a story
       Handle root = stories.find(g);
       stories.unite(h, root);
-      add_to_cluster(stories.find(h), h);
+      add_to_cluster(stories.find(h), e);
       return;
     }
     const StoryParams& p = options.story;
@@ -454,25 +622,26 @@ struct Deduplicator::State {
     double max_df = max_document_frequency();
     ++stamp_now;
     std::vector<Handle> candidates;
-    for (auto [t, w] : e.terms) {
+    for (auto [t, w] : scratch_terms) {
       if (static_cast<double>(df[t]) > max_df) continue;
       for (Handle c : postings[t]) {
+        if (c < base()) continue;
         Handle r = stories.find(c);
-        if (stamp[r] == stamp_now) continue;
-        stamp[r] = stamp_now;
+        if (stamp[r - base()] == stamp_now) continue;
+        stamp[r - base()] = stamp_now;
         auto it = clusters.find(r);
         if (it == clusters.end() || it->second.last_ms < oldest) continue;
         candidates.push_back(r);
       }
     }
     double item_norm2 = 0;
-    for (auto [t, w] : e.terms) item_norm2 += static_cast<double>(w) * w;
+    for (auto [t, w] : scratch_terms) item_norm2 += static_cast<double>(w) * w;
     std::vector<std::pair<double, Handle>> scored;
     if (item_norm2 > 0) {
       for (Handle r : candidates) {
         const Cluster& c = clusters.find(r)->second;
         double s = 0;
-        for (auto [t, w] : e.terms) {
+        for (auto [t, w] : scratch_terms) {
           auto it = c.centroid.find(t);
           if (it != c.centroid.end()) s += static_cast<double>(w) * it->second;
         }
@@ -486,23 +655,104 @@ struct Deduplicator::State {
     });
     if (scored.empty()) {
       clusters[h];
-      add_to_cluster(h, h);
+      add_to_cluster(h, e);
       return;
     }
     Handle best = scored.front().second;
     stories.unite(h, best);
-    add_to_cluster(stories.find(h), h);
+    add_to_cluster(stories.find(h), e);
     // An item that fits two clusters is evidence they tell one story;
     // merge when their centroids agree as well.
     for (std::size_t i = 1; i < scored.size(); ++i) {
       Handle a = stories.find(h), b = stories.find(scored[i].second);
       if (a == b) continue;
-      const Cluster& ca = clusters[a];
-      const Cluster& cb = clusters[b];
+      auto ia = clusters.find(a);
+      auto ib = clusters.find(b);
+      if (ia == clusters.end() || ib == clusters.end()) continue;
+      const Cluster& ca = ia->second;
+      const Cluster& cb = ib->second;
       if (ca.norm2 <= 0 || cb.norm2 <= 0) continue;
       double cosine = dot(ca.centroid, cb.centroid) / std::sqrt(ca.norm2 * cb.norm2);
       if (cosine >= p.merge) unite_stories(a, b);
     }
+  }
+
+  // ---- forgetting -----------------------------------------------------
+
+  void forget(Entry& e) {
+    if (e.forgotten) return;
+    e.forgotten = true;
+    if (e.counted) {
+      for (std::uint32_t t : e.observed) --df[t];
+      --documents;
+      e.counted = false;
+    }
+  }
+
+  // Releases the handles below `new_base` (all forgotten) and everything
+  // that only they kept alive; rebuilds the indexes without forgotten items.
+  void compact(Handle new_base) {
+    Handle old_base = base();
+    if (new_base > old_base) {
+      groups.drop_before(new_base, [&](Handle from, Handle to) {
+        full_count[to - old_base] = full_count[from - old_base];
+        keyed[to - old_base] = keyed[from - old_base];
+      });
+      stories.drop_before(new_base, [&](Handle from, Handle to) {
+        auto it = clusters.find(from);
+        if (it == clusters.end()) return;
+        Cluster c = std::move(it->second);
+        clusters.erase(it);
+        clusters[to] = std::move(c);
+      });
+      auto drop = static_cast<std::ptrdiff_t>(new_base - old_base);
+      entries.erase(entries.begin(), entries.begin() + drop);
+      full_count.erase(full_count.begin(), full_count.begin() + drop);
+      keyed.erase(keyed.begin(), keyed.begin() + drop);
+      stamp.erase(stamp.begin(), stamp.begin() + drop);
+      // Stories none of whose members is remembered.
+      boost::unordered::erase_if(clusters, [&](const auto& c) { return c.first < new_base; });
+    }
+    // Key chains without forgotten items, order kept.
+    std::vector<Node> nodes;
+    boost::unordered_flat_map<std::uint64_t, std::uint32_t> heads;
+    std::vector<Handle> chain;
+    for (auto [hash, head] : key_heads) {
+      chain.clear();
+      for (std::uint32_t n = head; n != kNone; n = key_nodes[n].older) {
+        Handle o = key_nodes[n].item;
+        if (o >= base() && !entry(o).forgotten) chain.push_back(o);
+      }
+      if (chain.empty()) continue;
+      std::uint32_t older = kNone;
+      for (auto c = chain.rbegin(); c != chain.rend(); ++c) {
+        nodes.push_back(Node{*c, older});
+        older = static_cast<std::uint32_t>(nodes.size() - 1);
+      }
+      heads.emplace(hash, older);
+    }
+    key_heads = std::move(heads);
+    key_nodes = std::move(nodes);
+    std::erase_if(truncated, [&](Handle h) { return h < base() || entry(h).forgotten; });
+    // Postings from the live clusters; terms nothing uses any more go.
+    for (auto& list : postings) list.clear();
+    std::vector<Handle> roots;
+    roots.reserve(clusters.size());
+    for (const auto& [root, c] : clusters) roots.push_back(root);
+    std::sort(roots.begin(), roots.end());  // deterministic candidate order
+    for (Handle root : roots) {
+      for (const auto& [t, w] : clusters.find(root)->second.centroid) postings[t].push_back(root);
+    }
+    bool freed = false;
+    for (std::uint32_t t = 0; t < df.size(); ++t) {
+      if (df[t] != 0 || !postings[t].empty() || term_names[t].empty()) continue;
+      vocabulary.erase(term_names[t]);
+      std::string().swap(term_names[t]);
+      free_terms.push_back(t);
+      freed = true;
+    }
+    if (freed) word_terms.clear();  // it may name freed ids
+    resolve_truncated();
   }
 };
 
@@ -513,15 +763,23 @@ Deduplicator& Deduplicator::operator=(Deduplicator&&) noexcept = default;
 
 std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
   State& s = *state_;
+  s.merged_groups.clear();
+  s.merged_stories.clear();
   // Learn from the whole batch first: who the publishers are, what each
   // feed puts before every title.
-  for (const Item& item : batch) {
-    if (!item.feed.empty()) {
-      s.publishers.add(item.feed);
-      // Prefix candidates live in the first 48 bytes (AffixLearner).
-      s.affixes.observe(item.feed, fold_title(std::string_view(item.title).substr(0, 96)));
-    }
+  std::vector<std::string> folded(batch.size());
+  std::vector<std::uint32_t> fold_flags(batch.size(), 0);
+  boost::unordered_flat_set<std::string_view> feeds;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const Item& item = batch[i];
+    folded[i] = fold_title(item.title, &fold_flags[i]);
+    if (item.feed.empty()) continue;
+    if (feeds.insert(item.feed).second) s.publishers.add(item.feed);
+    s.affixes.observe(item.feed, folded[i]);
   }
+  boost::unordered_flat_map<std::string_view, std::vector<std::string>> feed_prefixes;
+  for (std::string_view feed : feeds) feed_prefixes.emplace(feed, s.affixes.prefixes(feed));
+
   // Filing order: published time; items without one take the time of the
   // item before them in the batch.
   std::vector<std::int64_t> times(batch.size());
@@ -537,20 +795,32 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return times[a] < times[b]; });
 
   std::vector<std::size_t> handles(batch.size());
-  std::unordered_map<std::string, std::vector<std::string>> feed_prefixes;
-  Handle first = static_cast<Handle>(s.entries.size());
-  s.batch_unions.clear();
+  Handle first = s.groups.end();
+  ItemKeys& k = s.scratch_keys;
+  static const std::vector<std::string> kNoPrefixes;
   for (std::size_t i : order) {
     const Item& item = batch[i];
-    auto fp = feed_prefixes.find(item.feed);
-    if (fp == feed_prefixes.end()) fp = feed_prefixes.emplace(item.feed, s.affixes.prefixes(item.feed)).first;
+    auto fp = item.feed.empty() ? feed_prefixes.end() : feed_prefixes.find(item.feed);
+    const auto& prefixes = fp == feed_prefixes.end() ? kNoPrefixes : fp->second;
+    compute_keys(item, folded[i], fold_flags[i], TitleRules{&s.publishers, prefixes}, k);
     Entry e;
-    e.id = item.id;
-    e.keys = item_keys(item, TitleRules{&s.publishers, fp->second});
+    e.guid = field_hash(k.guid);
+    e.url = field_hash(k.url);
+    e.title = field_hash(k.title);
+    e.learned_title = field_hash(k.learned_title);
+    e.label_title = field_hash(k.label_title);
+    e.title_text = k.title;
+    e.words = static_cast<std::uint32_t>(k.words.size());
     e.ms = times[i];
     e.has_time = has_time[i];
-    e.truncated = !e.keys.prefix.empty();
-    e.summary_words = summary_word_hashes(item.summary);
+    e.truncated = !k.prefix.empty();
+    s.scratch_words.clear();
+    if (!item.summary.empty()) {
+      title_words_into(summary_text(item.summary), s.scratch_words);
+      e.summary = sketch_of(s.scratch_words);
+    }
+    if (s.options.stories) s.observe_terms(e, k.words, s.scratch_words);
+    if (s.options.keep_keys) e.keys = std::make_unique<ItemKeys>(k);
     Handle h = s.groups.add();
     s.stories.add();
     s.stamp.push_back(0);
@@ -562,65 +832,58 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
   }
   s.resolve_truncated();
   if (!s.options.stories) return handles;
-  for (std::size_t i : order) s.observe_terms(batch[i], s.entries[handles[i]].keys);
-  for (std::size_t i : order) {
-    s.compute_terms(static_cast<Handle>(handles[i]), batch[i]);
-    s.file_story(static_cast<Handle>(handles[i]));
-  }
+  for (std::size_t i : order) s.file_story(static_cast<Handle>(handles[i]));
   // Keep every group inside one story: the duplicate layer's joins (also
   // those that bridged groups filed in earlier batches) and attachments.
-  for (auto [a, b] : s.batch_unions) s.unite_stories(a, b);
+  std::vector<Merge> group_merges = s.merged_groups;
+  for (const Merge& m : group_merges) {
+    s.unite_stories(static_cast<Handle>(m.kept), static_cast<Handle>(m.absorbed));
+  }
   for (auto [root, target] : s.attached) s.unite_stories(root, target);
-  for (Handle h = first; h < s.entries.size(); ++h) s.unite_stories(h, s.group_root(h));
+  for (Handle h = first; h < s.groups.end(); ++h) s.unite_stories(h, s.group_root(h));
   return handles;
 }
 
 Assignment Deduplicator::assignment(std::size_t handle) const {
   const State& s = *state_;
   auto h = static_cast<Handle>(handle);
+  assert(h >= s.base() && h < s.groups.end());
   Assignment a;
   a.group = s.group_root(h);
   a.story = s.options.stories ? s.stories.find(h) : a.group;
   return a;
 }
 
-const ItemKeys& Deduplicator::keys(std::size_t handle) const { return state_->entries.at(handle).keys; }
-std::string_view Deduplicator::id(std::size_t handle) const { return state_->entries.at(handle).id; }
-std::size_t Deduplicator::size() const { return state_->entries.size(); }
+std::span<const Merge> Deduplicator::merged_groups() const { return state_->merged_groups; }
+std::span<const Merge> Deduplicator::merged_stories() const { return state_->merged_stories; }
+
+const ItemKeys& Deduplicator::keys(std::size_t handle) const {
+  const Entry& e = state_->entry(static_cast<Handle>(handle));
+  assert(e.keys != nullptr && "Options::keep_keys is off");
+  return *e.keys;
+}
+
+std::size_t Deduplicator::size() const { return state_->groups.end(); }
+std::size_t Deduplicator::first_remembered() const { return state_->base(); }
 
 void Deduplicator::forget_before(Millis cutoff) {
   State& s = *state_;
   std::int64_t limit = cutoff.time_since_epoch().count();
   for (Entry& e : s.entries) {
-    if (e.ms < limit) e.forgotten = true;
+    if (e.ms < limit) s.forget(e);
   }
-  // Rebuild the key chains without forgotten items; order is kept.
-  std::vector<State::Node> nodes;
-  boost::unordered_flat_map<std::uint64_t, std::uint32_t> heads;
-  std::vector<Handle> chain;
-  for (auto [hash, head] : s.key_heads) {
-    chain.clear();
-    for (std::uint32_t n = head; n != kNone; n = s.key_nodes[n].older) {
-      if (!s.entries[s.key_nodes[n].item].forgotten) chain.push_back(s.key_nodes[n].item);
-    }
-    if (chain.empty()) continue;
-    std::uint32_t older = kNone;
-    for (auto c = chain.rbegin(); c != chain.rend(); ++c) {
-      nodes.push_back(State::Node{*c, older});
-      older = static_cast<std::uint32_t>(nodes.size() - 1);
-    }
-    heads.emplace(hash, older);
-  }
-  s.key_heads = std::move(heads);
-  s.key_nodes = std::move(nodes);
-  std::erase_if(s.truncated, [&](Handle h) { return s.entries[h].forgotten; });
-  for (auto it = s.clusters.begin(); it != s.clusters.end();) {
-    it = it->second.last_ms < limit ? s.clusters.erase(it) : std::next(it);
-  }
-  for (auto& list : s.postings) {
-    std::erase_if(list, [&](Handle c) { return !s.clusters.contains(s.stories.find(c)); });
-  }
-  s.resolve_truncated();
+  boost::unordered::erase_if(s.clusters, [&](const auto& c) { return c.second.last_ms < limit; });
+  Handle new_base = s.base();
+  while (new_base < s.groups.end() && s.entry(new_base).forgotten) ++new_base;
+  s.compact(new_base);
+}
+
+void Deduplicator::forget_handles_before(std::size_t handle) {
+  State& s = *state_;
+  auto end = static_cast<Handle>(std::min<std::size_t>(handle, s.groups.end()));
+  if (end <= s.base()) return;
+  for (Handle h = s.base(); h < end; ++h) s.forget(s.entry(h));
+  s.compact(end);
 }
 
 std::vector<Assignment> deduplicate(std::span<const Item> items, const Options& options) {

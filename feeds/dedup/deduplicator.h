@@ -28,8 +28,9 @@ struct Item {
   std::optional<Millis> published;
 };
 
-// The keys an item is filed under in the duplicate layer; what a store
-// persists to rebuild the index. Empty strings mean "no such key".
+// The keys an item is filed under in the duplicate layer (what
+// item_keys computes; the deduplicator keeps only hashes of them). Empty
+// strings mean "no such key".
 struct ItemKeys {
   std::string feed;         // publisher_key(item.feed)
   std::string guid;         // feed + '\n' + guid: GUIDs are unique per feed only
@@ -42,6 +43,9 @@ struct ItemKeys {
   // when one was removed: weaker evidence, it joins only items published at
   // the same instant. `words` and `title` keep such prefixes.
   std::string learned_title;
+  // The title key without a short leading label ("World: ", see
+  // label_prefix_length): joins only items whose content agrees.
+  std::string label_title;
   CleanTitle clean;         // the clean title (learned prefix removed), for display
 };
 
@@ -66,36 +70,54 @@ struct StoryParams {
 StoryParams story_params(Granularity g);
 
 struct Options {
-  // Title, GUID and URL keys join only items published this close together;
-  // older index entries may be forgotten (see Deduplicator::forget_before).
+  // Title keys join only items published this close together (unless their
+  // summaries agree, see below).
   std::chrono::hours duplicate_window{72};
+  // GUID and URL keys, and titles whose summaries agree (the same text
+  // under the same headline), join items published this close together: a
+  // permalink names one article however late a copy turns up.
+  std::chrono::hours identity_window{24 * 365};
   // A story cluster idle for longer than this takes no new items.
   std::chrono::hours story_window{48};
   // Titles with fewer words are joined on the title only when the exact
-  // publication instant corroborates it ("Titanfall Review").
+  // publication instant or the summaries corroborate it ("Titanfall Review").
   std::size_t min_title_words = 4;
   // A truncated title needs this many complete words to match a full one.
   std::size_t min_prefix_words = 5;
   bool stories = true;  // false: every story is its group
   StoryParams story = story_params(Granularity::story);
+  // Keep each item's ItemKeys for keys() (explanations, tests); off, only
+  // hashes are kept.
+  bool keep_keys = false;
 };
 
-// Where an item landed: both as handles of the earliest item of its
-// duplicate group and of its story. Every group lies inside one story.
+// Where an item landed: both as handles of the earliest remembered item of
+// its duplicate group and of its story. Every group lies inside one story.
 struct Assignment {
   std::size_t group = 0;
   std::size_t story = 0;
 };
 
+// Two groups or stories became one: `kept` (the earlier root) absorbed
+// `absorbed`; both are handles of the roots at the time.
+struct Merge {
+  std::size_t kept = 0;
+  std::size_t absorbed = 0;
+};
+
 // Incremental two-layer deduplicator.
 //
 // Duplicate layer ("group": the same article): items join when they share
-// a GUID within one feed, a canonical URL, or a normalized title of at
-// least min_title_words words (shorter titles, and titles without a learned
-// feed prefix, also need the same publication instant), within
-// duplicate_window, unless both have summaries that share almost nothing. A truncated title ("...") whose
-// group has no stronger key joins the one full title it is a prefix of;
-// when it prefixes several different titles it joins none.
+// a GUID within one feed or a canonical URL (within identity_window), or a
+// normalized title of at least min_title_words words within
+// duplicate_window, unless both have summaries that share almost nothing.
+// Shorter titles, and titles without a learned feed prefix, also need the
+// same publication instant. Summaries that agree (most words shared) stand
+// in for the instant and stretch the title window to identity_window, and
+// let a title with a short leading label ("World: ...") join the title
+// without it. A truncated title ("...") whose group has no stronger key
+// joins the one full title it is a prefix of; when it prefixes several
+// different titles it joins none.
 //
 // Story layer ("story": the same event, other outlets): groups are
 // clustered online by title (+ summary) term vectors against cluster
@@ -104,8 +126,10 @@ struct Assignment {
 // layer never splits what the duplicate layer joined.
 //
 // Deterministic: the same batches in the same order give the same result.
-// Nothing is dropped; every added item keeps a handle (0, 1, 2, ... in the
-// order items were filed).
+// Nothing is dropped; every added item gets a handle (0, 1, 2, ... in the
+// order items were filed). Memory is bounded by what is remembered: the
+// forget_* calls drop the oldest items, after which their handles are
+// invalid and groups are represented by their earliest remembered member.
 class Deduplicator {
  public:
   explicit Deduplicator(Options options = {});
@@ -120,18 +144,32 @@ class Deduplicator {
   // item's handle, in batch order.
   std::vector<std::size_t> add(std::span<const Item> batch);
 
-  // The current assignment of an item; may change when later items bridge
-  // groups or stories (handles of representatives never get later).
+  // The current assignment of a remembered item; may change when later
+  // items bridge groups or stories.
   Assignment assignment(std::size_t handle) const;
 
-  const ItemKeys& keys(std::size_t handle) const;
-  std::string_view id(std::size_t handle) const;
-  std::size_t size() const;
+  // The groups and stories the last add() merged, in the order it merged
+  // them (also merges of groups filed by earlier batches).
+  std::span<const Merge> merged_groups() const;
+  std::span<const Merge> merged_stories() const;
 
-  // Drops index entries (keys, prefixes, idle clusters) of items published
-  // before `cutoff`, bounding memory for a long-running daemon. Forgotten
-  // items keep their handles and assignments; new items no longer join them.
+  // The keys of a remembered item; only with Options::keep_keys.
+  const ItemKeys& keys(std::size_t handle) const;
+
+  // Handles given so far (the next handle), and the oldest remembered one:
+  // handles in [first_remembered(), size()) are valid.
+  std::size_t size() const;
+  std::size_t first_remembered() const;
+
+  // Forgets items published before `cutoff`: they no longer join new items
+  // and stop counting in term statistics; idle story clusters are dropped.
+  // Memory is released for the oldest of them (those filed before every
+  // item still remembered).
   void forget_before(Millis cutoff);
+
+  // Forgets every item with a handle below `handle` and releases its memory
+  // (for a daemon that keeps what arrived within a window).
+  void forget_handles_before(std::size_t handle);
 
  private:
   struct State;

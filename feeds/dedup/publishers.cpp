@@ -68,15 +68,28 @@ std::string_view AffixLearner::candidate(std::string_view folded_title) {
 }
 
 void AffixLearner::observe(std::string_view feed, std::string_view folded_title) {
-  auto& stats = feeds_[std::string(feed)];
+  auto it = feeds_.find(feed);
+  if (it == feeds_.end()) it = feeds_.emplace(std::string(feed), FeedStats{}).first;
+  FeedStats& stats = it->second;
   ++stats.titles;
   auto c = candidate(folded_title);
-  if (!c.empty()) ++stats.candidates[std::string(c)];
+  if (!c.empty()) {
+    auto cit = stats.candidates.find(c);
+    if (cit == stats.candidates.end()) cit = stats.candidates.emplace(std::string(c), 0).first;
+    ++cit->second;
+  }
+  // Old titles weigh less and one-off candidates go: bounded memory, and a
+  // feed that changes its habits is relearned.
+  if (stats.titles >= kDecayAt) {
+    stats.titles /= 2;
+    for (auto& cand : stats.candidates) cand.second /= 2;
+    boost::unordered::erase_if(stats.candidates, [](const auto& cand) { return cand.second == 0; });
+  }
 }
 
 std::vector<std::string> AffixLearner::prefixes(std::string_view feed) const {
   std::vector<std::string> out;
-  auto it = feeds_.find(std::string(feed));
+  auto it = feeds_.find(feed);
   if (it == feeds_.end()) return out;
   const FeedStats& stats = it->second;
   for (const auto& [prefix, count] : stats.candidates) {

@@ -9,6 +9,7 @@
 #include <set>
 #include <vector>
 
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
 
 namespace tributary::feeds::dedup {
@@ -45,11 +46,13 @@ class Publishers {
 // Learns the boilerplate a feed puts in front of every title ("[Russia] - ",
 // "Newsletter: ", "WATCH | "): a leading segment that ends in a separator
 // and opens at least kMinTitles titles and at least half of the feed's
-// titles is a learned prefix of that feed. Deterministic: depends only on
-// the multiset of titles observed per feed.
+// titles is a learned prefix of that feed. Counts are halved whenever a
+// feed reaches kDecayAt titles (bounded memory; recent titles weigh more).
+// Deterministic: depends only on the titles observed per feed, in order.
 class AffixLearner {
  public:
   static constexpr std::size_t kMinTitles = 3;
+  static constexpr std::size_t kDecayAt = 1024;
 
   // Counts one title (folded, see fold_title) of feed `feed`.
   void observe(std::string_view feed, std::string_view folded_title);
@@ -64,11 +67,16 @@ class AffixLearner {
   static std::string_view candidate(std::string_view folded_title);
 
  private:
+  // Heterogeneous lookup: find by string_view without a temporary string.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   struct FeedStats {
     std::size_t titles = 0;
-    std::unordered_map<std::string, std::size_t> candidates;
+    boost::unordered_flat_map<std::string, std::size_t, Hash, std::equal_to<>> candidates;
   };
-  std::unordered_map<std::string, FeedStats> feeds_;  // by feed name as given
+  boost::unordered_flat_map<std::string, FeedStats, Hash, std::equal_to<>> feeds_;  // by feed name as given
 };
 
 }  // namespace tributary::feeds::dedup

@@ -38,13 +38,19 @@ std::string stem(std::string w) {
 
 }  // namespace
 
+std::string story_term(std::string_view word) {
+  if (is_stop_word(word)) return {};
+  std::string s = stem(std::string(word));
+  if (s.empty() || is_stop_word(s)) return {};
+  return s;
+}
+
 std::vector<std::string> story_terms(std::span<const std::string> words) {
   std::vector<std::string> terms;
   terms.reserve(words.size());
   for (const std::string& w : words) {
-    if (is_stop_word(w)) continue;
-    std::string s = stem(w);
-    if (s.empty() || is_stop_word(s)) continue;
+    std::string s = story_term(w);
+    if (s.empty()) continue;
     if (std::find(terms.begin(), terms.end(), s) == terms.end()) terms.push_back(std::move(s));
   }
   return terms;

@@ -14,6 +14,10 @@ namespace tributary::feeds::dedup {
 // Order kept, duplicates removed.
 std::vector<std::string> story_terms(std::span<const std::string> words);
 
+// The story term of one word: "" for a function word, else its stem (as
+// story_terms reduces it). For callers that cache terms per word.
+std::string story_term(std::string_view word);
+
 // The visible text of an HTML summary, roughly: tags and comments skipped,
 // references decoded, whitespace collapsed. For similarity only, never for
 // display (feeds/html sanitizes what is shown).

@@ -121,13 +121,23 @@ std::string fold_characters(std::string_view s) {
   return out;
 }
 
-// Length of a leading "[Section] - " / "[Section]: " / "[Section] ", or 0.
+// Length of a leading "[Section] - " / "[Section]: " / "[Section] " (also
+// with the CJK lenticular brackets of "【速報】"), or 0.
 std::size_t bracket_prefix_length(std::string_view t) {
-  if (!t.starts_with('[')) return 0;
-  auto close = t.find(']');
-  if (close == std::string_view::npos || close < 2 || close > 41) return 0;
-  if (t.substr(1, close - 1).find('[') != std::string_view::npos) return 0;
-  std::size_t n = close + 1;
+  static constexpr std::string_view kOpenCjk = "\xe3\x80\x90", kCloseCjk = "\xe3\x80\x91";
+  std::size_t n = 0;
+  if (t.starts_with('[')) {
+    auto close = t.find(']');
+    if (close == std::string_view::npos || close < 2 || close > 41) return 0;
+    if (t.substr(1, close - 1).find('[') != std::string_view::npos) return 0;
+    n = close + 1;
+  } else if (t.starts_with(kOpenCjk)) {
+    auto close = t.find(kCloseCjk, kOpenCjk.size());
+    if (close == std::string_view::npos || close < kOpenCjk.size() + 2 || close > 41) return 0;
+    n = close + kCloseCjk.size();
+  } else {
+    return 0;
+  }
   while (n < t.size() && t[n] == ' ') ++n;
   while (n < t.size() && (t[n] == '-' || t[n] == ':' || t[n] == '|')) ++n;
   while (n < t.size() && t[n] == ' ') ++n;
@@ -332,8 +342,14 @@ std::string fold_title(std::string_view raw, std::uint32_t* flags) {
 }
 
 CleanTitle clean_title(std::string_view raw, const TitleRules& rules) {
+  std::uint32_t flags = 0;
+  std::string folded = fold_title(raw, &flags);
+  return clean_folded_title(folded, flags, rules);
+}
+
+CleanTitle clean_folded_title(std::string_view folded, std::uint32_t flags, const TitleRules& rules) {
   CleanTitle out;
-  std::string folded = fold_title(raw, &out.flags);
+  out.flags = flags;
   std::string_view t = folded;
   // A wrapper is removed only when this much title remains behind it.
   constexpr std::size_t kMinRest = 8;
@@ -377,7 +393,7 @@ CleanTitle clean_title(std::string_view raw, const TitleRules& rules) {
     if (t.size() == before) break;
   }
   t = trim_chars(t, " -|:");
-  out.text = t.empty() ? folded : std::string(t);
+  out.text = t.empty() ? folded : t;
   return out;
 }
 
@@ -394,54 +410,124 @@ std::string case_fold(std::string_view utf8) {
   return out;
 }
 
-std::vector<std::string> title_words(std::string_view clean) {
+namespace {
+
+// Scripts written without spaces: every character is a word of its own, so
+// a Japanese or Chinese headline has as many "words" as characters.
+bool is_unspaced_script(UChar32 cp) {
+  return (cp >= 0x3040 && cp <= 0x30FF) ||  // Hiragana, Katakana
+         (cp >= 0x3400 && cp <= 0x4DBF) ||  // CJK Extension A
+         (cp >= 0x4E00 && cp <= 0x9FFF) ||  // CJK Unified Ideographs
+         (cp >= 0xF900 && cp <= 0xFAFF) ||  // CJK Compatibility Ideographs
+         (cp >= 0x20000 && cp <= 0x2FA1F);  // CJK Extensions B-F, supplement
+}
+
+// Appends to `words` reusing the capacity of strings already there.
+class WordSink {
+ public:
+  explicit WordSink(std::vector<std::string>& words) : words_(words) {}
+  ~WordSink() { words_.resize(count_); }
+  WordSink(const WordSink&) = delete;
+  WordSink& operator=(const WordSink&) = delete;
+  std::string& open() {
+    if (!open_) {
+      if (count_ == words_.size()) words_.emplace_back();
+      words_[count_].clear();
+      open_ = true;
+    }
+    return words_[count_];
+  }
+  void close() {
+    if (open_) ++count_;
+    open_ = false;
+  }
+  bool is_open() const { return open_; }
+
+ private:
+  std::vector<std::string>& words_;
+  std::size_t count_ = 0;
+  bool open_ = false;
+};
+
+}  // namespace
+
+void title_words_into(std::string_view clean, std::vector<std::string>& words) {
+  WordSink sink(words);
   if (is_ascii(clean)) {  // the common case, without ICU
-    std::vector<std::string> words;
-    std::string word;
     for (std::size_t i = 0; i < clean.size(); ++i) {
       char c = clean[i];
       if (is_upper(c)) c = static_cast<char>(c + 32);
       if (is_lower(c) || is_digit(c) || c == '$' || c == '%') {
-        word += c;
-      } else if (c == '\'' && !word.empty() && i + 1 < clean.size() &&
+        sink.open() += c;
+      } else if (c == '\'' && sink.is_open() && i + 1 < clean.size() &&
                  (is_alpha(clean[i + 1]) || is_digit(clean[i + 1]))) {
         continue;  // "what's" -> "whats"
-      } else if (!word.empty()) {
-        words.push_back(std::move(word));
-        word.clear();
+      } else {
+        sink.close();
       }
     }
-    if (!word.empty()) words.push_back(std::move(word));
-    return words;
+    sink.close();
+    return;
   }
   std::string folded = case_fold(clean);
-  std::vector<std::string> words;
-  std::string word;
   const auto* bytes = reinterpret_cast<const uint8_t*>(folded.data());
   auto length = static_cast<int32_t>(folded.size());
   for (int32_t i = 0; i < length;) {
     int32_t start = i;
     UChar32 cp;
     U8_NEXT(bytes, i, length, cp);
+    auto piece = [&] { return std::string_view(folded).substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)); };
+    if (cp >= 0x80 && is_unspaced_script(cp)) {
+      sink.close();
+      sink.open() += piece();
+      sink.close();
+      continue;
+    }
     bool word_char = cp < 0x80 ? (is_lower(static_cast<char>(cp)) || is_digit(static_cast<char>(cp)) ||
                                   cp == '$' || cp == '%')
                                : (cp > 0 && (u_isalnum(cp) || u_charType(cp) == U_NON_SPACING_MARK));
     if (word_char) {
-      word.append(folded, static_cast<std::size_t>(start), static_cast<std::size_t>(i - start));
+      sink.open() += piece();
       continue;
     }
     // An apostrophe inside a word joins it: "what's" -> "whats".
-    if (cp == '\'' && !word.empty() && i < length) {
+    if (cp == '\'' && sink.is_open() && i < length) {
       int32_t peek = i;
       UChar32 next;
       U8_NEXT(bytes, peek, length, next);
       if (next > 0 && u_isalnum(next)) continue;
     }
-    if (!word.empty()) words.push_back(std::move(word));
-    word.clear();
+    sink.close();
   }
-  if (!word.empty()) words.push_back(std::move(word));
+  sink.close();
+}
+
+std::vector<std::string> title_words(std::string_view clean) {
+  std::vector<std::string> words;
+  title_words_into(clean, words);
   return words;
+}
+
+std::size_t label_prefix_length(std::string_view clean) {
+  constexpr std::size_t kMaxLabel = 32;
+  constexpr std::size_t kMinRest = 12;
+  constexpr int kMaxSpaces = 2;  // three words
+  int spaces = 0;
+  for (std::size_t i = 1; i < clean.size() && i <= kMaxLabel; ++i) {
+    std::size_t n = 0;
+    if (clean.substr(i).starts_with(": ")) {
+      n = i + 2;
+    } else if (clean.substr(i).starts_with(" : ") || clean.substr(i).starts_with(" - ") ||
+               clean.substr(i).starts_with(" | ")) {
+      n = i + 3;
+    } else if (clean[i] == ' ' && ++spaces > kMaxSpaces) {
+      return 0;
+    }
+    if (n == 0) continue;
+    while (n < clean.size() && clean[n] == ' ') ++n;
+    return clean.size() >= n + kMinRest ? n : 0;
+  }
+  return 0;
 }
 
 std::string title_key(std::span<const std::string> words) {

@@ -55,14 +55,31 @@ struct CleanTitle {
 // removed when a real title remains.
 CleanTitle clean_title(std::string_view raw, const TitleRules& rules = {});
 
+// clean_title of a title already folded by fold_title, which reported
+// `flags`.
+CleanTitle clean_folded_title(std::string_view folded, std::uint32_t flags, const TitleRules& rules = {});
+
+// Length of a leading label of at most three words and 32 bytes that a
+// re-publisher may have put before a headline ("World: ", "Top story: ",
+// "À la une : ", "Eilmeldung - "), with at least 12 bytes of title after
+// it; 0 when there is none. Unlike the wrappers clean_title removes, such a
+// label may belong to the headline ("Russia: Putin says ..."), so the
+// deduplicator uses the title without it only with content as corroboration.
+std::size_t label_prefix_length(std::string_view clean);
+
 // Unicode full case folding (ICU) of UTF-8 text; ASCII fast path.
 std::string case_fold(std::string_view utf8);
 
 // The words of a clean title, case-folded: runs of letters and digits
 // (Unicode-aware); apostrophes inside words are dropped ("What's" ->
-// "whats"), '$' and '%' kept as parts of words. The duplicate layer's title
-// key is these words joined by single spaces.
+// "whats"), '$' and '%' kept as parts of words; in scripts written without
+// spaces (Han, Hiragana, Katakana) every character is a word. The duplicate
+// layer's title key is these words joined by single spaces.
 std::vector<std::string> title_words(std::string_view clean);
+
+// title_words into `words` (replacing its contents), reusing its strings'
+// storage: for callers that split many titles.
+void title_words_into(std::string_view clean, std::vector<std::string>& words);
 
 // title_words joined by ' '.
 std::string title_key(std::span<const std::string> words);

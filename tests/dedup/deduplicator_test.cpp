@@ -222,9 +222,118 @@ TEST(Deduplicator, ForgottenItemsNoLongerJoin) {
   std::vector<Item> second = {item("2", "Fed official says weak data caused by weather", "https://a.example/1",
                                    "", kT0 + minutes(2))};
   auto h2 = d.add(second);
-  EXPECT_NE(d.assignment(h1[0]).group, d.assignment(h2[0]).group);
-  EXPECT_EQ(d.assignment(h1[0]).group, h1[0]);  // kept its own assignment
-  EXPECT_EQ(d.id(h2[0]), "2");
+  EXPECT_EQ(d.first_remembered(), h2[0]);  // the first item's memory is released
+  EXPECT_EQ(d.assignment(h2[0]).group, h2[0]);
+}
+
+const char* kSummaryA =
+    "<p>The city council approved a new budget on Tuesday that raises spending on schools, "
+    "roads and parks while cutting the cost of running city hall by a tenth.</p>";
+const char* kSummaryB =
+    "A football club fired its coach after a losing streak, and fans gathered outside the stadium "
+    "to demand that the owners sell the team before next season.";
+
+TEST(Deduplicate, LinksJoinCopiesPublishedMonthsApart) {
+  std::vector<Item> items = {item("a", "Council approves the budget", "https://city.example/budget", "City"),
+                             item("b", "Council approves the budget", "https://city.example/budget?utm_source=x",
+                                  "Mirror", kT0 + hours(24 * 120))};
+  auto a = deduplicate(items);
+  EXPECT_TRUE(same_group(a, 0, 1));
+}
+
+TEST(Deduplicate, AgreeingSummariesJoinSameTitlesOutsideTheWindow) {
+  std::vector<Item> items = {
+      item("a", "Council approves the new budget plan", "https://a.example/1", "A"),
+      item("b", "Council approves the new budget plan", "https://b.example/go/2", "B", kT0 + hours(24 * 30)),
+      item("c", "Council approves the new budget plan", "https://c.example/3", "C", kT0 + hours(24 * 60))};
+  items[0].summary = items[1].summary = kSummaryA;
+  auto a = deduplicate(items);
+  EXPECT_TRUE(same_group(a, 0, 1));
+  EXPECT_FALSE(same_group(a, 0, 2));  // no summary to corroborate, a month later
+}
+
+TEST(Deduplicate, AShortLabelJoinsOnlyWithAgreeingSummaries) {
+  std::vector<Item> items = {
+      item("orig", "Council approves the new budget plan", "https://a.example/1", "A"),
+      item("copy", "Top story: Council approves the new budget plan", "https://b.example/go/7", "B",
+           kT0 + hours(30)),
+      item("other", "World: Council approves the new budget plan", "https://c.example/go/8", "C", kT0 + hours(31)),
+      item("bare", "Europe: Council approves the new budget plan", "https://d.example/go/9", "D", kT0 + hours(32))};
+  items[0].summary = items[1].summary = kSummaryA;
+  items[2].summary = kSummaryB;
+  auto a = deduplicate(items);
+  EXPECT_TRUE(same_group(a, 0, 1));
+  EXPECT_FALSE(same_group(a, 0, 2));  // a different text under the label
+  EXPECT_FALSE(same_group(a, 0, 3));  // nothing to compare
+}
+
+TEST(Deduplicate, CjkHeadlinesCountCharactersAsWords) {
+  // Eleven characters: a long title, joined on the title alone, also behind
+  // a 【...】 section tag.
+  std::vector<Item> items = {
+      item("a", "\xe9\xa6\x96\xe7\x9b\xb8\xe7\xb5\x90\xe6\x9e\x9c\xe5\xb1\xb1\xe3\x81\x8c\xe6\x8d\x9c"
+                "\xe6\x9f\xbb\xe6\x94\xbf\xe7\xad\x96\xe9\x83\xbd",
+           "https://a.example/1", "A"),
+      item("b", "\xe3\x80\x90\xe9\x80\x9f\xe5\xa0\xb1\xe3\x80\x91\xe9\xa6\x96\xe7\x9b\xb8\xe7\xb5\x90"
+                "\xe6\x9e\x9c\xe5\xb1\xb1\xe3\x81\x8c\xe6\x8d\x9c\xe6\x9f\xbb\xe6\x94\xbf\xe7\xad\x96"
+                "\xe9\x83\xbd",
+           "https://b.example/go/2", "B", kT0 + hours(2))};
+  auto a = deduplicate(items);
+  EXPECT_TRUE(same_group(a, 0, 1));
+}
+
+TEST(Deduplicator, ReportsGroupsItMerged) {
+  Deduplicator d;
+  std::vector<Item> first = {item("1", "Fed official says weak data caused by weather", "https://a.example/1", "A"),
+                             item("2", "Completely different words about a budget", "https://b.example/2", "B")};
+  auto h1 = d.add(first);
+  EXPECT_TRUE(d.merged_groups().empty());
+  // Shares its link with the first and its title with the second: a bridge.
+  std::vector<Item> second = {item("3", "Completely different words about a budget", "https://a.example/1", "C",
+                                   kT0 + minutes(1))};
+  auto h2 = d.add(second);
+  EXPECT_EQ(d.assignment(h1[1]).group, h1[0]);
+  bool bridged = false;
+  for (const Merge& m : d.merged_groups()) bridged = bridged || (m.kept == h1[0] && m.absorbed == h1[1]);
+  EXPECT_TRUE(bridged);
+}
+
+TEST(Deduplicator, ForgettingByHandleReleasesAndReroots) {
+  Deduplicator d;
+  std::vector<Item> batch = {item("1", "Fed official says weak data caused by weather", "https://a.example/1", "A"),
+                             item("2", "Fed official says weak data caused by weather", "https://b.example/2", "B",
+                                  kT0 + minutes(1)),
+                             item("3", "Fed official says weak data caused by weather", "https://c.example/3", "C",
+                                  kT0 + minutes(2))};
+  auto h = d.add(batch);
+  ASSERT_EQ(d.assignment(h[2]).group, h[0]);
+  d.forget_handles_before(h[1]);
+  EXPECT_EQ(d.first_remembered(), h[1]);
+  // The group lives on, represented by its earliest remembered member, and
+  // still takes copies.
+  EXPECT_EQ(d.assignment(h[2]).group, h[1]);
+  std::vector<Item> late = {item("4", "Fed official says weak data caused by weather", "https://d.example/4", "D",
+                                 kT0 + minutes(3))};
+  auto h4 = d.add(late);
+  EXPECT_EQ(d.assignment(h4[0]).group, h[1]);
+  EXPECT_EQ(d.assignment(h4[0]).story, d.assignment(h[1]).story);
+}
+
+TEST(Deduplicator, MemoryStaysBoundedWhenForgetting) {
+  Options options;
+  options.duplicate_window = hours(1);
+  Deduplicator d(options);
+  for (int round = 0; round < 50; ++round) {
+    std::vector<Item> batch;
+    for (int i = 0; i < 20; ++i) {
+      std::string n = std::to_string(round * 20 + i);
+      batch.push_back(item(n, "Headline number " + n + " about topic " + std::to_string(i), "https://a.example/" + n,
+                           "Feed " + std::to_string(i % 3), kT0 + hours(round)));
+    }
+    d.add(batch);
+    d.forget_before(kT0 + hours(round - 2));
+    EXPECT_LE(d.size() - d.first_remembered(), 80u);
+  }
 }
 
 TEST(ItemKeys, ArePureFunctionsOfTheItem) {

@@ -219,5 +219,37 @@ TEST(SummaryText, SkipsTagsAndDecodesReferences) {
   EXPECT_EQ(summary_text("<p>Fed&rsquo;s <b>Plosser</b><!-- x --> says</p>\n<img src=x>"), "Fed\xe2\x80\x99s Plosser says");
 }
 
+TEST(LabelPrefix, FindsShortLeadingLabels) {
+  struct Case {
+    std::string_view input;
+    std::size_t expected;
+  };
+  const Case cases[] = {
+      {"World: Council approves the new budget", 7},
+      {"Top story: Council approves the new budget", 11},
+      {"\xc3\x80 la une : Council approves the new budget", 12},
+      {"Eilmeldung - Council approves the new budget", 13},
+      {"Council approves the new budget plan", 0},             // no separator
+      {"Four words before it: Council approves the budget", 0},  // too long a label
+      {"World: Too short", 0},                                   // too little after it
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.input);
+    EXPECT_EQ(label_prefix_length(c.input), c.expected);
+  }
+}
+
+TEST(CleanTitle, RemovesCjkSectionBrackets) {
+  auto clean = clean_title("\xe3\x80\x90\xe9\x80\x9f\xe5\xa0\xb1\xe3\x80\x91\xe9\xa6\x96\xe7\x9b\xb8\xe7\xb5\x90"
+                           "\xe6\x9e\x9c\xe5\xb1\xb1\xe3\x81\x8c\xe6\x8d\x9c\xe6\x9f\xbb");
+  EXPECT_EQ(clean.text, "\xe9\xa6\x96\xe7\x9b\xb8\xe7\xb5\x90\xe6\x9e\x9c\xe5\xb1\xb1\xe3\x81\x8c\xe6\x8d\x9c\xe6\x9f\xbb");
+  EXPECT_TRUE(clean.has(kTitleBracketPrefix));
+}
+
+TEST(TitleWords, SplitsUnspacedScriptsIntoCharacters) {
+  EXPECT_EQ(title_words("\xe6\x9d\xb1\xe4\xba\xac\xe3\x81\xae Tower 3"),
+            (std::vector<std::string>{"\xe6\x9d\xb1", "\xe4\xba\xac", "\xe3\x81\xae", "tower", "3"}));
+}
+
 }  // namespace
 }  // namespace tributary::feeds::dedup
