@@ -69,17 +69,8 @@ void add_parse_command(CLI::App& app, int& exit_code) {
         exit_code = 1;
         continue;
       }
-      auto feed = feeds::parse(bytes, source);
-      boost::json::object out;
-      if (feed) {
-        out = feeds::to_json(*feed);
-      } else {
-        // Not a feed, or nothing recoverable: still a result, as the contract asks.
-        feeds::Feed empty;
-        empty.bozo = feed.error().code != Errc::unsupported_format;
-        empty.bozo_reason = feed.error().message;
-        out = feeds::to_json(empty);
-      }
+      // Unrecognized input is still a result (format ""), as the contract asks.
+      boost::json::object out = feeds::to_json(feeds::parse_document(bytes, source));
       std::string line = boost::json::serialize(out);
       line += '\n';
       std::fwrite(line.data(), 1, line.size(), stdout);

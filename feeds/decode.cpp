@@ -6,6 +6,8 @@
 #include <memory>
 
 #include <unicode/ucnv.h>
+#include <unicode/ucsdet.h>
+#include <vector>
 
 namespace tributary::feeds {
 namespace {
@@ -159,61 +161,257 @@ bool convert_to_utf8(std::string_view bytes, std::string_view charset, std::stri
   return true;
 }
 
+namespace {
+
+bool is_ascii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+// Counts valid multi-byte UTF-8 sequences and invalid bytes.
+void utf8_census(std::string_view s, std::size_t& multibyte, std::size_t& invalid) {
+  multibyte = invalid = 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    if (*p < 0x80) {
+      ++p;
+      continue;
+    }
+    std::size_t n = 0;
+    if (is_valid_utf8(std::string_view(reinterpret_cast<const char*>(p),
+                                       static_cast<std::size_t>(std::min<std::ptrdiff_t>(end - p, 2))))) {
+      n = 2;
+    } else if (end - p >= 3 && is_valid_utf8(std::string_view(reinterpret_cast<const char*>(p), 3))) {
+      n = 3;
+    } else if (end - p >= 4 && is_valid_utf8(std::string_view(reinterpret_cast<const char*>(p), 4))) {
+      n = 4;
+    }
+    if (n) {
+      ++multibyte;
+      p += n;
+    } else {
+      ++invalid;
+      ++p;
+    }
+  }
+}
+
+// UTF-8 with every invalid byte read as windows-1252.
+std::string mixed_utf8(std::string_view s) {
+  static constexpr char32_t kCp1252[32] = {
+      0x20AC, 0x81,   0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+      0x2039, 0x0152, 0x8D,   0x017D, 0x8F,   0x90,   0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D,   0x017E, 0x0178};
+  std::string out;
+  out.reserve(s.size() + 16);
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    std::size_t n = 0;
+    for (std::size_t len = 2; len <= 4 && i + len <= s.size(); ++len) {
+      if (is_valid_utf8(s.substr(i, len))) {
+        n = len;
+        break;
+      }
+    }
+    if (n) {
+      out.append(s.substr(i, n));
+      i += n;
+      continue;
+    }
+    char32_t cp = c < 0xA0 ? kCp1252[c - 0x80] : c;
+    if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    ++i;
+  }
+  return out;
+}
+
+// ISO-8859-1 to UTF-8 without ICU (the commonest legacy charset).
+std::string latin1_to_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / 8);
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x80) {
+      out += ch;
+    } else {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
+bool is_single_byte_legacy(std::string_view name) {
+  return name.starts_with("iso-8859-") || name.starts_with("windows-125") ||
+         name.starts_with("latin") || name == "cp1252" || name == "koi8-r" || name == "koi8-u";
+}
+
+bool is_utf16_or_32_name(std::string_view n) {
+  static constexpr std::string_view kNames[] = {
+      "u16", "utf-16", "utf16", "utf_16", "u32", "utf-32", "utf32", "utf_32",
+      "iso-10646-ucs-2", "iso-10646-ucs-4", "csucs4", "csunicode", "ucs-2", "ucs-4"};
+  for (auto k : kNames) {
+    if (n == k) return true;
+  }
+  return false;
+}
+
+// ICU's statistical charset detector; "" when it has no opinion.
+std::string detect_charset(std::string_view bytes) {
+  UErrorCode status = U_ZERO_ERROR;
+  UCharsetDetector* det = ucsdet_open(&status);
+  if (U_FAILURE(status)) return {};
+  std::string name;
+  ucsdet_setText(det, bytes.data(), static_cast<int32_t>(std::min<std::size_t>(bytes.size(), 1 << 20)),
+                 &status);
+  const UCharsetMatch* m = U_SUCCESS(status) ? ucsdet_detect(det, &status) : nullptr;
+  if (m && U_SUCCESS(status)) {
+    const char* n = ucsdet_getName(m, &status);
+    if (U_SUCCESS(status) && n) name = lower(n);
+  }
+  ucsdet_close(det);
+  return name;
+}
+
+// Tries to read `body` as `name`; true with `out` filled when every byte is
+// valid in it.
+bool try_decode(std::string_view body, const std::string& name, std::string& out) {
+  if (is_utf8_name(name)) {
+    if (!is_valid_utf8(body)) return false;
+    out.assign(body);
+    return true;
+  }
+  if (name == "us-ascii" || name == "ascii") {
+    if (!is_ascii(body)) return false;
+    out.assign(body);
+    return true;
+  }
+  if (name == "iso-8859-1" || name == "latin1" || name == "latin-1" || name == "iso8859-1") {
+    out = latin1_to_utf8(body);
+    return true;
+  }
+  bool errors = false;
+  if (!convert_to_utf8(body, name, out, errors)) return false;
+  return !errors;
+}
+
+}  // namespace
+
 Decoded decode_xml(std::string_view bytes, std::string_view content_type) {
   Decoded d;
-  std::string chosen;
+  std::string bom_encoding;
   std::string_view body = bytes;
   for (const auto& bom : kBoms) {
     if (bytes.starts_with(bom.bytes)) {
-      chosen = bom.encoding;
+      // FF FE 00 00 is UTF-32LE; FF FE followed by two zero bytes is not UTF-16.
+      bom_encoding = bom.encoding;
       body = bytes.substr(bom.bytes.size());
       break;
     }
   }
-  if (chosen.empty()) {
-    if (const char* wide = sniff_wide(bytes)) chosen = wide;
-  }
-  if (chosen.empty()) chosen = declared_encoding(bytes);
-  if (chosen.empty()) chosen = content_type_charset(content_type);
-  if (chosen.empty() || chosen == "us-ascii" || chosen == "ascii") {
-    // ASCII is a subset of UTF-8; documents labelled ASCII very often are UTF-8.
-    chosen = chosen.empty() ? "utf-8" : chosen;
+  if (bom_encoding.empty()) {
+    if (const char* wide = sniff_wide(bytes)) bom_encoding = wide;
   }
 
-  if (is_utf8_name(chosen) || chosen == "us-ascii" || chosen == "ascii") {
-    if (is_valid_utf8(body)) {
-      d.text.assign(body);
-      d.encoding = is_utf8_name(chosen) ? "utf-8" : chosen;
-      return d;
-    }
-    // Declared UTF-8 but is not: the usual culprit is windows-1252.
+  // The XML declaration, read through the BOM's encoding when there is one.
+  std::string xml_encoding;
+  if (bom_encoding.empty() || bom_encoding == "utf-8") {
+    xml_encoding = declared_encoding(body);
+  } else {
+    std::string head;
     bool errors = false;
-    convert_to_utf8(body, "windows-1252", d.text, errors);
-    d.encoding = "windows-1252";
-    d.bozo = true;
-    d.bozo_reason = "decode: document declared as " + chosen + " is not valid UTF-8";
-    return d;
+    std::string_view prefix = body.substr(0, 1024);
+    prefix = prefix.substr(0, prefix.size() - prefix.size() % 4);
+    if (convert_to_utf8(prefix, bom_encoding, head, errors)) xml_encoding = declared_encoding(head);
+    if (is_utf16_or_32_name(xml_encoding)) xml_encoding = bom_encoding;
   }
 
-  bool errors = false;
-  if (convert_to_utf8(body, chosen, d.text, errors)) {
-    d.encoding = chosen;
-    if (errors) {
-      d.bozo = true;
-      d.bozo_reason = "decode: invalid bytes for " + chosen;
-    }
-    return d;
+  std::string http_encoding = content_type_charset(content_type);
+  std::erase(http_encoding, '\'');
+  std::string media = media_type(content_type);
+  bool acceptable = false;
+  std::string rfc3023;
+  if (media == "application/xml" || media == "application/xml-dtd" ||
+      media == "application/xml-external-parsed-entity" ||
+      (media.starts_with("application/") && media.ends_with("+xml"))) {
+    acceptable = true;
+    rfc3023 = !http_encoding.empty() ? http_encoding : !xml_encoding.empty() ? xml_encoding : "utf-8";
+  } else if (media == "text/xml" || media == "text/xml-external-parsed-entity" ||
+             (media.starts_with("text/") && media.ends_with("+xml"))) {
+    acceptable = true;
+    rfc3023 = !http_encoding.empty() ? http_encoding : "us-ascii";
+  } else if (media.starts_with("text/")) {
+    rfc3023 = !http_encoding.empty() ? http_encoding : "us-ascii";
+  } else {
+    rfc3023 = !xml_encoding.empty() ? xml_encoding : "utf-8";
   }
-  // Unknown charset name: fall back to UTF-8 if it fits, else windows-1252.
-  d.bozo = true;
-  d.bozo_reason = "decode: unknown encoding '" + chosen + "'";
-  if (is_valid_utf8(body)) {
+  if (rfc3023 == "gb2312") rfc3023 = "gb18030";
+  if (xml_encoding == "gb2312") xml_encoding = "gb18030";
+  if (!content_type.empty() && !acceptable) {
+    d.bozo = true;
+    d.bozo_reason = "decode: " + media + " is not an XML media type";
+  }
+
+  // A wrong legacy declaration on a UTF-8 document.
+  if (http_encoding.empty() && is_single_byte_legacy(rfc3023) && rfc3023 == xml_encoding &&
+      !is_ascii(body) && is_valid_utf8(body)) {
     d.text.assign(body);
     d.encoding = "utf-8";
-  } else {
-    convert_to_utf8(body, "windows-1252", d.text, errors);
-    d.encoding = "windows-1252";
+    d.bozo = true;
+    d.bozo_reason = "decode: document declared as " + rfc3023 + " is UTF-8";
+    return d;
   }
+
+  std::vector<std::string> tried;
+  const std::string candidates[] = {rfc3023, xml_encoding, bom_encoding, "?detect", "utf-8",
+                                    "windows-1252", "iso-8859-2"};
+  for (const std::string& c : candidates) {
+    std::string name = c;
+    if (name == "?detect") {
+      // A document that is UTF-8 but for a few stray bytes stays UTF-8.
+      std::size_t multibyte = 0, invalid = 0;
+      utf8_census(body, multibyte, invalid);
+      if (multibyte > 0 && invalid <= multibyte) {
+        d.text = mixed_utf8(body);
+        d.encoding = "utf-8";
+        d.bozo = true;
+        d.bozo_reason = "decode: invalid UTF-8 bytes read as windows-1252";
+        return d;
+      }
+      name = detect_charset(body);
+    }
+    if (name.empty() || std::find(tried.begin(), tried.end(), name) != tried.end()) continue;
+    tried.push_back(name);
+    if (try_decode(body, name, d.text)) {
+      d.encoding = name == "utf8" ? "utf-8" : name;
+      if (name != rfc3023) {
+        d.bozo = true;
+        d.bozo_reason = "decode: document declared as " + rfc3023 + ", but parsed as " + name;
+      }
+      return d;
+    }
+  }
+  bool errors = false;
+  convert_to_utf8(body, "windows-1252", d.text, errors);
+  d.encoding = "windows-1252";
+  d.bozo = true;
+  d.bozo_reason = "decode: document encoding unknown";
   return d;
 }
 

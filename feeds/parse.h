@@ -17,13 +17,29 @@ struct Source {
   std::string content_language;  // HTTP Content-Language (default language)
 };
 
-// Parses a feed document from its raw bytes: RSS 0.9x/1.0/2.0, Atom 0.3/1.0
-// (and whatever else `Format` lists). Charset detection and conversion,
-// relative-URI resolution (xml:base, then Content-Location, then url) and
-// HTML sanitizing of text constructs are done here. A document that needed
-// recovery still parses, with `bozo` set. Fails with Errc::unsupported_format
-// when the bytes are not a feed, and Errc::invalid_input when they are too
-// broken to recover anything.
+// Parses a feed document from its raw bytes: RSS 0.90/0.91/0.92/0.93/0.94/
+// 2.0, RSS 1.0 (RDF), Atom 0.3/1.0, CDF, JSON Feed 1.0/1.1, with the common
+// extension namespaces (dc, dcterms, content, itunes, media, sy, ...). The
+// stages, each in its own file:
+//  - feeds/decode.h: charset (BOM, XML declaration, HTTP charset per RFC
+//    3023, ICU for legacy charsets) to UTF-8;
+//  - feeds/recover.h: the repairing pre-pass (control characters, bare '&',
+//    HTML named entities, leading junk), and the tolerant tokenizer used
+//    when the strict parser (pugixml) still rejects the document;
+//  - feeds/parse_context.h: elements to the model, with relative URIs
+//    resolved (xml:base, then Content-Location, then url) and HTML in text
+//    constructs sanitized (feeds/html/sanitize.h);
+//  - feeds/json_feed.h: JSON Feed.
+// `bozo` is set exactly when the document was not well-formed (or its
+// charset was mislabeled, or its HTTP media type is not XML) and the result
+// comes from recovery. DTDs are never loaded and entities never expanded
+// beyond the plain-text ones an internal subset declares. Never fails and
+// never throws: input that is no feed yields format Format::unknown and no
+// entries.
+Feed parse_document(std::string_view bytes, const Source& source);
+
+// parse_document, failing with Errc::unsupported_format when the bytes are
+// not a feed (no dialect recognized and no entries).
 Result<Feed> parse(std::string_view bytes, const Source& source);
 
 }  // namespace tributary::feeds

@@ -1,101 +1,1776 @@
 #include "feeds/parse_context.h"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
-#include <vector>
+#include <cstring>
+#include <unordered_map>
 
+#include "feeds/date.h"
 #include "feeds/html/entities.h"
 #include "feeds/html/sanitize.h"
+#include "feeds/html/sanitize_tables.h"
+#include "feeds/html/tokenizer.h"
 #include "feeds/url.h"
-#include "feeds/xml.h"
 
 namespace tributary::feeds::detail {
+namespace {
 
-std::string ParseContext::base_at(pugi::xml_node node) const {
-  std::vector<std::string_view> bases;
-  for (pugi::xml_node n = node; n && n.type() == pugi::node_element; n = n.parent()) {
-    if (pugi::xml_attribute a = n.attribute("xml:base")) bases.push_back(a.value());
+// ---- namespaces -------------------------------------------------------------
+
+// Canonical prefixes by namespace URI (compared case-insensitively). Atom
+// and every RSS namespace map to no prefix: their elements share one table.
+struct KnownNamespace {
+  std::string_view uri;
+  std::string_view prefix;
+};
+
+constexpr KnownNamespace kNamespaces[] = {
+    {"http://backend.userland.com/rss", ""},
+    {"http://blogs.law.harvard.edu/tech/rss", ""},
+    {"http://purl.org/rss/1.0/", ""},
+    {"http://my.netscape.com/rdf/simple/0.9/", ""},
+    {"http://example.com/newformat#", ""},
+    {"http://example.com/necho", ""},
+    {"http://purl.org/echo/", ""},
+    {"uri/of/echo/namespace#", ""},
+    {"http://purl.org/pie/", ""},
+    {"http://purl.org/atom/ns#", ""},
+    {"http://www.w3.org/2005/atom", ""},
+    {"http://purl.org/rss/1.0/modules/rss091#", ""},
+    {"http://webns.net/mvcb/", "admin"},
+    {"http://purl.org/rss/1.0/modules/aggregation/", "ag"},
+    {"http://purl.org/rss/1.0/modules/annotate/", "annotate"},
+    {"http://media.tangent.org/rss/1.0/", "audio"},
+    {"http://backend.userland.com/blogchannelmodule", "blogchannel"},
+    {"http://creativecommons.org/ns#license", "cc"},
+    {"http://web.resource.org/cc/", "cc"},
+    {"http://cyber.law.harvard.edu/rss/creativecommonsrssmodule.html", "creativecommons"},
+    {"http://backend.userland.com/creativecommonsrssmodule", "creativecommons"},
+    {"http://purl.org/rss/1.0/modules/company", "co"},
+    {"http://purl.org/rss/1.0/modules/content/", "content"},
+    {"http://my.theinfo.org/changed/1.0/rss/", "cp"},
+    {"http://purl.org/dc/elements/1.1/", "dc"},
+    {"http://purl.org/dc/terms/", "dcterms"},
+    {"http://purl.org/rss/1.0/modules/email/", "email"},
+    {"http://purl.org/rss/1.0/modules/event/", "ev"},
+    {"http://rssnamespace.org/feedburner/ext/1.0", "feedburner"},
+    {"http://freshmeat.net/rss/fm/", "fm"},
+    {"http://xmlns.com/foaf/0.1/", "foaf"},
+    {"http://www.w3.org/2003/01/geo/wgs84_pos#", "geo"},
+    {"http://www.georss.org/georss", "georss"},
+    {"http://www.opengis.net/gml", "gml"},
+    {"http://postneo.com/icbm/", "icbm"},
+    {"http://purl.org/rss/1.0/modules/image/", "image"},
+    {"http://www.itunes.com/dtds/podcast-1.0.dtd", "itunes"},
+    {"http://example.com/dtds/podcast-1.0.dtd", "itunes"},
+    {"http://purl.org/rss/1.0/modules/link/", "l"},
+    {"http://search.yahoo.com/mrss", "media"},
+    {"http://search.yahoo.com/mrss/", "media"},
+    {"http://madskills.com/public/xml/rss/module/pingback/", "pingback"},
+    {"http://prismstandard.org/namespaces/1.2/basic/", "prism"},
+    {"http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf"},
+    {"http://www.w3.org/2000/01/rdf-schema#", "rdfs"},
+    {"http://purl.org/rss/1.0/modules/reference/", "ref"},
+    {"http://purl.org/rss/1.0/modules/richequiv/", "reqv"},
+    {"http://purl.org/rss/1.0/modules/search/", "search"},
+    {"http://purl.org/rss/1.0/modules/slash/", "slash"},
+    {"http://schemas.xmlsoap.org/soap/envelope/", "soap"},
+    {"http://purl.org/rss/1.0/modules/servicestatus/", "ss"},
+    {"http://hacks.benhammersley.com/rss/streaming/", "str"},
+    {"http://purl.org/rss/1.0/modules/subscription/", "sub"},
+    {"http://purl.org/rss/1.0/modules/syndication/", "sy"},
+    {"http://schemas.pocketsoap.com/rss/mydescmodule/", "szf"},
+    {"http://purl.org/rss/1.0/modules/taxonomy/", "taxo"},
+    {"http://purl.org/rss/1.0/modules/threading/", "thr"},
+    {"http://purl.org/rss/1.0/modules/textinput/", "ti"},
+    {"http://madskills.com/public/xml/rss/module/trackback/", "trackback"},
+    {"http://wellformedweb.org/commentapi/", "wfw"},
+    {"http://purl.org/rss/1.0/modules/wiki/", "wiki"},
+    {"http://www.w3.org/1999/xhtml", "xhtml"},
+    {"http://www.w3.org/1999/xlink", "xlink"},
+    {"http://www.w3.org/xml/1998/namespace", "xml"},
+    {"http://podlove.org/simple-chapters", "psc"},
+};
+
+constexpr std::string_view kSvgNs = "http://www.w3.org/2000/svg";
+constexpr std::string_view kMathNs = "http://www.w3.org/1998/Math/MathML";
+constexpr std::string_view kXlinkNs = "http://www.w3.org/1999/xlink";
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
+    if (x != y) return false;
   }
-  std::string base = document_base_;
-  for (auto it = bases.rbegin(); it != bases.rend(); ++it) {
-    std::string next = resolve_url(base, *it);
-    // An unsafe xml:base (javascript:) must never become a base.
-    if (is_safe_url(next)) base = std::move(next);
-  }
-  return base;
+  return true;
 }
 
-std::string ParseContext::resolve(pugi::xml_node node, std::string_view ref) const {
-  return resolve_url(base_at(node), xml::trim(ref));
+void append_lower(std::string& out, std::string_view s) {
+  for (char c : s) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
 }
 
-Text ParseContext::text_construct(pugi::xml_node node, std::string_view default_type) const {
-  Text t;
-  std::string_view type = node.attribute("type").value();
-  if (type.empty() || type == "text" || type == "text/plain") {
-    t.type = type.empty() ? std::string(default_type) : kTextPlain;
-  } else if (type == "html" || type == "text/html" || type == "escaped") {
-    t.type = kTextHtml;
-  } else if (type == "xhtml" || type == "application/xhtml+xml") {
-    t.type = kXhtml;
-  } else {
-    t.type = std::string(type);
-  }
+std::string lower(std::string_view s) {
+  std::string out;
+  append_lower(out, s);
+  return out;
+}
 
-  std::string raw;
-  if (t.type == kXhtml || (t.type != kTextPlain && xml::has_element_children(node))) {
-    // Inline markup: Atom xhtml (whose wrapping <div> is not content) or
-    // unescaped HTML that a careless RSS producer left in the element.
-    pugi::xml_node div = node.child("xhtml:div");
-    if (t.type == kXhtml && div && !div.next_sibling("xhtml:div")) {
-      raw = xml::inner_markup(div);
-    } else {
-      raw = xml::inner_markup(node);
-    }
-    if (t.type == kXhtml) t.type = kTextHtml;
-  } else {
-    raw = xml::text(node);
-  }
+// ---- element table ------------------------------------------------------------
 
-  if (t.type == kTextHtml) {
-    t.value = html::sanitize(raw, base_at(node));
-  } else if (t.type == kTextPlain) {
-    t.value = std::string(xml::trim(raw));
-  } else {
-    t.value = std::move(raw);
+enum class El : std::uint8_t {
+  unknown, noop, rss, channel, feed, image, textinput, author, contributor, name, width, height,
+  url, email, subtitle, rights, item, language, webmaster, published, updated, created, category,
+  itunes_category, media_category, link, guid, title, media_title, description, abstract, info,
+  generator, summary, enclosure, source, content, body, content_encoded, newlocation, tags,
+  itunes_owner, itunes_keywords, media_keywords, itunes_image, dc_contributor, cc_license,
+  creativecommons_license,
+};
+
+// "Which element means what", by canonical name: one row per spelling.
+const std::unordered_map<std::string_view, El>& element_table() {
+  static const std::unordered_map<std::string_view, El> table = {
+      {"rss", El::rss},
+      {"channel", El::channel},
+      {"feed", El::feed},
+      {"image", El::image},
+      {"textinput", El::textinput},
+      {"author", El::author},
+      {"managingeditor", El::author},
+      {"dc:author", El::author},
+      {"dc:creator", El::author},
+      {"itunes:author", El::author},
+      {"contributor", El::contributor},
+      {"name", El::name},
+      {"itunes:name", El::name},
+      {"width", El::width},
+      {"height", El::height},
+      {"url", El::url},
+      {"homepage", El::url},
+      {"uri", El::url},
+      {"email", El::email},
+      {"itunes:email", El::email},
+      {"subtitle", El::subtitle},
+      {"tagline", El::subtitle},
+      {"itunes:subtitle", El::subtitle},
+      {"rights", El::rights},
+      {"copyright", El::rights},
+      {"dc:rights", El::rights},
+      {"item", El::item},
+      {"entry", El::item},
+      {"language", El::language},
+      {"dc:language", El::language},
+      {"webmaster", El::webmaster},
+      {"dc:publisher", El::webmaster},
+      {"published", El::published},
+      {"issued", El::published},
+      {"pubdate", El::published},
+      {"dcterms:issued", El::published},
+      {"updated", El::updated},
+      {"modified", El::updated},
+      {"lastbuilddate", El::updated},
+      {"dc:date", El::updated},
+      {"dcterms:modified", El::updated},
+      {"created", El::created},
+      {"dcterms:created", El::created},
+      {"expirationdate", El::created},
+      {"category", El::category},
+      {"keywords", El::category},
+      {"dc:subject", El::category},
+      {"itunes:category", El::itunes_category},
+      {"media:category", El::media_category},
+      {"link", El::link},
+      {"guid", El::guid},
+      {"id", El::guid},
+      {"title", El::title},
+      {"dc:title", El::title},
+      {"media:title", El::media_title},
+      {"description", El::description},
+      {"dc:description", El::description},
+      {"media:description", El::description},
+      {"abstract", El::abstract},
+      {"info", El::info},
+      {"feedburner:browserfriendly", El::info},
+      {"generator", El::generator},
+      {"summary", El::summary},
+      {"itunes:summary", El::summary},
+      {"enclosure", El::enclosure},
+      {"source", El::source},
+      {"content", El::content},
+      {"body", El::body},
+      {"xhtml:body", El::body},
+      {"content:encoded", El::content_encoded},
+      {"fullitem", El::content_encoded},
+      {"newlocation", El::newlocation},
+      {"tags", El::tags},
+      {"itunes:owner", El::itunes_owner},
+      {"itunes:keywords", El::itunes_keywords},
+      {"media:keywords", El::media_keywords},
+      {"itunes:image", El::itunes_image},
+      {"itunes:link", El::itunes_image},
+      {"dc:contributor", El::dc_contributor},
+      {"cc:license", El::cc_license},
+      {"creativecommons:license", El::creativecommons_license},
+      {"media:group", El::noop},
+  };
+  return table;
+}
+
+// What a popped value is stored as (feedparser's element keys).
+enum class Key : std::uint8_t {
+  other, title, subtitle, rights, summary, description, content, link, id, language, comments,
+  icon, logo, ttl, author, href, sy_period, sy_frequency, category, tags, itunes_keywords,
+};
+
+Key key_of(std::string_view k) {
+  static const std::unordered_map<std::string_view, Key> keys = {
+      {"title", Key::title},       {"subtitle", Key::subtitle},
+      {"rights", Key::rights},     {"summary", Key::summary},
+      {"description", Key::description},
+      {"content", Key::content},   {"link", Key::link},
+      {"id", Key::id},             {"language", Key::language},
+      {"comments", Key::comments}, {"icon", Key::icon},
+      {"logo", Key::logo},         {"ttl", Key::ttl},
+      {"author", Key::author},     {"href", Key::href},
+      {"sy_updateperiod", Key::sy_period},
+      {"sy_updatefrequency", Key::sy_frequency},
+      {"category", Key::category}, {"tags", Key::tags},
+      {"itunes_keywords", Key::itunes_keywords},
+  };
+  auto it = keys.find(k);
+  return it == keys.end() ? Key::other : it->second;
+}
+
+// Keys whose values are URIs to resolve (feedparser's can_be_relative_uri).
+bool can_be_relative_uri(std::string_view k) {
+  return k == "comments" || k == "docs" || k == "href" || k == "icon" || k == "id" ||
+         k == "link" || k == "logo" || k == "url" || k == "wfw_comment" || k == "wfw_commentrss";
+}
+
+// Keys whose values may carry markup to sanitize.
+bool can_contain_markup(std::string_view k) {
+  return k == "content" || k == "copyright" || k == "description" || k == "info" ||
+         k == "rights" || k == "subtitle" || k == "summary" || k == "tagline" || k == "title";
+}
+
+bool is_void_element(std::string_view name) {
+  static constexpr std::string_view kVoid[] = {"area", "base",  "br",    "col",   "embed",
+                                               "hr",   "img",   "input", "link",  "meta",
+                                               "param", "source", "track", "wbr", "basefont",
+                                               "bgsound", "frame", "keygen"};
+  for (auto v : kVoid) {
+    if (iequals(v, name)) return true;
   }
+  return false;
+}
+
+std::string map_content_type(std::string_view type) {
+  std::string t = lower(type);
+  if (t == "text" || t == "plain") return kTextPlain;
+  if (t == "html") return kTextHtml;
+  if (t == "xhtml") return kXhtml;
   return t;
 }
 
-Person ParseContext::person_from_text(std::string_view text) {
-  Person p;
-  text = xml::trim(text);
-  auto open = text.find('(');
-  auto close = text.rfind(')');
-  auto looks_like_email = [](std::string_view s) {
-    return s.find('@') != std::string_view::npos && s.find(' ') == std::string_view::npos;
+bool is_html_type(std::string_view t) { return t == kTextHtml || t == kXhtml; }
+
+// ---- text repairs applied to every value (as feedparser does) -----------------
+
+// RFC 4648 base64, skipping characters outside the alphabet like Python's
+// binascii.a2b_base64. Returns false when the input is not base64.
+bool decode_base64(std::string_view in, std::string& out) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
   };
-  if (open != std::string_view::npos && close != std::string_view::npos && close > open) {
-    std::string_view outside = xml::trim(text.substr(0, open));
-    std::string_view inside = xml::trim(text.substr(open + 1, close - open - 1));
-    if (looks_like_email(outside)) {
-      p.email = outside;
-      p.name = inside;
-      return p;
+  out.clear();
+  std::uint32_t acc = 0;
+  int bits = 0;
+  int count = 0;
+  for (char c : in) {
+    if (c == '=') break;
+    int v = value(c);
+    if (v < 0) {
+      if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+      return false;
     }
-    if (looks_like_email(inside)) {
-      p.name = outside;
-      p.email = inside;
-      return p;
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    ++count;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xFF);
     }
   }
-  if (looks_like_email(text)) {
-    std::string_view email = text;
-    if (email.starts_with("mailto:")) email.remove_prefix(7);
-    p.email = email;
+  return count % 4 != 1;
+}
+
+bool valid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int n = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+    if (n < 0 || end - p <= n) return false;
+    char32_t cp = c & (0x3F >> n);
+    for (int i = 1; i <= n; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    p += n + 1;
+  }
+  return true;
+}
+
+// Text that was UTF-8, read as ISO-8859-1 and encoded to UTF-8 again
+// ("cafÃ©"): when every character is below U+0100 and their bytes form
+// valid UTF-8 with multi-byte sequences, those bytes are the real text.
+void repair_double_utf8(std::string& s) {
+  bool high = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) continue;
+    if (c != 0xC2 && c != 0xC3) return;  // a character above U+00FF
+    high = true;
+    ++i;
+  }
+  if (!high) return;
+  std::string bytes;
+  bytes.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      bytes += static_cast<char>(c);
+    } else {
+      auto next = static_cast<unsigned char>(s[i + 1]);
+      bytes += static_cast<char>(((c & 0x1F) << 6) | (next & 0x3F));
+      ++i;
+    }
+  }
+  if (valid_utf8(bytes)) s = std::move(bytes);
+}
+
+// U+0080..U+009F are windows-1252 characters mislabeled as ISO-8859-1:
+// map them to what they meant (feedparser's _cp1252 table).
+void repair_c1(std::string& s) {
+  static constexpr char32_t kCp1252[32] = {
+      0x20AC, 0x81,   0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+      0x2039, 0x0152, 0x8D,   0x017D, 0x8F,   0x90,   0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D,   0x017E, 0x0178};
+  std::size_t p = s.find('\xC2');
+  if (p == std::string::npos) return;
+  std::string out;
+  std::size_t start = 0;
+  for (; p != std::string::npos && p + 1 < s.size(); p = s.find('\xC2', p + 1)) {
+    auto next = static_cast<unsigned char>(s[p + 1]);
+    if (next < 0x80 || next > 0x9F) continue;
+    char32_t cp = kCp1252[next - 0x80];
+    if (cp == next) continue;
+    out.append(s, start, p - start);
+    html::append_utf8(out, cp);
+    start = p + 2;
+  }
+  if (start == 0) return;
+  out.append(s, start, std::string::npos);
+  s = std::move(out);
+}
+
+// ---- the model being built ------------------------------------------------------
+
+struct LinkData {
+  std::string rel;
+  std::string href;
+  std::string type;
+  std::string title;
+  std::string hreflang;
+  std::optional<std::int64_t> length;
+};
+
+struct ImageData {
+  std::string href;
+  std::string title;
+  std::string link;
+  std::optional<int> width;
+  std::optional<int> height;
+};
+
+// Field slots of an entry whose first value is kept unless a later one is
+// at the same depth or shallower (feedparser's property_depth_map).
+enum Slot { kSlotTitle, kSlotSummary, kSlotRights, kSlotLink, kSlotId, kSlotLanguage,
+            kSlotComments, kSlotAuthor, kSlotOther, kSlotCount };
+
+struct Record {
+  std::optional<Text> title, subtitle, rights, summary;
+  std::vector<Text> content;
+  bool has_link = false;
+  std::string link;
+  std::vector<LinkData> links;
+  std::optional<std::string> id, language, comments, icon, logo, author_text;
+  std::optional<std::string> ttl, sy_period, sy_frequency;
+  std::optional<Time> updated, published;
+  std::vector<Person> authors, contributors;
+  std::vector<Category> tags;
+  std::optional<ImageData> image;
+  std::unique_ptr<Record> source;
+  std::array<int, kSlotCount> depth{};  // 0 = unset
+};
+
+enum class Ctx { feed, entry, source, image, textinput };
+
+struct StackItem {
+  std::string key;
+  bool expecting_text = true;
+  std::string text;
+};
+
+// Per open element: what to undo when it closes.
+struct OpenElement {
+  std::size_t ns_mark;
+  std::uint32_t base;
+  std::uint32_t lang;
+  bool inline_markup;  // serialized into the content being read
+  bool void_markup;    // serialized as <x />: no end tag
+  bool skipped_div;    // the wrapper <div> of escaped content (typepad)
+};
+
+struct Binding {
+  std::string prefix;
+  std::string canonical;  // canonical prefix
+  std::string uri;
+};
+
+void set_text(std::optional<Text>& slot, std::string value, std::string_view type) {
+  if (!slot) slot.emplace();
+  slot->value = std::move(value);
+  slot->type.assign(type);
+}
+
+// Email address inside an author string, as feedparser's regular
+// expression finds it: local@label.label.tld (tld 2-4 letters or 1-3
+// digits), optionally followed by "?subject=...".
+std::string_view find_email(std::string_view s) {
+  auto local_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '-' || c == '.' || c == '+';
+  };
+  auto label_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+  };
+  for (std::size_t at = s.find('@'); at != std::string_view::npos; at = s.find('@', at + 1)) {
+    std::size_t b = at;
+    while (b > 0 && local_char(s[b - 1])) --b;
+    if (b == at) continue;
+    // Labels "x." repeated, then the top-level part.
+    std::size_t p = at + 1;
+    std::size_t last_dot_end = std::string_view::npos;
+    while (true) {
+      std::size_t q = p;
+      while (q < s.size() && label_char(s[q])) ++q;
+      if (q == p || q >= s.size() || s[q] != '.') break;
+      p = q + 1;
+      last_dot_end = p;
+    }
+    if (last_dot_end == std::string_view::npos) continue;
+    std::size_t q = last_dot_end;
+    std::size_t letters = 0;
+    while (q < s.size() && letters < 4 &&
+           ((s[q] >= 'a' && s[q] <= 'z') || (s[q] >= 'A' && s[q] <= 'Z'))) {
+      ++q;
+      ++letters;
+    }
+    if (letters < 2) {
+      q = last_dot_end;
+      std::size_t digits = 0;
+      while (q < s.size() && digits < 3 && s[q] >= '0' && s[q] <= '9') {
+        ++q;
+        ++digits;
+      }
+      if (digits == 0) continue;
+    }
+    if (s.substr(q).starts_with("?subject=")) {
+      std::size_t e = q + 9;
+      while (e < s.size() && s[e] != ' ' && s[e] != '\t' && s[e] != '\n' && s[e] != '\r') ++e;
+      if (e > q + 9) q = e;
+    }
+    return s.substr(b, q - b);
+  }
+  return {};
+}
+
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  if (from.empty()) return;
+  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) {
+    s.replace(p, from.size(), to);
+  }
+}
+
+// RSS <link>: "?a=1&b=2" is often written with "&b;" by careless escaping.
+std::string fix_link_ampersands(std::string s) {
+  replace_all(s, "&amp;", "&");
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '&') {
+      std::size_t j = i + 1;
+      while (j < s.size() && ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') ||
+                              (s[j] >= '0' && s[j] <= '9') || s[j] == '_')) {
+        ++j;
+      }
+      if (j > i + 1 && j < s.size() && s[j] == ';') {
+        out.append(s, i, j - i);
+        i = j;
+        continue;
+      }
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---- the state machine -----------------------------------------------------
+
+struct ParseContext::State {
+  // Document.
+  bool utf8 = true;
+  std::string version;  // feedparser's version string while reading
+  bool undeclared = false;
+  bool cdf_root = false;
+  bool root_seen = false;
+
+  // Output.
+  Record feed;
+  std::vector<Record> entries;
+  Record sourcedata;
+  Record sink;  // textinput and other discarded contexts
+
+  // feedparser's flags.
+  int depth = 0;
+  bool infeed = false, inentry = false, inimage = false, intextinput = false, inauthor = false,
+       incontributor = false, inpublisher = false, insource = false;
+  int incontent = 0;
+  int svg_ok = 0;
+  int title_depth = -1;
+  bool has_content = false;
+  bool guid_is_link = false;
+  std::string summary_key;  // "" | "summary" | "content"
+  std::string content_type;  // contentparams['type'] ("" when none)
+  bool content_base64 = false;
+
+  std::vector<StackItem> stack;  // feedparser's elementstack
+  std::vector<OpenElement> open;
+  std::vector<Binding> bindings;
+  std::vector<std::string> bases;  // distinct bases; open elements index them
+  std::uint32_t base = 0;
+  std::vector<std::string> langs;  // langs[0] = "" means none
+  std::uint32_t lang = 0;
+
+  // Scratch.
+  std::string name_buf;
+  std::vector<std::pair<std::string, std::string>> attrs;  // canonical name, value
+  std::string markup;
+
+  // ---- names ----
+
+  const Binding* lookup(std::string_view prefix) const {
+    for (auto it = bindings.rbegin(); it != bindings.rend(); ++it) {
+      if (it->prefix == prefix) return &*it;
+    }
+    return nullptr;
+  }
+
+  std::string canonical_prefix(std::string_view uri, std::string_view declared) {
+    std::string_view u = uri;
+    std::string lowered;
+    if (lower(uri).find("backend.userland.com/rss") != std::string::npos) return "";
+    for (const auto& k : kNamespaces) {
+      if (iequals(k.uri, u)) return std::string(k.prefix);
+    }
+    return lower(declared);
+  }
+
+  void track_namespace(std::string_view prefix, std::string_view uri) {
+    if (uri.empty()) return;
+    if (version.empty()) {
+      if (prefix.empty() && iequals(uri, "http://my.netscape.com/rdf/simple/0.9/")) {
+        version = "rss090";
+      } else if (iequals(uri, "http://purl.org/rss/1.0/")) {
+        version = "rss10";
+      } else if (iequals(uri, "http://www.w3.org/2005/Atom")) {
+        version = "atom10";
+      }
+    }
+    bindings.push_back({std::string(prefix), canonical_prefix(uri, prefix), std::string(uri)});
+  }
+
+  // Canonical "prefix:local" (lower case) of a qualified name into `out`.
+  // Returns the URI of its namespace ("" if none).
+  std::string_view canonical(std::string_view qname, std::string& out, bool attribute) {
+    out.clear();
+    auto colon = qname.find(':');
+    std::string_view prefix = colon == std::string_view::npos ? "" : qname.substr(0, colon);
+    std::string_view local = colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+    if (prefix == "xml") {
+      out = "xml:";
+      append_lower(out, local);
+      return "http://www.w3.org/XML/1998/namespace";
+    }
+    if (attribute && prefix.empty()) {
+      append_lower(out, local);
+      return {};
+    }
+    const Binding* b = lookup(prefix);
+    if (!b) {
+      if (!prefix.empty()) {
+        undeclared = true;
+        append_lower(out, prefix);
+        out += ':';
+      }
+      append_lower(out, local);
+      return {};
+    }
+    if (!b->canonical.empty()) {
+      out += b->canonical;
+      out += ':';
+    }
+    append_lower(out, local);
+    return b->uri;
+  }
+
+  // ---- contexts ----
+
+  Ctx context() const {
+    if (insource) return Ctx::source;
+    if (inimage && feed.image) return Ctx::image;
+    if (intextinput) return Ctx::textinput;
+    if (inentry && !entries.empty()) return Ctx::entry;
+    return Ctx::feed;
+  }
+
+  Record& record(Ctx c) {
+    switch (c) {
+      case Ctx::feed: return feed;
+      case Ctx::entry: return entries.back();
+      case Ctx::source: return sourcedata;
+      default: return sink;
+    }
+  }
+
+  Record& context_record() { return record(context()); }
+
+  const std::string& base_uri() const { return bases[base]; }
+
+  std::string resolve(std::string_view ref) const { return resolve_url(base_uri(), ref); }
+
+  const std::string* attr(std::string_view name) const {
+    for (const auto& a : attrs) {
+      if (a.first == name) return &a.second;
+    }
+    return nullptr;
+  }
+
+  std::string attr_or(std::string_view name, std::string_view fallback) const {
+    const std::string* v = attr(name);
+    return v ? *v : std::string(fallback);
+  }
+
+  // ---- feedparser's push/pop ----
+
+  void push(std::string_view key, bool expecting_text) {
+    stack.push_back(StackItem{std::string(key), expecting_text, {}});
+  }
+
+  void push_content(std::string_view key, std::string_view default_type, bool expecting_text) {
+    ++incontent;
+    const std::string* t = attr("type");
+    content_type = map_content_type(t ? std::string_view(*t) : default_type);
+    const std::string* mode = attr("mode");
+    if (mode && *mode == "base64") {
+      content_base64 = true;
+    } else if (content_type.starts_with("text/") || content_type.ends_with("+xml") ||
+               content_type.ends_with("/xml")) {
+      content_base64 = false;
+    } else {
+      content_base64 = true;
+    }
+    push(key, expecting_text);
+  }
+
+  std::optional<std::string> pop_content(std::string_view key) {
+    auto value = pop(key);
+    --incontent;
+    content_type.clear();
+    content_base64 = false;
+    return value;
+  }
+
+  // Removes the wrapping <div> of Atom 1.0 inline XHTML when everything is
+  // inside it (RFC 4287 §3.1.1.3: the div is not part of the content).
+  static void strip_xhtml_div(std::string& s) {
+    std::string_view v = xml::trim(s);
+    if (!(v.starts_with("<div>") || v.starts_with("<div ")) || !v.ends_with("</div>")) return;
+    int depth = 0;
+    std::size_t i = 0;
+    std::size_t body_start = v.find('>') + 1;
+    while (i < v.size()) {
+      std::size_t lt = v.find('<', i);
+      if (lt == std::string_view::npos) break;
+      std::size_t gt = v.find('>', lt);
+      if (gt == std::string_view::npos) break;
+      std::string_view tag = v.substr(lt, gt - lt + 1);
+      if (tag.starts_with("</")) {
+        --depth;
+        if (depth == 0) {
+          if (gt + 1 != v.size()) return;  // the first div closes before the end
+          std::string inner(v.substr(body_start, lt - body_start));
+          s = std::move(inner);
+          return;
+        }
+      } else if (!tag.ends_with("/>")) {
+        ++depth;
+      }
+      i = gt + 1;
+    }
+  }
+
+  std::optional<std::string> pop(std::string_view key, bool strip_whitespace = true) {
+    if (stack.empty() || stack.back().key != key) return std::nullopt;
+    StackItem item = std::move(stack.back());
+    stack.pop_back();
+    std::string output = std::move(item.text);
+
+    if (version == "atom10" && content_type == kXhtml) strip_xhtml_div(output);
+    if (strip_whitespace) {
+      std::string_view t = xml::trim(output);
+      if (t.size() != output.size()) output = std::string(t);
+    }
+    if (!item.expecting_text) return output;
+
+    if (content_base64) {
+      std::string decoded;
+      if (decode_base64(output, decoded) && valid_utf8(decoded)) output = std::move(decoded);
+    }
+    if (!output.empty() && can_be_relative_uri(item.key)) {
+      if (item.key != "id" || guid_is_link) output = resolve(output);
+    }
+    if (!version.starts_with("atom") && content_type == kTextPlain && looks_like_html(output)) {
+      content_type = kTextHtml;
+    }
+    bool htmlish = is_html_type(content_type.empty() ? std::string_view(kTextHtml)
+                                                     : std::string_view(content_type));
+    if (htmlish && can_contain_markup(item.key)) output = html::sanitize(output, base_uri());
+    if (utf8) repair_double_utf8(output);
+    repair_c1(output);
+
+    store(item.key, output);
+    return output;
+  }
+
+  // The tail of feedparser's pop(): where a value goes.
+  void store(std::string_view key_name, const std::string& output) {
+    Key key = key_of(key_name);
+    if (key == Key::category || key == Key::tags || key == Key::itunes_keywords) return;
+    if (key == Key::title && title_depth > -1 && title_depth <= depth) return;
+    std::string_view type = content_type.empty() ? std::string_view(kTextHtml) : content_type;
+
+    if (inentry && !insource && !entries.empty()) {
+      Record& e = entries.back();
+      if (key == Key::content) {
+        e.content.push_back(Text{output, std::string(type)});
+        return;
+      }
+      if (key == Key::link) {
+        if (!inimage) {
+          std::string fixed = fix_link_ampersands(output);
+          e.has_link = true;
+          e.link = fixed;
+          if (!fixed.empty() && !e.links.empty()) e.links.back().href = fixed;
+        }
+        return;
+      }
+      if (key == Key::description) key = Key::summary;
+      int slot = slot_of(key);
+      if (slot < 0) return;
+      int& d = e.depth[static_cast<std::size_t>(slot)];
+      if (d != 0 && depth > d) return;
+      d = depth;
+      assign(e, key, output, type);
+      return;
+    }
+    if (!(infeed || insource)) return;
+    Ctx c = context();
+    if (key == Key::description) key = Key::subtitle;
+    if (c == Ctx::image) {
+      ImageData& img = *feed.image;
+      if (key == Key::title) img.title = output;
+      if (key == Key::link) img.link = fix_link_ampersands(output);
+      if (key == Key::href) img.href = output;
+      return;
+    }
+    Record& r = record(c);
+    if (key == Key::link) {
+      r.has_link = true;
+      r.link = fix_link_ampersands(output);
+      if (!r.links.empty()) r.links.back().href = r.link;
+      return;
+    }
+    if (key == Key::content) {
+      r.content.push_back(Text{output, std::string(type)});
+      return;
+    }
+    assign(r, key, output, type);
+  }
+
+  static int slot_of(Key key) {
+    switch (key) {
+      case Key::title: return kSlotTitle;
+      case Key::summary: return kSlotSummary;
+      case Key::rights: return kSlotRights;
+      case Key::id: return kSlotId;
+      case Key::language: return kSlotLanguage;
+      case Key::comments: return kSlotComments;
+      case Key::author: return kSlotAuthor;
+      case Key::subtitle:
+      case Key::icon:
+      case Key::logo:
+      case Key::ttl:
+      case Key::sy_period:
+      case Key::sy_frequency: return kSlotOther;
+      default: return -1;
+    }
+  }
+
+  void assign(Record& r, Key key, const std::string& output, std::string_view type) {
+    switch (key) {
+      case Key::title: set_text(r.title, output, type); break;
+      case Key::subtitle: set_text(r.subtitle, output, type); break;
+      case Key::rights: set_text(r.rights, output, type); break;
+      case Key::summary: set_text(r.summary, output, type); break;
+      case Key::id: r.id = output; break;
+      case Key::language: r.language = output; break;
+      case Key::comments: r.comments = output; break;
+      case Key::icon: r.icon = output; break;
+      case Key::logo: r.logo = output; break;
+      case Key::ttl: r.ttl = output; break;
+      case Key::author: r.author_text = output; break;
+      case Key::sy_period: r.sy_period = output; break;
+      case Key::sy_frequency: r.sy_frequency = output; break;
+      default: break;
+    }
+  }
+
+  // ---- helpers used by the element handlers ----
+
+  void add_tag(std::string term, std::string scheme, std::string label) {
+    Record& r = context_record();
+    if (term.empty() && scheme.empty() && label.empty()) return;
+    Category c{std::move(term), std::move(scheme), std::move(label)};
+    if (std::find(r.tags.begin(), r.tags.end(), c) == r.tags.end()) r.tags.push_back(std::move(c));
+  }
+
+  void save_person_field(std::vector<Person> Record::*list, std::string_view field,
+                         const std::string& value) {
+    Ctx c = context();
+    if (c == Ctx::image) return;
+    Record& r = record(c);
+    auto& v = r.*list;
+    if (v.empty()) v.emplace_back();
+    Person& p = v.back();
+    if (field == "name") p.name = value;
+    if (field == "email") p.email = value;
+    if (field == "href") p.url = value;
+  }
+
+  // feedparser's _sync_author_detail for an author given as one string.
+  void sync_author() {
+    Ctx c = context();
+    if (c == Ctx::image) return;
+    Record& r = record(c);
+    if (r.authors.empty()) return;
+    Person& detail = r.authors.back();
+    if (!detail.name.empty() || !detail.email.empty() || !detail.url.empty()) return;
+    if (!r.author_text || r.author_text->empty()) return;
+    Person p = person_from_text(*r.author_text);
+    detail.name = std::move(p.name);
+    detail.email = std::move(p.email);
+  }
+
+  void add_link(LinkData l, bool expecting_text) {
+    Ctx c = context();
+    if (c == Ctx::image) {
+      if (!l.href.empty()) {
+        // An atom-style link inside an image: nothing to record.
+      } else {
+        push("link", expecting_text);
+      }
+      return;
+    }
+    Record& r = record(c);
+    if (!(inentry && inimage)) r.links.push_back(l);
+    if (!l.href.empty()) {
+      if (l.rel == "alternate" && is_html_type(map_content_type(l.type))) {
+        r.has_link = true;
+        r.link = l.href;
+      }
+    } else {
+      push("link", expecting_text);
+    }
+  }
+
+  void cdf_common() {
+    if (const std::string* lastmod = attr("lastmod")) {
+      context_record().updated = parse_date(*lastmod);
+    }
+    if (const std::string* href = attr("href")) {
+      LinkData l;
+      l.rel = "alternate";
+      l.type = kTextHtml;
+      add_link(l, infeed || inentry || insource);
+      if (!stack.empty() && stack.back().key == "link") stack.back().text = *href;
+      pop("link");
+    }
+  }
+
+  void start_content_element(std::string_view default_type, bool sets_has_content) {
+    if (sets_has_content) has_content = true;
+    push_content("content", default_type, true);
+  }
+
+  void end_content_element() {
+    bool copy_to_summary =
+        content_type == kTextPlain || content_type == kTextHtml || content_type == kXhtml;
+    std::string type = content_type;
+    auto value = pop_content("content");
+    if (copy_to_summary && value) {
+      Record& r = context_record();
+      if (!r.summary) set_text(r.summary, *value, type);
+    }
+  }
+
+  // ---- element handlers: start ----
+
+  bool expecting() const { return infeed || inentry || insource; }
+
+  void start_known(El el, std::string_view name) {
+    switch (el) {
+      case El::noop: break;
+      case El::rss: {
+        if (version.empty() || !version.starts_with("rss")) {
+          std::string v = attr_or("version", "");
+          if (v == "0.91") version = "rss091u";
+          else if (v == "0.92") version = "rss092";
+          else if (v == "0.93") version = "rss093";
+          else if (v == "0.94") version = "rss094";
+          else if (v.starts_with("2.")) version = "rss20";
+          else version = "rss";
+        }
+        break;
+      }
+      case El::channel:
+        infeed = true;
+        if (depth == 1) cdf_root = true;
+        cdf_common();
+        break;
+      case El::feed:
+        infeed = true;
+        if (version.empty()) {
+          std::string v = attr_or("version", "");
+          if (v == "0.1") version = "atom01";
+          else if (v == "0.2") version = "atom02";
+          else if (v == "0.3") version = "atom03";
+          else version = "atom";
+        }
+        break;
+      case El::image: {
+        Ctx c = context();
+        if (!inentry && (c == Ctx::feed || c == Ctx::source)) {
+          if (c == Ctx::feed && !feed.image) feed.image.emplace();
+        }
+        inimage = true;
+        title_depth = -1;
+        push("image", false);
+        break;
+      }
+      case El::textinput:
+        intextinput = true;
+        title_depth = -1;
+        push("textinput", false);
+        break;
+      case El::author: {
+        inauthor = true;
+        push("author", true);
+        Ctx c = context();
+        if (c != Ctx::image) record(c).authors.emplace_back();
+        break;
+      }
+      case El::contributor: {
+        incontributor = true;
+        Ctx c = context();
+        if (c != Ctx::image) record(c).contributors.emplace_back();
+        push("contributor", false);
+        break;
+      }
+      case El::dc_contributor: {
+        incontributor = true;
+        Ctx c = context();
+        if (c != Ctx::image) record(c).contributors.emplace_back();
+        push("name", false);
+        break;
+      }
+      case El::name: push("name", false); break;
+      case El::width: push("width", false); break;
+      case El::height: push("height", false); break;
+      case El::url: push("href", true); break;
+      case El::email: push("email", false); break;
+      case El::subtitle: push_content("subtitle", kTextPlain, true); break;
+      case El::rights: push_content("rights", kTextPlain, true); break;
+      case El::item: {
+        entries.emplace_back();
+        push("item", false);
+        inentry = true;
+        guid_is_link = false;
+        title_depth = -1;
+        if (const std::string* about = attr("rdf:about"); about && !about->empty()) {
+          context_record().id = *about;
+        }
+        cdf_common();
+        break;
+      }
+      case El::language: push("language", true); break;
+      case El::webmaster: push("publisher", true); break;
+      case El::published: push("published", true); break;
+      case El::updated: push("updated", true); break;
+      case El::created: push("created", true); break;
+      case El::category:
+      case El::media_category: {
+        std::string scheme = attr_or("scheme", attr_or("domain", ""));
+        if (el == El::media_category && !attr("scheme")) {
+          scheme = "http://search.yahoo.com/mrss/category_schema";
+        }
+        add_tag(attr_or("term", ""), std::move(scheme), attr_or("label", ""));
+        push("category", true);
+        break;
+      }
+      case El::itunes_category:
+        add_tag(attr_or("text", ""), "http://www.itunes.com/", "");
+        push("category", true);
+        break;
+      case El::link: {
+        LinkData l;
+        l.rel = attr_or("rel", "alternate");
+        l.type = attr_or("type", l.rel == "self" ? "application/atom+xml" : kTextHtml);
+        const std::string* href = attr("url");
+        if (!href) href = attr("uri");
+        if (!href) href = attr("href");
+        if (href && !href->empty()) l.href = resolve(*href);
+        l.title = attr_or("title", "");
+        l.hreflang = attr_or("hreflang", "");
+        if (const std::string* len = attr("length")) l.length = to_int(*len);
+        add_link(std::move(l), expecting());
+        break;
+      }
+      case El::guid: {
+        guid_is_link = attr_or("ispermalink", "true") == "true";
+        push("id", true);
+        break;
+      }
+      case El::title:
+        if (svg_ok) break;  // handled as markup by the caller
+        push_content("title", kTextPlain, expecting());
+        break;
+      case El::media_title: push_content("title", kTextPlain, expecting()); break;
+      case El::description: {
+        Record& r = context_record();
+        if (r.summary && !has_content) {
+          summary_key = "content";
+          start_content_element(kTextPlain, true);
+        } else {
+          push_content("description", kTextHtml, expecting());
+        }
+        break;
+      }
+      case El::abstract: push_content("description", kTextPlain, expecting()); break;
+      case El::info: push_content("info", kTextPlain, true); break;
+      case El::generator: push("generator", true); break;
+      case El::summary: {
+        Record& r = context_record();
+        if (r.summary && !has_content) {
+          summary_key = "content";
+          start_content_element(kTextPlain, true);
+        } else {
+          summary_key = "summary";
+          push_content("summary", kTextPlain, true);
+        }
+        break;
+      }
+      case El::enclosure: {
+        LinkData l;
+        const std::string* href = attr("url");
+        if (!href) href = attr("uri");
+        if (!href) href = attr("href");
+        if (href) l.href = *href;
+        l.rel = "enclosure";
+        l.type = attr_or("type", "");
+        l.title = attr_or("title", "");
+        l.hreflang = attr_or("hreflang", "");
+        if (const std::string* len = attr("length")) l.length = to_int(*len);
+        Ctx c = context();
+        if (c != Ctx::image) record(c).links.push_back(std::move(l));
+        break;
+      }
+      case El::source: {
+        sourcedata = Record{};
+        if (const std::string* url = attr("url")) {
+          sourcedata.has_link = true;
+          sourcedata.link = *url;
+        }
+        push("source", true);
+        insource = true;
+        title_depth = -1;
+        break;
+      }
+      case El::content: start_content_element(kTextPlain, true); break;
+      case El::body: start_content_element(kXhtml, false); break;
+      case El::content_encoded: start_content_element(kTextHtml, true); break;
+      case El::newlocation: push("newlocation", true); break;
+      case El::tags: push("tags", true); break;
+      case El::itunes_owner:
+        inpublisher = true;
+        push("publisher", false);
+        break;
+      case El::itunes_image: {
+        push("itunes_image", false);
+        const std::string* href = attr("href");
+        if (!href || href->empty()) href = attr("url");
+        if (href && !href->empty()) {
+          Ctx c = context();
+          if (c != Ctx::image && c != Ctx::textinput) {
+            ImageData img;
+            img.href = *href;
+            record(c).image = std::move(img);
+          }
+        }
+        break;
+      }
+      case El::cc_license: {
+        LinkData l;
+        l.rel = "license";
+        if (const std::string* v = attr("rdf:resource")) l.href = *v;
+        Ctx c = context();
+        if (c != Ctx::image) record(c).links.push_back(std::move(l));
+        break;
+      }
+      case El::creativecommons_license: push("license", true); break;
+      case El::itunes_keywords:
+      case El::media_keywords:
+      case El::unknown: unknown_start(name); break;
+    }
+  }
+
+  void unknown_start(std::string_view name) {
+    // Elements without a handler are pushed under their name (so their
+    // text is theirs) unless they carry attributes.
+    bool has_attributes = false;
+    for (const auto& a : attrs) {
+      if (a.first != "xmlns" && !a.first.starts_with("xmlns:")) has_attributes = true;
+    }
+    if (has_attributes) return;
+    std::string key(name);
+    std::replace(key.begin(), key.end(), ':', '_');
+    push(key, true);
+  }
+
+  // ---- element handlers: end ----
+
+  void end_known(El el, std::string_view name) {
+    switch (el) {
+      case El::noop: break;
+      case El::rss: unknown_end(name); break;
+      case El::channel:
+      case El::feed: infeed = false; break;
+      case El::image:
+        pop("image");
+        inimage = false;
+        break;
+      case El::textinput:
+        pop("textinput");
+        intextinput = false;
+        break;
+      case El::author:
+        pop("author");
+        inauthor = false;
+        sync_author();
+        break;
+      case El::contributor:
+        pop("contributor");
+        incontributor = false;
+        break;
+      case El::dc_contributor:
+        end_name();
+        incontributor = false;
+        break;
+      case El::name: end_name(); break;
+      case El::width:
+      case El::height: {
+        auto value = pop(el == El::width ? "width" : "height");
+        if (!value) break;
+        int v = 0;
+        if (auto n = to_int(*value); n && *n >= INT32_MIN && *n <= INT32_MAX) {
+          v = static_cast<int>(*n);
+        }
+        if (inimage && context() == Ctx::image) {
+          (el == El::width ? feed.image->width : feed.image->height) = v;
+        }
+        break;
+      }
+      case El::url: {
+        auto value = pop("href");
+        if (!value) break;
+        if (inauthor) {
+          save_person_field(&Record::authors, "href", *value);
+        } else if (incontributor) {
+          save_person_field(&Record::contributors, "href", *value);
+        }
+        break;
+      }
+      case El::email: {
+        auto value = pop("email");
+        if (!value) break;
+        if (inpublisher) break;
+        if (inauthor) {
+          save_person_field(&Record::authors, "email", *value);
+        } else if (incontributor) {
+          save_person_field(&Record::contributors, "email", *value);
+        }
+        break;
+      }
+      case El::subtitle: pop_content("subtitle"); break;
+      case El::rights: pop_content("rights"); break;
+      case El::item:
+        pop("item");
+        inentry = false;
+        has_content = false;
+        break;
+      case El::language: {
+        auto value = pop("language");
+        break;
+      }
+      case El::webmaster: pop("publisher"); break;
+      case El::published:
+      case El::updated: {
+        auto value = pop(el == El::published ? "published" : "updated");
+        if (!value) break;
+        Ctx c = context();
+        if (c == Ctx::image || c == Ctx::textinput) break;
+        Record& r = record(c);
+        (el == El::published ? r.published : r.updated) = parse_date(*value);
+        break;
+      }
+      case El::created: pop("created"); break;
+      case El::category:
+      case El::media_category:
+      case El::itunes_category: {
+        auto value = pop("category");
+        if (!value || value->empty()) break;
+        Record& r = context_record();
+        if (!r.tags.empty() && r.tags.back().term.empty()) {
+          r.tags.back().term = *value;
+        } else {
+          add_tag(*value, "", "");
+        }
+        break;
+      }
+      case El::link: pop("link"); break;
+      case El::guid: {
+        auto value = pop("id");
+        if (!value) break;
+        if (guid_is_link) {
+          Ctx c = context();
+          if (c != Ctx::image && c != Ctx::textinput) {
+            Record& r = record(c);
+            if (!r.has_link) {
+              r.has_link = true;
+              r.link = *value;
+            }
+          }
+        }
+        break;
+      }
+      case El::title: {
+        if (svg_ok) break;
+        auto value = pop_content("title");
+        if (value && !value->empty()) title_depth = depth;
+        break;
+      }
+      case El::media_title: {
+        int saved = title_depth;
+        auto value = pop_content("title");
+        if (value && !value->empty()) title_depth = depth;
+        title_depth = saved;
+        break;
+      }
+      case El::description:
+      case El::abstract:
+        if (summary_key == "content") {
+          end_content_element();
+        } else {
+          pop_content("description");
+        }
+        summary_key.clear();
+        break;
+      case El::info: pop_content("info"); break;
+      case El::generator: pop("generator"); break;
+      case El::summary:
+        if (summary_key == "content") {
+          end_content_element();
+        } else {
+          pop_content(summary_key.empty() ? "summary" : summary_key);
+        }
+        summary_key.clear();
+        break;
+      case El::enclosure: unknown_end(name); break;
+      case El::source: {
+        insource = false;
+        auto value = pop("source");
+        if (value && !value->empty()) set_text(sourcedata.title, *value, kTextPlain);
+        Ctx c = context();
+        if (c == Ctx::entry || c == Ctx::feed) {
+          record(c).source = std::make_unique<Record>(std::move(sourcedata));
+        }
+        sourcedata = Record{};
+        break;
+      }
+      case El::content:
+      case El::body:
+      case El::content_encoded: end_content_element(); break;
+      case El::newlocation: pop("newlocation"); break;
+      case El::tags: {
+        auto value = pop("tags");
+        if (!value) break;
+        std::string_view v = *value;
+        while (true) {
+          auto comma = v.find(',');
+          add_tag(std::string(xml::trim(v.substr(0, comma))), "", "");
+          if (comma == std::string_view::npos) break;
+          v.remove_prefix(comma + 1);
+        }
+        break;
+      }
+      case El::itunes_owner:
+        pop("publisher");
+        inpublisher = false;
+        break;
+      case El::itunes_keywords:
+      case El::media_keywords: {
+        auto value = pop(el == El::itunes_keywords ? "itunes_keywords" : "media_keywords");
+        if (!value) break;
+        std::string_view v = *value;
+        while (true) {
+          auto comma = v.find(',');
+          std::string term(xml::trim(v.substr(0, comma)));
+          if (!term.empty()) {
+            add_tag(std::move(term), el == El::itunes_keywords ? "http://www.itunes.com/" : "", "");
+          }
+          if (comma == std::string_view::npos) break;
+          v.remove_prefix(comma + 1);
+        }
+        break;
+      }
+      case El::itunes_image: pop("itunes_image"); break;
+      case El::cc_license: unknown_end(name); break;
+      case El::creativecommons_license: {
+        auto value = pop("license");
+        LinkData l;
+        l.rel = "license";
+        if (value) l.href = *value;
+        Ctx c = context();
+        if (c != Ctx::image) record(c).links.push_back(std::move(l));
+        break;
+      }
+      case El::unknown: unknown_end(name); break;
+    }
+  }
+
+  void end_name() {
+    auto value = pop("name");
+    if (!value) return;
+    if (inpublisher) return;
+    if (inauthor) {
+      save_person_field(&Record::authors, "name", *value);
+    } else if (incontributor) {
+      save_person_field(&Record::contributors, "name", *value);
+    }
+  }
+
+  void unknown_end(std::string_view name) {
+    std::string key(name);
+    std::replace(key.begin(), key.end(), ':', '_');
+    pop(key);
+  }
+};
+
+ParseContext::ParseContext(std::string base, std::string language, bool utf8)
+    : s_(std::make_unique<State>()) {
+  s_->utf8 = utf8;
+  s_->bases.push_back(std::move(base));
+  s_->langs.emplace_back();
+  if (!language.empty()) {
+    std::replace(language.begin(), language.end(), '_', '-');
+    s_->feed.language = language;
+    s_->langs.push_back(std::move(language));
+    s_->lang = 1;
+  }
+}
+
+ParseContext::~ParseContext() = default;
+
+bool ParseContext::undeclared_prefix() const { return s_->undeclared; }
+
+void ParseContext::start_element(std::string_view qname,
+                                 std::span<const xml::Attribute> attributes) {
+  State& s = *s_;
+  ++s.depth;
+  OpenElement open{s.bindings.size(), s.base, s.lang, false, false, false};
+
+  // Namespace declarations apply to the element that carries them.
+  bool has_xlink_decl = false;
+  for (const auto& a : attributes) {
+    if (a.name == "xmlns") {
+      s.track_namespace("", a.value);
+    } else if (a.name.starts_with("xmlns:")) {
+      s.track_namespace(a.name.substr(6), a.value);
+      if (a.value == kXlinkNs) has_xlink_decl = true;
+    }
+  }
+  std::string_view ns = s.canonical(qname, s.name_buf, false);
+  const std::string& tag = s.name_buf;
+
+  s.attrs.clear();
+  std::string attr_name;
+  for (const auto& a : attributes) {
+    if (a.name == "xmlns" || a.name.starts_with("xmlns:")) continue;
+    s.canonical(a.name, attr_name, true);
+    std::string value(a.value);
+    if (attr_name == "rel" || attr_name == "type") value = lower(value);
+    s.attrs.emplace_back(attr_name, std::move(value));
+  }
+
+  // xml:base and xml:lang.
+  const std::string* base_attr = s.attr("xml:base");
+  if (!base_attr) base_attr = s.attr("base");
+  if (base_attr) {
+    std::string next = resolve_url(s.base_uri(), xml::trim(*base_attr));
+    if (s.base_uri().empty() ? true : is_safe_url(next)) {
+      if (next != s.base_uri()) {
+        s.bases.push_back(std::move(next));
+        s.base = static_cast<std::uint32_t>(s.bases.size() - 1);
+      }
+    }
+  }
+  const std::string* lang_attr = s.attr("xml:lang");
+  if (!lang_attr) lang_attr = s.attr("lang");
+  if (lang_attr) {
+    if (lang_attr->empty()) {
+      s.lang = 0;
+    } else {
+      s.langs.push_back(*lang_attr);
+      s.lang = static_cast<std::uint32_t>(s.langs.size() - 1);
+    }
+  }
+  if (s.lang != 0 && (tag == "feed" || tag == "rss")) {
+    std::string l = s.langs[s.lang];
+    std::replace(l.begin(), l.end(), '_', '-');
+    s.feed.language = std::move(l);
+  }
+  if (!s.root_seen) {
+    s.root_seen = true;
+  }
+
+  // Markup inside a text construct is content, not feed structure.
+  if (s.incontent && !s.content_type.ends_with("xml")) {
+    if (tag == "xhtml:div" || tag == "div") {
+      open.skipped_div = true;
+      s.open.push_back(open);
+      return;
+    }
+    s.content_type = kXhtml;  // declared as escaped markup, but it is not
+  }
+  if (s.incontent && s.content_type == kXhtml) {
+    auto colon = qname.find(':');
+    std::string_view local = colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+    std::string& m = s.markup;
+    m.clear();
+    m += '<';
+    m += local;
+    if (iequals(local, "svg") && ns == kSvgNs) m += " xmlns=\"http://www.w3.org/2000/svg\"";
+    if (iequals(local, "math") && ns == kMathNs) {
+      m += " xmlns=\"http://www.w3.org/1998/Math/MathML\"";
+    }
+    if (has_xlink_decl) m += " xmlns:xlink=\"http://www.w3.org/1999/xlink\"";
+    for (const auto& a : attributes) {
+      if (a.name == "xmlns" || a.name.starts_with("xmlns:")) continue;
+      m += ' ';
+      m += a.name;
+      m += "=\"";
+      xml::append_escaped(m, a.value, true);
+      m += '"';
+    }
+    bool is_void = is_void_element(local);
+    m += is_void ? " />" : ">";
+    if (iequals(local, "svg")) ++s.svg_ok;
+    if (!s.stack.empty()) s.stack.back().text += m;
+    open.inline_markup = true;
+    open.void_markup = is_void;
+    s.open.push_back(open);
+    return;
+  }
+  s.open.push_back(open);
+
+  // Dispatch by canonical name.
+  std::string_view prefix;
+  if (auto colon = tag.find(':'); colon != std::string::npos) {
+    prefix = std::string_view(tag).substr(0, colon);
+  }
+  if (prefix.empty()) {
+    if (tag != "title" && tag != "link" && tag != "description" && tag != "name") {
+      s.intextinput = false;
+    }
+    if (tag != "title" && tag != "link" && tag != "description" && tag != "url" &&
+        tag != "href" && tag != "width" && tag != "height") {
+      s.inimage = false;
+    }
+  }
+  const auto& table = element_table();
+  auto it = table.find(tag);
+  El el = it == table.end() ? El::unknown : it->second;
+  if (el == El::title && s.svg_ok) {
+    el = El::unknown;
+  }
+  std::string name = tag;  // the handlers may reuse the scratch buffer
+  s.start_known(el, name);
+}
+
+void ParseContext::characters(std::string_view text) {
+  State& s = *s_;
+  if (s.stack.empty()) return;
+  if (s.incontent && s.content_type == kXhtml) {
+    xml::append_escaped(s.stack.back().text, text, false);
   } else {
-    p.name = text;
+    s.stack.back().text.append(text);
+  }
+}
+
+void ParseContext::end_element(std::string_view qname) {
+  State& s = *s_;
+  if (s.open.empty()) return;
+  OpenElement open = s.open.back();
+  s.open.pop_back();
+  auto colon = qname.find(':');
+  std::string_view local = colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+
+  if (open.inline_markup) {
+    if (iequals(local, "svg") && s.svg_ok) --s.svg_ok;
+    if (!open.void_markup && !s.stack.empty()) {
+      std::string& t = s.stack.back().text;
+      t += "</";
+      t += local;
+      t += '>';
+    }
+  } else if (!open.skipped_div) {
+    s.canonical(qname, s.name_buf, false);
+    std::string tag = s.name_buf;
+    const auto& table = element_table();
+    auto it = table.find(tag);
+    El el = it == table.end() ? El::unknown : it->second;
+    if (el == El::title && s.svg_ok) el = El::unknown;
+    s.end_known(el, tag);
+  }
+  s.bindings.resize(open.ns_mark);
+  s.base = open.base;
+  s.lang = open.lang;
+  --s.depth;
+}
+
+Format ParseContext::format() const {
+  const std::string& v = s_->version;
+  static const std::pair<std::string_view, Format> kVersions[] = {
+      {"rss090", Format::rss090}, {"rss091n", Format::rss091n}, {"rss091u", Format::rss091u},
+      {"rss092", Format::rss092}, {"rss093", Format::rss093},   {"rss094", Format::rss094},
+      {"rss20", Format::rss20},   {"rss10", Format::rss10},     {"rss", Format::rss},
+      {"atom01", Format::atom01}, {"atom02", Format::atom02},   {"atom03", Format::atom03},
+      {"atom10", Format::atom10}, {"atom", Format::atom},
+  };
+  for (const auto& [name, f] : kVersions) {
+    if (v == name) return f;
+  }
+  if (s_->cdf_root) return Format::cdf;
+  return Format::unknown;
+}
+
+namespace {
+
+Link to_link(LinkData&& l) {
+  return Link{std::move(l.rel), std::move(l.href), std::move(l.type), std::move(l.title),
+              std::move(l.hreflang), l.length};
+}
+
+void fill_meta(Record& r, FeedMeta& m, bool with_ttl) {
+  m.title = std::move(r.title);
+  m.subtitle = std::move(r.subtitle);
+  if (!m.subtitle && r.summary) m.subtitle = std::move(r.summary);
+  m.rights = std::move(r.rights);
+  m.link = r.has_link ? std::move(r.link) : std::string();
+  for (auto& l : r.links) m.links.push_back(to_link(std::move(l)));
+  m.id = r.id.value_or("");
+  m.language = r.language.value_or("");
+  m.updated = r.updated;
+  m.published = r.published;
+  m.authors = std::move(r.authors);
+  m.contributors = std::move(r.contributors);
+  m.categories = std::move(r.tags);
+  if (r.image) {
+    m.image = Image{std::move(r.image->href), std::move(r.image->title),
+                    std::move(r.image->link), r.image->width, r.image->height};
+  } else if (r.logo) {
+    m.image = Image{*r.logo, "", "", std::nullopt, std::nullopt};
+  }
+  m.icon = r.icon.value_or("");
+  if (with_ttl && r.ttl) {
+    if (auto v = to_int(*r.ttl); v && *v >= 0 && *v <= INT32_MAX) m.ttl = static_cast<int>(*v);
+  }
+}
+
+}  // namespace
+
+void ParseContext::finish(Feed& feed) {
+  State& s = *s_;
+  Format f = format();
+  if (f != Format::unknown) feed.format = f;
+  if (s.feed.ttl) {
+    if (auto v = to_int(*s.feed.ttl); v && *v >= 0 && *v <= INT32_MAX) {
+      feed.hints.ttl_minutes = static_cast<int>(*v);
+    }
+  }
+  if (s.feed.sy_period) feed.hints.sy_period = lower(xml::trim(*s.feed.sy_period));
+  if (s.feed.sy_frequency) {
+    if (auto v = to_int(*s.feed.sy_frequency); v && *v > 0 && *v <= INT32_MAX) {
+      feed.hints.sy_frequency = static_cast<int>(*v);
+    }
+  }
+  fill_meta(s.feed, feed.meta, true);
+  feed.entries.reserve(s.entries.size());
+  for (Record& r : s.entries) {
+    Entry e;
+    e.id = r.id.value_or("");
+    e.title = std::move(r.title);
+    e.link = r.has_link ? std::move(r.link) : std::string();
+    for (auto& l : r.links) {
+      if (l.rel == "enclosure") e.enclosures.push_back(Enclosure{l.href, l.type, l.length});
+      e.links.push_back(to_link(std::move(l)));
+    }
+    e.published = r.published;
+    e.updated = r.updated;
+    e.authors = std::move(r.authors);
+    e.contributors = std::move(r.contributors);
+    e.summary = std::move(r.summary);
+    if (!r.content.empty()) e.content = std::move(r.content.front());
+    e.rights = std::move(r.rights);
+    e.categories = std::move(r.tags);
+    e.comments = r.comments.value_or("");
+    e.language = r.language.value_or("");
+    if (r.image) e.image = Image{std::move(r.image->href), "", "", std::nullopt, std::nullopt};
+    if (r.source) {
+      FeedMeta m;
+      fill_meta(*r.source, m, false);
+      e.source = std::move(m);
+    }
+    feed.entries.push_back(std::move(e));
+  }
+}
+
+// ---- free helpers -------------------------------------------------------------
+
+Person person_from_text(std::string_view text) {
+  Person p;
+  std::string author(xml::trim(text));
+  std::string_view email = find_email(author);
+  if (!email.empty()) {
+    p.email = std::string(email);
+    replace_all(author, email, "");
+    replace_all(author, "()", "");
+    replace_all(author, "<>", "");
+    replace_all(author, "&lt;&gt;", "");
+    std::string_view a = xml::trim(author);
+    if (!a.empty() && a.front() == '(') a.remove_prefix(1);
+    if (!a.empty() && a.back() == ')') a.remove_suffix(1);
+    p.name = std::string(xml::trim(a));
+  } else {
+    p.name = std::move(author);
   }
   return p;
+}
+
+bool looks_like_html(std::string_view s) {
+  // Must have an end tag or a character reference to qualify.
+  bool qualifies = false;
+  for (std::size_t p = s.find("</"); p != std::string_view::npos; p = s.find("</", p + 2)) {
+    std::size_t i = p + 2;
+    std::size_t start = i;
+    while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i;
+    if (i > start && i < s.size() && s[i] == '>') {
+      qualifies = true;
+      break;
+    }
+  }
+  if (!qualifies) {
+    for (std::size_t p = s.find('&'); p != std::string_view::npos; p = s.find('&', p + 1)) {
+      std::size_t i = p + 1;
+      if (i < s.size() && s[i] == '#') ++i;
+      std::size_t start = i;
+      while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i;
+      if (i > start && i < s.size() && s[i] == ';') {
+        qualifies = true;
+        break;
+      }
+    }
+  }
+  if (!qualifies) return false;
+  // Every tag must be an allowed HTML element.
+  for (std::size_t p = s.find('<'); p != std::string_view::npos; p = s.find('<', p + 1)) {
+    std::size_t i = p + 1;
+    if (i < s.size() && s[i] == '/') ++i;
+    std::size_t start = i;
+    while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i;
+    if (i == start) continue;
+    std::string name = lower(s.substr(start, i - start));
+    const auto* info = html::tables::find_element(name, html::name_hash(name));
+    if (!info || !(info->flags & html::tables::kHtml)) return false;
+  }
+  // Every named reference must be an HTML entity.
+  for (std::size_t p = s.find('&'); p != std::string_view::npos; p = s.find('&', p + 1)) {
+    std::size_t i = p + 1;
+    std::size_t start = i;
+    while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i;
+    if (i == start || i >= s.size() || s[i] != ';') continue;
+    std::string key(s.substr(start, i - start + 1));
+    if (!html::named_entity(key)) return false;
+  }
+  return true;
 }
 
 std::optional<std::int64_t> to_int(std::string_view s) {

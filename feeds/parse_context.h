@@ -1,41 +1,72 @@
 #pragma once
 
-// Internal to the feed parsers: shared by rss.cpp, atom.cpp and parse.cpp.
+// Internal to the feed parsers (feeds/parse.cpp): the reader that turns XML
+// events into the feed model, for every XML dialect at once.
 
+#include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
-
-#include <pugixml.hpp>
+#include <vector>
 
 #include "feeds/model.h"
+#include "feeds/xml.h"
 
 namespace tributary::feeds::detail {
 
-class ParseContext {
+// Reads RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and CDF from XML events, following
+// the element semantics of Python's feedparser (whose test corpus is the
+// conformance suite): one table of element names for all dialects (Atom and
+// RSS elements share names; extension namespaces are matched by URI, not by
+// the prefix a document happens to use), the first or last occurrence wins
+// per field as feedparser decides, inline XHTML and naked markup are
+// serialized, base64 content decoded, relative URIs resolved against the
+// xml:base in scope, and HTML sanitized (feeds/html/sanitize.h).
+//
+// xml:base and xml:lang are tracked on a stack as elements open and close,
+// never by walking ancestors. Memory use is linear in the document.
+class ParseContext final : public xml::Handler {
  public:
-  explicit ParseContext(std::string base) : document_base_(std::move(base)) {}
+  // `base`: the document's base URI (Content-Location or the feed URL,
+  // already made safe); `language`: Content-Language, may be empty;
+  // `utf8`: the document was decoded as UTF-8 (enables the repair of text
+  // that was encoded to UTF-8 twice).
+  ParseContext(std::string base, std::string language, bool utf8);
+  ~ParseContext() override;
 
-  // The base URI in scope at `node`: xml:base attributes of the node and its
-  // ancestors applied on top of the document's base.
-  std::string base_at(pugi::xml_node node) const;
+  void start_element(std::string_view name, std::span<const xml::Attribute> attributes) override;
+  void characters(std::string_view text) override;
+  void end_element(std::string_view name) override;
 
-  // Resolves `ref` against the base in scope at `node`.
-  std::string resolve(pugi::xml_node node, std::string_view ref) const;
+  // True when an element or attribute used a namespace prefix that was
+  // never declared (not well-formed under XML Namespaces).
+  bool undeclared_prefix() const;
 
-  // A text construct read from `node`. `type` is the media type the element
-  // carries by default ("text/plain" for titles, "text/html" for RSS
-  // descriptions); an Atom `type` attribute overrides it. HTML is sanitized
-  // with relative URLs resolved; plain text is trimmed.
-  Text text_construct(pugi::xml_node node, std::string_view default_type) const;
+  // The dialect seen so far (root element, version attribute, namespaces).
+  Format format() const;
 
-  // Person from "Name (mail@x)", "mail@x (Name)", or just a name or address.
-  static Person person_from_text(std::string_view text);
+  // Moves what was read into `feed` (meta, entries, hints; format is set
+  // when one was recognized). Call once, after the last event.
+  void finish(Feed& feed);
 
  private:
-  std::string document_base_;
+  struct State;
+  std::unique_ptr<State> s_;
 };
 
+// Person from "Name (mail@x)", "mail@x (Name)", "Name <mail@x>", or just a
+// name or address, as feedparser splits an RSS author string.
+Person person_from_text(std::string_view text);
+
+// Whether plain text "looks like HTML" the way feedparser decides for RSS
+// elements that are nominally plain text: it has an end tag or a character
+// reference, every tag is an allowed HTML element and every named reference
+// is an HTML entity.
+bool looks_like_html(std::string_view text);
+
+// Integer value of `s` (surrounding whitespace ignored), or nullopt.
 std::optional<std::int64_t> to_int(std::string_view s);
 
 }  // namespace tributary::feeds::detail

@@ -102,7 +102,7 @@ TEST(AtomParse, ReadsEntriesTextConstructsAndXmlBase) {
   ASSERT_EQ(f.entries.size(), 1u);
   const Entry& e = f.entries[0];
   EXPECT_EQ(e.link, "http://example.org/blog/posts/1");
-  EXPECT_EQ(e.content->type, kTextHtml);
+  EXPECT_EQ(e.content->type, kXhtml);  // inline XHTML keeps its media type
   EXPECT_EQ(e.content->value, "<p>Hi <a href=\"http://example.org/blog/x\">there</a></p>");
   // With no summary, the content doubles as one.
   EXPECT_EQ(e.summary, e.content);
