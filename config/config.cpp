@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <boost/url/parse.hpp>
@@ -29,7 +30,10 @@ constexpr std::array<std::string_view, 6> kOutputKeys = {"name", "title", "tags"
                                                         "feeds"};
 constexpr std::array<std::string_view, 3> kRetentionKeys = {"max_age", "max_items_per_feed",
                                                             "keep_in_outputs"};
-constexpr std::array<std::string_view, 4> kTopKeys = {"daemon", "feed", "output", "retention"};
+constexpr std::array<std::string_view, 4> kFullTextKeys = {"site_rules", "max_age", "per_poll",
+                                                           "workers"};
+constexpr std::array<std::string_view, 5> kTopKeys = {"daemon", "feed", "output", "retention",
+                                                      "full_text"};
 constexpr std::array<std::string_view, 3> kFormats = {"atom", "rss", "json"};
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -459,6 +463,33 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
       if (auto b = check.boolean(*t, "keep_in_outputs")) r.keep_in_outputs = *b;
     } else {
       check.error(*n, "'retention' must be a table: [retention]");
+    }
+  }
+
+  // [full_text]
+  if (const toml::node* n = root.get("full_text")) {
+    if (const toml::table* t = n->as_table()) {
+      FullTextConfig& f = config.full_text;
+      check.check_keys(*t, kFullTextKeys, "[full_text]");
+      if (auto s = check.string(*t, "site_rules")) {
+        if (s->empty()) {
+          check.error(*t->get("site_rules"), "'site_rules' must name a directory of ftr-site-config files");
+        } else {
+          f.site_rules = absolute_path(*s, base_dir);
+        }
+      }
+      if (auto v = check.duration(*t, "max_age", Seconds{0})) f.max_age = *v;
+      for (auto [key, slot, max] : {std::tuple{"per_poll", &f.per_poll, 1000}, std::tuple{"workers", &f.workers, 64}}) {
+        if (auto v = check.integer(*t, key)) {
+          if (*v < 1 || *v > max) {
+            check.error(*t->get(key), fmt::format("'{}' must be between 1 and {}", key, max));
+          } else {
+            *slot = static_cast<int>(*v);
+          }
+        }
+      }
+    } else {
+      check.error(*n, "'full_text' must be a table: [full_text]");
     }
   }
 

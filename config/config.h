@@ -75,12 +75,31 @@ struct RetentionConfig {
   friend bool operator==(const RetentionConfig&, const RetentionConfig&) = default;
 };
 
+inline constexpr Seconds kDefaultFullTextMaxAge{3 * 86400};
+inline constexpr int kDefaultFullTextPerPoll = 10;
+inline constexpr int kDefaultFullTextWorkers = 2;
+
+// Full-text extraction of feeds with `full_text = true` ([full_text]).
+// Only items published (else first seen) within `max_age` get their page
+// fetched, at most `per_poll` of them per feed per poll (newest first; the
+// rest stay pending for later polls), with at most `workers` extractions
+// running at once. `site_rules` is a directory of ftr-site-config files
+// looked up by host (a feed's own `site_rule` file comes first).
+struct FullTextConfig {
+  std::string site_rules;  // absolute after loading ("" = none)
+  Seconds max_age = kDefaultFullTextMaxAge;
+  int per_poll = kDefaultFullTextPerPoll;
+  int workers = kDefaultFullTextWorkers;
+  friend bool operator==(const FullTextConfig&, const FullTextConfig&) = default;
+};
+
 struct Config {
   std::string path;  // the file it came from
   DaemonConfig daemon;
   std::vector<FeedConfig> feeds;
   std::vector<OutputConfig> outputs;  // always starts with `all`
   RetentionConfig retention;
+  FullTextConfig full_text;
   friend bool operator==(const Config&, const Config&) = default;
 };
 
