@@ -155,21 +155,6 @@ class Checker {
   std::vector<Diagnostic> diagnostics_;
 };
 
-// Why `url` cannot be polled, or "" when it can: an absolute http(s) URL
-// with a host, or a file: URL.
-std::string feed_url_problem(std::string_view url) {
-  auto scheme = feeds::url_scheme(url);
-  if (scheme != "http" && scheme != "https" && scheme != "file") {
-    return "must be an http://, https:// or file:// URL";
-  }
-  if (url.find_first_of(" \t\r\n") != std::string_view::npos) return "contains white space";
-  auto parsed = boost::urls::parse_uri(url);
-  if (!parsed) return "is not a valid URL (" + parsed.error().message() + ")";
-  if (scheme != "file" && parsed->encoded_host().empty()) return "has no host";
-  if (parsed->has_port() && parsed->port_number() == 0) return "has an invalid port";
-  return {};
-}
-
 // "HOST:PORT" with a port number, "[v6]:PORT", or "" (no server).
 bool is_listen_address(std::string_view listen) {
   if (listen.empty()) return true;
@@ -197,6 +182,19 @@ std::string absolute_path(std::string_view value, const fs::path& base_dir) {
 }
 
 }  // namespace
+
+std::string feed_url_problem(std::string_view url) {
+  auto scheme = feeds::url_scheme(url);
+  if (scheme != "http" && scheme != "https" && scheme != "file") {
+    return "must be an http://, https:// or file:// URL";
+  }
+  if (url.find_first_of(" \t\r\n") != std::string_view::npos) return "contains white space";
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) return "is not a valid URL (" + parsed.error().message() + ")";
+  if (scheme != "file" && parsed->encoded_host().empty()) return "has no host";
+  if (parsed->has_port() && parsed->port_number() == 0) return "has an invalid port";
+  return {};
+}
 
 std::string feed_identity(std::string_view url) {
   auto parsed = boost::urls::parse_uri(url);

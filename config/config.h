@@ -123,6 +123,10 @@ struct Defaults {
 tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::string_view path,
                                                     const Defaults& defaults);
 
+// Why `url` cannot be a feed URL ("must be an http://, https:// or file://
+// URL", "has no host", ...), or "" when it can.
+std::string feed_url_problem(std::string_view url);
+
 // The form of a feed URL used to spot duplicates: scheme and host in lower
 // case, percent-encoding and dot segments normalized, default port and
 // fragment removed, an empty path written "/". Unparseable input comes back

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <pugixml.hpp>
 
+#include "feeds/decode.h"
 #include "feeds/url.h"
 
 namespace tributary::config {
@@ -116,10 +117,14 @@ std::string toml_string(std::string_view value) {
 }
 
 Result<std::vector<OpmlFeed>> parse_opml(std::string_view xml) {
+  // Exports come in any encoding (BOM, UTF-16, a declared windows-1251);
+  // the feed decoder settles it, and every string below is valid UTF-8.
+  feeds::Decoded decoded = feeds::decode_xml(xml, "");
   pugi::xml_document doc;
   // parse_default has no DTD processing: entities other than the five XML
   // ones and character references stay unexpanded.
-  auto parsed = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default);
+  auto parsed = doc.load_buffer(decoded.text.data(), decoded.text.size(), pugi::parse_default,
+                                pugi::encoding_utf8);
   if (!parsed) {
     return fail(Errc::invalid_input,
                 fmt::format("opml: not well-formed XML at byte {}: {}", parsed.offset,
@@ -204,6 +209,10 @@ FeedsAppended append_feeds(std::string_view toml_text, const Config& existing,
   for (const auto& f : existing.feeds) known.insert(feed_identity(f.url));
   std::vector<std::string> tables;
   for (const auto& f : feeds) {
+    if (auto problem = feed_url_problem(f.url); !problem.empty()) {
+      result.rejected.push_back(f.url + ": " + problem);
+      continue;
+    }
     if (!known.insert(feed_identity(f.url)).second) {
       result.skipped.push_back(f.url);
       continue;

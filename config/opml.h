@@ -41,10 +41,12 @@ struct FeedsAppended {
   std::string text;                   // the new file contents
   std::vector<std::string> added;     // URLs appended, in order
   std::vector<std::string> skipped;   // URLs already in the file (or repeated in the OPML)
+  std::vector<std::string> rejected;  // "URL: why", for URLs the config would not accept
 };
 
-// Appends a [[feed]] table for each of `feeds` whose URL `existing` (the
-// parsed `toml_text`) does not already hold (compared by feed_identity), at
+// Appends a [[feed]] table for each of `feeds` whose URL is a valid feed URL
+// (feed_url_problem) that `existing` (the parsed `toml_text`) does not
+// already hold (compared by feed_identity), at
 // the end of `toml_text`, leaving everything before it byte for byte
 // unchanged. The block starts with the comment line `# <comment>` when
 // `comment` is not empty. Titles and tags are written as TOML basic strings.

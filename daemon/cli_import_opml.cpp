@@ -79,8 +79,10 @@ void add_import_opml_command(CLI::App& app, int& exit_code) {
         return;
       }
     }
-    std::fprintf(stderr, "%s: %zu feeds added, %zu already present%s\n", opts->config.c_str(),
-                 merged.added.size(), merged.skipped.size(), opts->dry_run ? " (dry run)" : "");
+    for (const auto& r : merged.rejected) std::fprintf(stderr, "%s: skipped %s\n", opts->opml.c_str(), r.c_str());
+    std::fprintf(stderr, "%s: %zu feeds added, %zu already present, %zu invalid%s\n",
+                 opts->config.c_str(), merged.added.size(), merged.skipped.size(),
+                 merged.rejected.size(), opts->dry_run ? " (dry run)" : "");
   });
 }
 

@@ -69,6 +69,29 @@ TEST(OpmlParse, FoldersAndCategoriesBecomeTags) {
   EXPECT_EQ((*feeds)[2], (OpmlFeed{"https://top.example/feed", "Top", "", {}}));
 }
 
+TEST(OpmlParse, DecodesDeclaredEncodings) {
+  // "Новости" in windows-1251, as some Russian readers export.
+  const std::string xml =
+      "<?xml version=\"1.0\" encoding=\"windows-1251\"?><opml><body>"
+      "<outline title=\"\xcd\xee\xe2\xee\xf1\xf2\xe8\" xmlUrl=\"https://n.example/rss\"/>"
+      "</body></opml>";
+  auto feeds = parse_opml(xml);
+  ASSERT_TRUE(feeds.has_value()) << feeds.error().message;
+  ASSERT_EQ(feeds->size(), 1u);
+  EXPECT_EQ((*feeds)[0].title, "Новости");
+}
+
+TEST(AppendFeeds, SkipsUrlsTheConfigWouldReject) {
+  auto r = append_feeds("", Config{},
+                        {{"https://ok.example/", "", "", {}}, {"https://", "", "", {}},
+                         {"http://a b.example/", "", "", {}}},
+                        "");
+  EXPECT_EQ(r.added, std::vector<std::string>{"https://ok.example/"});
+  ASSERT_EQ(r.rejected.size(), 2u);
+  EXPECT_NE(r.rejected[1].find("white space"), std::string::npos) << r.rejected[1];
+  parse_ok(r.text);
+}
+
 TEST(OpmlParse, RejectsWhatIsNotOpml) {
   struct Case {
     const char* text;
