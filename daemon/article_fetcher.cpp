@@ -1,0 +1,185 @@
+#include "daemon/article_fetcher.h"
+
+#include <chrono>
+
+#include <boost/asio/post.hpp>
+
+#include "daemon/log.h"
+
+namespace tributary::daemon {
+
+namespace asio = boost::asio;
+
+FetchGate immediate_gate() {
+  return FetchGate{[](const std::string&, std::function<void()> job) { job(); }, [](const std::string&) {}};
+}
+
+ArticleFetcher::ArticleFetcher(asio::io_context& io, HttpClient& client, FetchGate gate, asio::any_io_executor cpu,
+                               asio::any_io_executor store, sqlite::Database& db, SiteRuleLibrary& rules,
+                               ArticleFetcherSettings settings)
+    : clock([] {
+        return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+      }),
+      io_(io),
+      client_(client),
+      gate_(std::move(gate)),
+      cpu_(std::move(cpu)),
+      store_(std::move(store)),
+      db_(db),
+      rules_(rules),
+      settings_(std::move(settings)) {
+  if (settings_.workers < 1) settings_.workers = 1;
+  if (settings_.max_active < settings_.workers) settings_.max_active = settings_.workers;
+}
+
+void ArticleFetcher::enqueue_pending(std::int64_t feed_id, std::int64_t since, int limit) {
+  if (stopping_ || limit <= 0) return;
+  ++lookups_;
+  std::int64_t now = clock();
+  asio::post(store_, [this, feed_id, since, now, limit] {
+    auto jobs = pending_articles(db_, feed_id, since, now, limit);
+    asio::post(io_, [this, feed_id, jobs = std::move(jobs)]() mutable {
+      --lookups_;
+      if (!jobs) {
+        log::error("articles: feed {}: {}", feed_id, jobs.error().message);
+      } else {
+        enqueue(std::move(*jobs));
+      }
+      check_idle();
+    });
+  });
+}
+
+void ArticleFetcher::enqueue(std::vector<ArticleJob> jobs) {
+  if (stopping_) return;
+  for (auto& job : jobs) {
+    if (!known_.insert(job.item_id).second) continue;  // queued or in flight already
+    queue_.push_back(std::move(job));
+  }
+  pump();
+  check_idle();
+}
+
+void ArticleFetcher::when_idle(std::function<void()> done) {
+  if (idle()) {
+    done();
+    return;
+  }
+  idle_waiters_.push_back(std::move(done));
+}
+
+void ArticleFetcher::stop() {
+  stopping_ = true;
+  for (const auto& job : queue_) known_.erase(job.item_id);
+  queue_.clear();
+  check_idle();
+}
+
+void ArticleFetcher::pump() {
+  while (!stopping_ && active_ < settings_.max_active && !queue_.empty()) {
+    ArticleJob job = std::move(queue_.front());
+    queue_.pop_front();
+    ++active_;
+    start(std::move(job));
+  }
+}
+
+void ArticleFetcher::start(ArticleJob job) {
+  auto request = article_request(job.url, settings_.user_agent, settings_.allow_private);
+  if (!request) {
+    ArticleRecord record = refused_article(job, request.error());
+    store(std::move(job), std::move(record));
+    return;
+  }
+  std::string url = job.url;
+  gate_.start(url, [this, job = std::move(job), request = std::move(*request)]() mutable {
+    if (stopping_) {
+      gate_.finish(job.url);
+      ++stats_.dropped;
+      ended(job);
+      return;
+    }
+    client_.fetch(std::move(request), [this, job = std::move(job)](FetchResult result) mutable {
+      gate_.finish(job.url);
+      fetched(std::move(job), std::move(result));
+    });
+  });
+}
+
+void ArticleFetcher::fetched(ArticleJob job, FetchResult result) {
+  if (stopping_) {
+    // Cancelled by shutdown: not the page's fault, and not recorded. The
+    // item stays pending for the next run.
+    ++stats_.dropped;
+    ended(job);
+    return;
+  }
+  ready_.push_back(Fetched{std::move(job), std::move(result)});
+  extract_more();
+}
+
+void ArticleFetcher::extract_more() {
+  while (extracting_ < settings_.workers && !ready_.empty()) {
+    Fetched f = std::move(ready_.front());
+    ready_.pop_front();
+    ++extracting_;
+    std::int64_t now = clock();
+    asio::post(cpu_, [this, f = std::move(f), now]() mutable {
+      const std::string& page_url = f.result.effective_url.empty() ? f.job.url : f.result.effective_url;
+      auto feed_rule = settings_.feed_rules.find(f.job.feed_id);
+      auto rules = rules_.rules_for(page_url, feed_rule == settings_.feed_rules.end() ? std::string() : feed_rule->second);
+      ArticleRecord record = process_article(f.job, std::move(f.result), settings_.policy, rules.get(), now);
+      asio::post(io_, [this, job = std::move(f.job), record = std::move(record)]() mutable {
+        --extracting_;
+        store(std::move(job), std::move(record));
+        extract_more();
+      });
+    });
+  }
+}
+
+void ArticleFetcher::store(ArticleJob job, ArticleRecord record) {
+  if (stopping_) {
+    ++stats_.dropped;
+    ended(job);
+    return;
+  }
+  std::int64_t now = clock();
+  asio::post(store_, [this, job = std::move(job), record = std::move(record), now]() mutable {
+    auto saved = save_article(db_, record, now, settings_.keep_success);
+    asio::post(io_, [this, job = std::move(job), record = std::move(record), saved = std::move(saved)] {
+      if (!saved) {
+        log::error("article {}: {}", job.url, saved.error().message);
+        ++stats_.dropped;
+      } else {
+        if (record.ok) {
+          ++stats_.fetched;
+          log::debug("article {}: extracted {} bytes of text", job.url, record.text.size());
+        } else {
+          ++stats_.failed;
+          log::info("article {}: {}: {}{}", job.url, record.reason, record.detail,
+                    *saved ? "" : " (the article stored earlier is kept)");
+        }
+        if (on_stored_) on_stored_(job, record);
+      }
+      ended(job);
+    });
+  });
+}
+
+void ArticleFetcher::ended(const ArticleJob& job) {
+  known_.erase(job.item_id);
+  --active_;
+  pump();
+  check_idle();
+}
+
+void ArticleFetcher::check_idle() {
+  if (!idle() || idle_waiters_.empty()) return;
+  auto waiters = std::move(idle_waiters_);
+  idle_waiters_.clear();
+  for (auto& w : waiters) w();
+}
+
+}  // namespace tributary::daemon
