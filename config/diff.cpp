@@ -53,6 +53,11 @@ ConfigDiff diff(const Config& before, const Config& after) {
   if (before.daemon.state_dir != after.daemon.state_dir) d.needs_restart.push_back("state_dir");
   if (before.daemon.output_dir != after.daemon.output_dir) d.needs_restart.push_back("output_dir");
   if (before.daemon.listen != after.daemon.listen) d.needs_restart.push_back("listen");
+  if (before.daemon.socket != after.daemon.socket) d.needs_restart.push_back("socket");
+  if (before.daemon.public_url != after.daemon.public_url) d.needs_restart.push_back("public_url");
+  if (before.daemon.allow_private != after.daemon.allow_private) {
+    d.needs_restart.push_back("allow_private");
+  }
   return d;
 }
 

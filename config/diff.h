@@ -17,8 +17,8 @@ struct ConfigDiff {
   std::vector<std::string> unchanged;  // keep schedule and state
   bool outputs_changed = false;        // outputs or feed tags/titles: render again
   bool retention_changed = false;
-  // [daemon] keys that only take effect after a restart (state_dir,
-  // output_dir, listen), in that order.
+  // [daemon] keys that only take effect after a restart, in this order:
+  // state_dir, output_dir, listen, socket, public_url, allow_private.
   std::vector<std::string> needs_restart;
 
   bool feeds_changed() const { return !added.empty() || !removed.empty() || !changed.empty(); }

@@ -76,8 +76,9 @@ TEST(ConfigDiff, RetitlingAFeedOrEditingAnOutputRendersAgain) {
 TEST(ConfigDiff, ListsDaemonKeysThatNeedARestart) {
   ConfigDiff d = diff(parse_ok("[daemon]\nlisten = \"127.0.0.1:1\"\n"),
                       parse_ok("[daemon]\nlisten = \"127.0.0.1:2\"\nstate_dir = \"/srv/t\"\n"
+                               "allow_private = [\"http://127.0.0.1:9\"]\n"
                                "[retention]\nmax_age = \"1d\"\n"));
-  EXPECT_EQ(d.needs_restart, (Urls{"state_dir", "output_dir", "listen"}));
+  EXPECT_EQ(d.needs_restart, (Urls{"state_dir", "output_dir", "listen", "allow_private"}));
   EXPECT_TRUE(d.retention_changed);
 }
 
