@@ -17,8 +17,6 @@
 
 #include "daemon/log.h"
 #include "feeds/date.h"
-#include "feeds/html/sanitize.h"
-#include "feeds/html/text.h"
 
 namespace tributary::daemon {
 namespace {
@@ -54,8 +52,6 @@ std::optional<std::pair<std::string, std::int64_t>> read_file(const std::string&
   data << in.rdbuf();
   return std::pair{data.str(), static_cast<std::int64_t>(st.st_mtime)};
 }
-
-bool is_utf8_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
 }  // namespace
 
@@ -127,56 +123,6 @@ std::string gzip(std::string_view data) {
 
 std::string entity_tag(std::string_view body, std::string_view suffix) {
   return fmt::format("\"{:016x}-{:x}{}\"", fnv1a(body), body.size(), suffix);
-}
-
-std::string shorten(std::string_view text, std::size_t max_chars) {
-  std::size_t chars = 0;
-  std::size_t cut = text.size();
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (is_utf8_continuation(text[i])) continue;
-    if (chars == max_chars) {
-      cut = i;
-      break;
-    }
-    ++chars;
-  }
-  if (cut == text.size()) return std::string(text);
-  std::string_view kept = text.substr(0, cut);
-  // Prefer a word boundary in the second half (none needed when the cut
-  // falls on one).
-  bool at_boundary = text[cut] == ' ' || text[cut] == '\n' || text[cut] == '\t';
-  if (auto space = kept.find_last_of(" \n\t");
-      !at_boundary && space != std::string_view::npos && space > cut / 2) {
-    kept = kept.substr(0, space);
-  }
-  while (!kept.empty() && (kept.back() == ' ' || kept.back() == ',' || kept.back() == '\n')) {
-    kept.remove_suffix(1);
-  }
-  return std::string(kept) + "\u2026";
-}
-
-feeds::Entry publishable(feeds::Entry e, std::size_t max_summary_chars) {
-  if (e.title) {
-    std::string plain = e.title->is_html() ? feeds::html::html_to_text(e.title->value) : e.title->value;
-    e.title = feeds::Text{feeds::html::normalize_space(plain), feeds::kTextPlain};
-  }
-  if (e.content && e.content->is_html()) {
-    e.content->value = feeds::html::sanitize(e.content->value, e.link);
-    e.content->type = feeds::kTextHtml;
-  }
-  const std::optional<feeds::Text>& from =
-      e.summary && !e.summary->value.empty() ? e.summary : e.content;
-  std::string summary;
-  if (from) {
-    summary = feeds::html::normalize_space(from->is_html() ? feeds::html::html_to_text(from->value)
-                                                           : from->value);
-  }
-  if (summary.empty()) {
-    e.summary.reset();
-  } else {
-    e.summary = feeds::Text{shorten(summary, max_summary_chars), feeds::kTextPlain};
-  }
-  return e;
 }
 
 std::vector<std::int64_t> output_feed_ids(const config::OutputConfig& output, const config::Config& config,
@@ -304,7 +250,7 @@ Result<std::shared_ptr<const DocumentMap>> Publisher::render(
     feed.updated = feeds::Time{std::chrono::seconds{0}};
     std::set<std::string> languages;
     for (auto& oe : entries) {
-      oe.entry = publishable(std::move(oe.entry));
+      oe.entry = feeds::publishable(std::move(oe.entry));
       auto t = oe.entry.updated.value_or(oe.entry.published.value_or(feed.updated));
       feed.updated = std::max(feed.updated, t);
       languages.insert(oe.entry.language);

@@ -77,16 +77,6 @@ class Publisher {
 std::vector<std::int64_t> output_feed_ids(const config::OutputConfig& output, const config::Config& config,
                                           const std::map<std::string, std::int64_t>& feed_ids);
 
-// An entry as outputs publish it: a plain-text title (whitespace collapsed,
-// HTML turned into text), HTML content sanitized again (defense in depth;
-// sanitize is idempotent), and a plain-text summary of at most
-// `max_summary_chars` characters made from the summary or else the content.
-feeds::Entry publishable(feeds::Entry entry, std::size_t max_summary_chars = 400);
-
-// `text` cut to at most `max_chars` code points, at a word boundary when one
-// is near, with "…" appended when cut.
-std::string shorten(std::string_view text, std::size_t max_chars);
-
 // The gzip encoding (RFC 1952) of `data` at the best compression level.
 std::string gzip(std::string_view data);
 

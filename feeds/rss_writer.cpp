@@ -77,16 +77,19 @@ class RssWriter {
     } else if (e.updated) {
       x_.element("pubDate", format_rfc822(*e.updated));
     }
-    // RSS <author> is an e-mail address ("x@y (Name)"); without one the
-    // name goes in dc:creator.
+    // RSS has one <author>, an e-mail address ("x@y (Name)"): the first
+    // author with an address. Everyone else goes in dc:creator by name.
+    const Person* with_email = nullptr;
     for (const auto& p : e.authors) {
       if (p.email.find('@') != std::string::npos) {
+        with_email = &p;
         x_.element("author", p.name.empty() ? p.email : p.email + " (" + p.name + ")");
         break;
       }
     }
     for (const auto& p : e.authors) {
-      if (p.email.find('@') == std::string::npos && !p.name.empty()) x_.element("dc:creator", p.name);
+      if (&p == with_email) continue;
+      x_.optional_element("dc:creator", p.name.empty() ? p.email : p.name);
     }
     for (const auto& c : e.categories) {
       if (c.term.empty()) continue;

@@ -88,6 +88,18 @@ std::string write_rss(const OutputFeed& feed);
 // `_tributary` extension object of the item.
 std::string write_json_feed(const OutputFeed& feed);
 
+// An entry as outputs publish it: a plain-text title (whitespace collapsed,
+// HTML turned into text; "(untitled)" when the entry has no text at all),
+// HTML content sanitized again (defense in depth; sanitize is idempotent), a
+// plain-text summary of at most `max_summary_chars` characters made from the
+// summary or else the content, and `link` set to the first alternate link
+// when it is not one of them.
+Entry publishable(Entry entry, std::size_t max_summary_chars = 400);
+
+// `text` cut to at most `max_chars` code points, at a word boundary when one
+// is near, with "…" appended when cut.
+std::string shorten(std::string_view text, std::size_t max_chars);
+
 // Appends `s` to `out` escaped for XML text or attribute values (& < > "),
 // dropping code points that XML 1.0 does not allow (C0 controls other than
 // tab, LF, CR; C1 controls; U+FFFE/U+FFFF) and replacing invalid UTF-8

@@ -1,11 +1,14 @@
 // Text helpers shared by the Atom, RSS and JSON Feed writers: escaping,
 // cleaning of characters XML forbids, URL and token checks.
 
+#include <algorithm>
 #include <array>
 
 #include <boost/url/parse.hpp>
 
 #include "feeds/html/entities.h"
+#include "feeds/html/sanitize.h"
+#include "feeds/html/text.h"
 #include "feeds/url.h"
 #include "feeds/writer.h"
 
@@ -91,6 +94,8 @@ void append_clean(std::string& out, std::string_view s, Escape escape) {
   flush();
 }
 
+bool is_utf8_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -160,6 +165,71 @@ bool is_media_type(std::string_view type) {
     if (c < 0x20 || c >= 0x7F || (c == ' ' && (i <= slash + 1 || type.find(';') > i))) return false;
   }
   return true;
+}
+
+std::string shorten(std::string_view text, std::size_t max_chars) {
+  std::size_t chars = 0;
+  std::size_t cut = text.size();
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (is_utf8_continuation(text[i])) continue;
+    if (chars == max_chars) {
+      cut = i;
+      break;
+    }
+    ++chars;
+  }
+  if (cut == text.size()) return std::string(text);
+  std::string_view kept = text.substr(0, cut);
+  // Prefer a word boundary in the second half (none needed when the cut
+  // falls on one).
+  bool at_boundary = text[cut] == ' ' || text[cut] == '\n' || text[cut] == '\t';
+  if (auto space = kept.find_last_of(" \n\t");
+      !at_boundary && space != std::string_view::npos && space > cut / 2) {
+    kept = kept.substr(0, space);
+  }
+  while (!kept.empty() && (kept.back() == ' ' || kept.back() == ',' || kept.back() == '\n')) {
+    kept.remove_suffix(1);
+  }
+  return std::string(kept) + "\u2026";
+}
+
+Entry publishable(Entry e, std::size_t max_summary_chars) {
+  // `link` is the first alternate link when there are alternate links
+  // (feeds/model.h); a source that made an enclosure the link would
+  // otherwise give each format a different link.
+  auto alternate = [](const Link& l) { return l.rel == "alternate" || l.rel.empty(); };
+  if (std::none_of(e.links.begin(), e.links.end(),
+                   [&](const Link& l) { return alternate(l) && l.href == e.link; })) {
+    if (auto it = std::find_if(e.links.begin(), e.links.end(), alternate); it != e.links.end()) {
+      e.link = it->href;
+    }
+  }
+  if (e.title) {
+    std::string plain = e.title->is_html() ? html::html_to_text(e.title->value) : e.title->value;
+    e.title = Text{html::normalize_space(plain), kTextPlain};
+  }
+  if (e.content && e.content->is_html()) {
+    e.content->value = html::sanitize(e.content->value, e.link);
+    e.content->type = kTextHtml;
+  }
+  const std::optional<Text>& from =
+      e.summary && !e.summary->value.empty() ? e.summary : e.content;
+  std::string summary;
+  if (from) {
+    summary = html::normalize_space(from->is_html() ? html::html_to_text(from->value)
+                                                           : from->value);
+  }
+  if (summary.empty()) {
+    e.summary.reset();
+  } else {
+    e.summary = Text{shorten(summary, max_summary_chars), kTextPlain};
+  }
+  // RSS needs a title or a description: an entry with neither (and no
+  // content) says so in every format alike.
+  if ((!e.title || e.title->value.empty()) && !e.summary && (!e.content || e.content->value.empty())) {
+    e.title = Text{"(untitled)", kTextPlain};
+  }
+  return e;
 }
 
 }  // namespace tributary::feeds

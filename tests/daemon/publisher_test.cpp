@@ -33,7 +33,7 @@ TEST(Shorten, CutsAtWordsAndCodePoints) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.text);
-    EXPECT_EQ(shorten(c.text, c.max), c.expected);
+    EXPECT_EQ(feeds::shorten(c.text, c.max), c.expected);
   }
 }
 
@@ -43,7 +43,7 @@ TEST(Publishable, PlainTitleAndSummarySanitizedContent) {
   e.title = Text{"<b>Bold</b>   &amp; <i>more</i>\n title", feeds::kTextHtml};
   e.content = Text{"<p onclick=\"x()\">Body <script>bad()</script>text</p><p>Second paragraph.</p>",
                    feeds::kTextHtml};
-  feeds::Entry p = publishable(e, 400);
+  feeds::Entry p = feeds::publishable(e, 400);
   ASSERT_TRUE(p.title);
   EXPECT_EQ(p.title->value, "Bold & more title");
   EXPECT_EQ(p.title->type, feeds::kTextPlain);
@@ -56,18 +56,36 @@ TEST(Publishable, PlainTitleAndSummarySanitizedContent) {
   EXPECT_EQ(p.summary->value, "Body text Second paragraph.");
 
   e.summary = Text{"A <em>short</em> summary that goes on and on", feeds::kTextHtml};
-  p = publishable(e, 20);
+  p = feeds::publishable(e, 20);
   ASSERT_TRUE(p.summary);
   EXPECT_EQ(p.summary->value, "A short summary that\u2026");
-  p = publishable(e, 18);
+  p = feeds::publishable(e, 18);
   EXPECT_EQ(p.summary->value, "A short summary\u2026");
 
   feeds::Entry bare;
   bare.title = Text{"  spaced\tout  ", feeds::kTextPlain};
-  p = publishable(bare);
+  p = feeds::publishable(bare);
   EXPECT_EQ(p.title->value, "spaced out");
   EXPECT_FALSE(p.summary);
   EXPECT_FALSE(p.content);
+
+  feeds::Entry nothing;
+  EXPECT_EQ(feeds::publishable(nothing).title, (Text{"(untitled)", feeds::kTextPlain}));
+  nothing.summary = Text{"words", feeds::kTextPlain};
+  EXPECT_FALSE(feeds::publishable(nothing).title);
+}
+
+TEST(Publishable, LinkIsAnAlternateLink) {
+  feeds::Entry e;
+  e.link = "https://example.org/file.mp3";
+  e.links = {{"enclosure", "https://example.org/file.mp3", "audio/mpeg", "", "", {}},
+             {"alternate", "https://example.org/page", "text/html", "", "", {}}};
+  EXPECT_EQ(feeds::publishable(e).link, "https://example.org/page");
+  e.link = "https://example.org/page";
+  EXPECT_EQ(feeds::publishable(e).link, "https://example.org/page");
+  e.links.pop_back();  // no alternate at all: the link stays
+  e.link = "https://example.org/permalink";
+  EXPECT_EQ(feeds::publishable(e).link, "https://example.org/permalink");
 }
 
 std::string gunzip(std::string_view data) {
@@ -246,7 +264,7 @@ TEST_F(PublisherTest, RendersEveryOutputFormatAndTheIndex) {
 }
 
 TEST_F(PublisherTest, UnchangedOutputsKeepTheirDocumentAndAreNotAnnounced) {
-  add("https://a.example/feed", "a1", "First", 1'717'200'000);
+  add("https://a.example/feed", "a1", "Parliament passes the budget", 1'717'200'000);
   Publisher p("http://feeds.example.org");
   auto first = p.render(*store_, config_, ids_, 1'717'300'000);
   ASSERT_TRUE(first);
@@ -256,7 +274,7 @@ TEST_F(PublisherTest, UnchangedOutputsKeepTheirDocumentAndAreNotAnnounced) {
   EXPECT_EQ((*second)->at("/feeds/all.atom")->modified, 1'717'300'000);
   EXPECT_TRUE(p.changed_topics().empty());
 
-  add("https://b.example/feed", "b1", "Second", 1'717'200'100);
+  add("https://b.example/feed", "b1", "Startup ships a faster chip", 1'717'200'100);
   auto third = p.render(*store_, config_, ids_, 1'717'301'000);
   ASSERT_TRUE(third);
   EXPECT_NE((*third)->at("/feeds/all.atom")->etag, (*first)->at("/feeds/all.atom")->etag);
@@ -271,7 +289,7 @@ TEST_F(PublisherTest, UnchangedOutputsKeepTheirDocumentAndAreNotAnnounced) {
 }
 
 TEST_F(PublisherTest, RestartKeepsLastModifiedOfIdenticalFiles) {
-  add("https://a.example/feed", "a1", "First", 1'717'200'000);
+  add("https://a.example/feed", "a1", "Parliament passes the budget", 1'717'200'000);
   {
     Publisher p("http://feeds.example.org");
     ASSERT_TRUE(p.render(*store_, config_, ids_, 1'717'300'000));
