@@ -342,6 +342,13 @@ bool valid_utf8(std::string_view s) {
 void repair_double_utf8(std::string& s) {
   bool high = false;
   for (std::size_t i = 0; i < s.size(); ++i) {
+    while (i + 8 <= s.size()) {  // skip ASCII a word at a time
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (w & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) continue;
     if (c != 0xC2 && c != 0xC3) return;  // a character above U+00FF
@@ -392,6 +399,7 @@ void repair_c1(std::string& s) {
 // ---- the model being built ------------------------------------------------------
 
 struct LinkData {
+  bool has_href = false;  // an href attribute was given (even empty)
   std::string rel;
   std::string href;
   std::string type;
@@ -442,9 +450,16 @@ struct OpenElement {
   std::size_t ns_mark;
   std::uint32_t base;
   std::uint32_t lang;
-  bool inline_markup;  // serialized into the content being read
-  bool void_markup;    // serialized as <x />: no end tag
-  bool skipped_div;    // the wrapper <div> of escaped content (typepad)
+  bool inline_markup = false;  // serialized into the content being read
+  bool void_markup = false;    // serialized as <x />: no end tag
+  bool skipped_div = false;    // the wrapper <div> of escaped content (typepad)
+  El el = El::unknown;
+  std::uint32_t pushed_at = UINT32_MAX;  // stack slot an unknown element pushed
+};
+
+struct AttrSlot {
+  std::string name;  // canonical
+  std::string value;
 };
 
 struct Binding {
@@ -453,7 +468,7 @@ struct Binding {
   std::string uri;
 };
 
-void set_text(std::optional<Text>& slot, std::string value, std::string_view type) {
+void set_text(std::optional<Text>& slot, std::string&& value, std::string_view type) {
   if (!slot) slot.emplace();
   slot->value = std::move(value);
   slot->type.assign(type);
@@ -570,6 +585,7 @@ struct ParseContext::State {
   bool guid_is_link = false;
   std::string summary_key;  // "" | "summary" | "content"
   std::string content_type;  // contentparams['type'] ("" when none)
+  std::string last_type;     // content_type when the last value was popped
   bool content_base64 = false;
 
   std::vector<StackItem> stack;  // feedparser's elementstack
@@ -582,7 +598,8 @@ struct ParseContext::State {
 
   // Scratch.
   std::string name_buf;
-  std::vector<std::pair<std::string, std::string>> attrs;  // canonical name, value
+  std::vector<AttrSlot> attr_slots;  // reused: their strings keep their capacity
+  std::size_t attr_count = 0;
   std::string markup;
 
   // ---- names ----
@@ -678,8 +695,8 @@ struct ParseContext::State {
   std::string resolve(std::string_view ref) const { return resolve_url(base_uri(), ref); }
 
   const std::string* attr(std::string_view name) const {
-    for (const auto& a : attrs) {
-      if (a.first == name) return &a.second;
+    for (std::size_t i = 0; i < attr_count; ++i) {
+      if (attr_slots[i].name == name) return &attr_slots[i].value;
     }
     return nullptr;
   }
@@ -711,8 +728,8 @@ struct ParseContext::State {
     push(key, expecting_text);
   }
 
-  std::optional<std::string> pop_content(std::string_view key) {
-    auto value = pop(key);
+  std::optional<std::string> pop_content(std::string_view key, bool keep = true) {
+    auto value = pop(key, true, keep);
     --incontent;
     content_type.clear();
     content_base64 = false;
@@ -748,7 +765,10 @@ struct ParseContext::State {
     }
   }
 
-  std::optional<std::string> pop(std::string_view key, bool strip_whitespace = true) {
+  // Returns the value (when `keep`; else an empty string) or nullopt when
+  // the top of the stack is not `key`.
+  std::optional<std::string> pop(std::string_view key, bool strip_whitespace = true,
+                                 bool keep = true) {
     if (stack.empty() || stack.back().key != key) return std::nullopt;
     StackItem item = std::move(stack.back());
     stack.pop_back();
@@ -773,16 +793,25 @@ struct ParseContext::State {
     }
     bool htmlish = is_html_type(content_type.empty() ? std::string_view(kTextHtml)
                                                      : std::string_view(content_type));
-    if (htmlish && can_contain_markup(item.key)) output = html::sanitize(output, base_uri());
+    if (htmlish && can_contain_markup(item.key)) {
+      output = html::sanitize(output, base_uri());
+      std::string_view t = xml::trim(output);
+      if (t.size() != output.size()) output = std::string(t);
+    }
     if (utf8) repair_double_utf8(output);
     repair_c1(output);
+    last_type = content_type;
 
-    store(item.key, output);
+    if (!keep) {
+      store(item.key, std::move(output));
+      return std::string();
+    }
+    store(item.key, std::string(output));
     return output;
   }
 
   // The tail of feedparser's pop(): where a value goes.
-  void store(std::string_view key_name, const std::string& output) {
+  void store(std::string_view key_name, std::string&& output) {
     Key key = key_of(key_name);
     if (key == Key::category || key == Key::tags || key == Key::itunes_keywords) return;
     if (key == Key::title && title_depth > -1 && title_depth <= depth) return;
@@ -791,15 +820,19 @@ struct ParseContext::State {
     if (inentry && !insource && !entries.empty()) {
       Record& e = entries.back();
       if (key == Key::content) {
-        e.content.push_back(Text{output, std::string(type)});
+        e.content.push_back(Text{std::move(output), std::string(type)});
         return;
       }
       if (key == Key::link) {
         if (!inimage) {
           std::string fixed = fix_link_ampersands(output);
-          e.has_link = true;
-          e.link = fixed;
-          if (!fixed.empty() && !e.links.empty()) e.links.back().href = fixed;
+          // Only an alternate link is the entry's link (an Atom 0.3
+          // <link rel="enclosure">URL</link> must not replace it).
+          if (e.links.empty() || e.links.back().rel == "alternate") {
+            e.has_link = true;
+            e.link = fixed;
+          }
+          if (!fixed.empty() && !e.links.empty()) e.links.back().href = std::move(fixed);
         }
         return;
       }
@@ -809,7 +842,7 @@ struct ParseContext::State {
       int& d = e.depth[static_cast<std::size_t>(slot)];
       if (d != 0 && depth > d) return;
       d = depth;
-      assign(e, key, output, type);
+      assign(e, key, std::move(output), type);
       return;
     }
     if (!(infeed || insource)) return;
@@ -830,10 +863,10 @@ struct ParseContext::State {
       return;
     }
     if (key == Key::content) {
-      r.content.push_back(Text{output, std::string(type)});
+      r.content.push_back(Text{std::move(output), std::string(type)});
       return;
     }
-    assign(r, key, output, type);
+    assign(r, key, std::move(output), type);
   }
 
   static int slot_of(Key key) {
@@ -855,21 +888,21 @@ struct ParseContext::State {
     }
   }
 
-  void assign(Record& r, Key key, const std::string& output, std::string_view type) {
+  void assign(Record& r, Key key, std::string&& output, std::string_view type) {
     switch (key) {
-      case Key::title: set_text(r.title, output, type); break;
-      case Key::subtitle: set_text(r.subtitle, output, type); break;
-      case Key::rights: set_text(r.rights, output, type); break;
-      case Key::summary: set_text(r.summary, output, type); break;
-      case Key::id: r.id = output; break;
-      case Key::language: r.language = output; break;
-      case Key::comments: r.comments = output; break;
-      case Key::icon: r.icon = output; break;
-      case Key::logo: r.logo = output; break;
-      case Key::ttl: r.ttl = output; break;
-      case Key::author: r.author_text = output; break;
-      case Key::sy_period: r.sy_period = output; break;
-      case Key::sy_frequency: r.sy_frequency = output; break;
+      case Key::title: set_text(r.title, std::move(output), type); break;
+      case Key::subtitle: set_text(r.subtitle, std::move(output), type); break;
+      case Key::rights: set_text(r.rights, std::move(output), type); break;
+      case Key::summary: set_text(r.summary, std::move(output), type); break;
+      case Key::id: r.id = std::move(output); break;
+      case Key::language: r.language = std::move(output); break;
+      case Key::comments: r.comments = std::move(output); break;
+      case Key::icon: r.icon = std::move(output); break;
+      case Key::logo: r.logo = std::move(output); break;
+      case Key::ttl: r.ttl = std::move(output); break;
+      case Key::author: r.author_text = std::move(output); break;
+      case Key::sy_period: r.sy_period = std::move(output); break;
+      case Key::sy_frequency: r.sy_frequency = std::move(output); break;
       default: break;
     }
   }
@@ -913,16 +946,13 @@ struct ParseContext::State {
   void add_link(LinkData l, bool expecting_text) {
     Ctx c = context();
     if (c == Ctx::image) {
-      if (!l.href.empty()) {
-        // An atom-style link inside an image: nothing to record.
-      } else {
-        push("link", expecting_text);
-      }
+      // An Atom-style link inside an image records nothing.
+      if (!l.has_href) push("link", expecting_text);
       return;
     }
     Record& r = record(c);
     if (!(inentry && inimage)) r.links.push_back(l);
-    if (!l.href.empty()) {
+    if (l.has_href) {
       if (l.rel == "alternate" && is_html_type(map_content_type(l.type))) {
         r.has_link = true;
         r.link = l.href;
@@ -954,11 +984,11 @@ struct ParseContext::State {
   void end_content_element() {
     bool copy_to_summary =
         content_type == kTextPlain || content_type == kTextHtml || content_type == kXhtml;
-    std::string type = content_type;
-    auto value = pop_content("content");
+    copy_to_summary = copy_to_summary && !context_record().summary;
+    auto value = pop_content("content", copy_to_summary);
     if (copy_to_summary && value) {
       Record& r = context_record();
-      if (!r.summary) set_text(r.summary, *value, type);
+      if (!r.summary) set_text(r.summary, std::move(*value), last_type);
     }
   }
 
@@ -1074,10 +1104,15 @@ struct ParseContext::State {
         LinkData l;
         l.rel = attr_or("rel", "alternate");
         l.type = attr_or("type", l.rel == "self" ? "application/atom+xml" : kTextHtml);
+        // feedparser's _enforce_href: a non-empty url or uri attribute is the
+        // href; an empty href still resolves (to the base).
         const std::string* href = attr("url");
-        if (!href) href = attr("uri");
-        if (!href) href = attr("href");
-        if (href && !href->empty()) l.href = resolve(*href);
+        if (!href || href->empty()) href = attr("uri");
+        if (!href || href->empty()) href = attr("href");
+        if (href) {
+          l.has_href = true;
+          l.href = resolve(*href);
+        }
         l.title = attr_or("title", "");
         l.hreflang = attr_or("hreflang", "");
         if (const std::string* len = attr("length")) l.length = to_int(*len);
@@ -1090,7 +1125,6 @@ struct ParseContext::State {
         break;
       }
       case El::title:
-        if (svg_ok) break;  // handled as markup by the caller
         push_content("title", kTextPlain, expecting());
         break;
       case El::media_title: push_content("title", kTextPlain, expecting()); break;
@@ -1185,11 +1219,7 @@ struct ParseContext::State {
   void unknown_start(std::string_view name) {
     // Elements without a handler are pushed under their name (so their
     // text is theirs) unless they carry attributes.
-    bool has_attributes = false;
-    for (const auto& a : attrs) {
-      if (a.first != "xmlns" && !a.first.starts_with("xmlns:")) has_attributes = true;
-    }
-    if (has_attributes) return;
+    if (attr_count > 0) return;
     std::string key(name);
     std::replace(key.begin(), key.end(), ':', '_');
     push(key, true);
@@ -1197,10 +1227,9 @@ struct ParseContext::State {
 
   // ---- element handlers: end ----
 
-  void end_known(El el, std::string_view name) {
+  void end_known(El el) {
     switch (el) {
       case El::noop: break;
-      case El::rss: unknown_end(name); break;
       case El::channel:
       case El::feed: infeed = false; break;
       case El::image:
@@ -1259,8 +1288,8 @@ struct ParseContext::State {
         }
         break;
       }
-      case El::subtitle: pop_content("subtitle"); break;
-      case El::rights: pop_content("rights"); break;
+      case El::subtitle: pop_content("subtitle", false); break;
+      case El::rights: pop_content("rights", false); break;
       case El::item:
         pop("item");
         inentry = false;
@@ -1312,7 +1341,6 @@ struct ParseContext::State {
         break;
       }
       case El::title: {
-        if (svg_ok) break;
         auto value = pop_content("title");
         if (value && !value->empty()) title_depth = depth;
         break;
@@ -1329,25 +1357,24 @@ struct ParseContext::State {
         if (summary_key == "content") {
           end_content_element();
         } else {
-          pop_content("description");
+          pop_content("description", false);
         }
         summary_key.clear();
         break;
-      case El::info: pop_content("info"); break;
+      case El::info: pop_content("info", false); break;
       case El::generator: pop("generator"); break;
       case El::summary:
         if (summary_key == "content") {
           end_content_element();
         } else {
-          pop_content(summary_key.empty() ? "summary" : summary_key);
+          pop_content(summary_key.empty() ? "summary" : summary_key, false);
         }
         summary_key.clear();
         break;
-      case El::enclosure: unknown_end(name); break;
       case El::source: {
         insource = false;
         auto value = pop("source");
-        if (value && !value->empty()) set_text(sourcedata.title, *value, kTextPlain);
+        if (value && !value->empty()) set_text(sourcedata.title, std::move(*value), kTextPlain);
         Ctx c = context();
         if (c == Ctx::entry || c == Ctx::feed) {
           record(c).source = std::make_unique<Record>(std::move(sourcedata));
@@ -1392,7 +1419,6 @@ struct ParseContext::State {
         break;
       }
       case El::itunes_image: pop("itunes_image"); break;
-      case El::cc_license: unknown_end(name); break;
       case El::creativecommons_license: {
         auto value = pop("license");
         LinkData l;
@@ -1402,7 +1428,10 @@ struct ParseContext::State {
         if (c != Ctx::image) record(c).links.push_back(std::move(l));
         break;
       }
-      case El::unknown: unknown_end(name); break;
+      case El::rss:
+      case El::enclosure:
+      case El::cc_license:
+      case El::unknown: break;  // nothing pushed
     }
   }
 
@@ -1417,11 +1446,6 @@ struct ParseContext::State {
     }
   }
 
-  void unknown_end(std::string_view name) {
-    std::string key(name);
-    std::replace(key.begin(), key.end(), ':', '_');
-    pop(key);
-  }
 };
 
 ParseContext::ParseContext(std::string base, std::string language, bool utf8)
@@ -1445,7 +1469,10 @@ void ParseContext::start_element(std::string_view qname,
                                  std::span<const xml::Attribute> attributes) {
   State& s = *s_;
   ++s.depth;
-  OpenElement open{s.bindings.size(), s.base, s.lang, false, false, false};
+  OpenElement open;
+  open.ns_mark = s.bindings.size();
+  open.base = s.base;
+  open.lang = s.lang;
 
   // Namespace declarations apply to the element that carries them.
   bool has_xlink_decl = false;
@@ -1460,14 +1487,18 @@ void ParseContext::start_element(std::string_view qname,
   std::string_view ns = s.canonical(qname, s.name_buf, false);
   const std::string& tag = s.name_buf;
 
-  s.attrs.clear();
-  std::string attr_name;
+  s.attr_count = 0;
   for (const auto& a : attributes) {
     if (a.name == "xmlns" || a.name.starts_with("xmlns:")) continue;
-    s.canonical(a.name, attr_name, true);
-    std::string value(a.value);
-    if (attr_name == "rel" || attr_name == "type") value = lower(value);
-    s.attrs.emplace_back(attr_name, std::move(value));
+    if (s.attr_count == s.attr_slots.size()) s.attr_slots.emplace_back();
+    AttrSlot& slot = s.attr_slots[s.attr_count++];
+    s.canonical(a.name, slot.name, true);
+    if (slot.name == "rel" || slot.name == "type") {
+      slot.value.clear();
+      append_lower(slot.value, a.value);
+    } else {
+      slot.value.assign(a.value);
+    }
   }
 
   // xml:base and xml:lang.
@@ -1558,11 +1589,13 @@ void ParseContext::start_element(std::string_view qname,
   const auto& table = element_table();
   auto it = table.find(tag);
   El el = it == table.end() ? El::unknown : it->second;
-  if (el == El::title && s.svg_ok) {
-    el = El::unknown;
+  std::size_t stack_size = s.stack.size();
+  s.start_known(el, tag);
+  OpenElement& back = s.open.back();
+  back.el = el;
+  if (el == El::unknown && s.stack.size() == stack_size + 1) {
+    back.pushed_at = static_cast<std::uint32_t>(stack_size);
   }
-  std::string name = tag;  // the handlers may reuse the scratch buffer
-  s.start_known(el, name);
 }
 
 void ParseContext::characters(std::string_view text) {
@@ -1592,13 +1625,12 @@ void ParseContext::end_element(std::string_view qname) {
       t += '>';
     }
   } else if (!open.skipped_div) {
-    s.canonical(qname, s.name_buf, false);
-    std::string tag = s.name_buf;
-    const auto& table = element_table();
-    auto it = table.find(tag);
-    El el = it == table.end() ? El::unknown : it->second;
-    if (el == El::title && s.svg_ok) el = El::unknown;
-    s.end_known(el, tag);
+    if (open.el != El::unknown) {
+      s.end_known(open.el);
+    } else if (open.pushed_at != UINT32_MAX && s.stack.size() == open.pushed_at + 1) {
+      std::string key = s.stack.back().key;
+      s.pop(key);
+    }
   }
   s.bindings.resize(open.ns_mark);
   s.base = open.base;

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #if defined(__SSE2__)
@@ -122,6 +123,15 @@ std::string_view reference_name(std::string_view s) {
   return s.substr(1, i - 1);
 }
 
+// An HTML named character reference as feed authors mean it: the XHTML 1.0
+// entity sets (which RSS 0.91's DTD and XHTML content use), that is HTML5's
+// table except for the two characters HTML5 redefined.
+std::optional<std::string_view> html_entity(std::string_view name_with_semicolon) {
+  if (name_with_semicolon == "lang;") return "\u2329";
+  if (name_with_semicolon == "rang;") return "\u232A";
+  return html::named_entity(name_with_semicolon);
+}
+
 struct Entity {
   std::string name;
   std::string value;  // already escaped for XML
@@ -198,24 +208,27 @@ class Repairer {
     start_ = first;
   }
 
-  // Forbidden controls inside [from, to) (comments, CDATA, PIs) are removed.
-  void strip_controls(std::size_t from, std::size_t to) {
+  // Skips to the end of a comment, CDATA section or PI in one pass,
+  // removing forbidden controls on the way. Returns the position after the
+  // terminator (the end of the input when there is none).
+  std::size_t skip_to(std::size_t from, std::string_view terminator) {
+    const std::size_t n = in_.size();
     std::size_t p = from;
-    while (p < to) {
-      p = static_cast<std::size_t>(find_special(in_.data() + p, in_.data() + to, '\0', '\0') -
-                                   in_.data());
-      if (p >= to) break;
+    while (p < n) {
+      p = static_cast<std::size_t>(
+          find_special(in_.data() + p, in_.data() + n, terminator[0], terminator[0]) -
+          in_.data());
+      if (p >= n) break;
+      if (in_[p] == terminator[0]) {
+        if (in_.compare(p, terminator.size(), terminator) == 0) return p + terminator.size();
+        ++p;
+        continue;
+      }
       defect("forbidden control character", p);
       replace(p, p + 1, "");
       ++p;
     }
-  }
-
-  std::size_t skip_to(std::size_t from, std::string_view terminator) {
-    std::size_t end = in_.find(terminator, from);
-    std::size_t stop = end == npos ? in_.size() : end;
-    strip_controls(from, stop);
-    return end == npos ? in_.size() : end + terminator.size();
+    return n;
   }
 
   std::size_t markup(std::size_t p) {
@@ -293,6 +306,14 @@ class Repairer {
   // At a '&': keeps a valid reference, repairs anything else. Returns the
   // position after what was consumed.
   std::size_t reference(std::size_t p) {
+    // Fast path: the references escaped markup is made of.
+    const char* q = in_.data() + p;
+    std::size_t left = in_.size() - p;
+    if (left >= 4 && q[3] == ';' && q[2] == 't' && (q[1] == 'l' || q[1] == 'g')) return p + 4;
+    if (left >= 5 && std::memcmp(q, "&amp;", 5) == 0) return p + 5;
+    if (left >= 6 && (std::memcmp(q, "&quot;", 6) == 0 || std::memcmp(q, "&apos;", 6) == 0)) {
+      return p + 6;
+    }
     std::string_view rest = in_.substr(p, 80);
     if (rest.size() > 1 && rest[1] == '#') {
       std::uint32_t cp = 0;
@@ -314,7 +335,7 @@ class Repairer {
       }
       std::string key(name);
       key += ';';
-      if (auto text = html::named_entity(key)) {
+      if (auto text = html_entity(key)) {
         if (!external_dtd_) defect("undefined entity (HTML named character reference)", p);
         std::string escaped;
         xml::append_escaped(escaped, *text, true);
@@ -441,7 +462,7 @@ void append_decoded(std::string& out, std::string_view text) {
     } else if (std::string_view name = reference_name(rest); !name.empty()) {
       std::string key(name);
       key += ';';
-      if (auto t = html::named_entity(key)) {
+      if (auto t = html_entity(key)) {
         len = name.size() + 2;
         decoded.assign(*t);
       }

@@ -16,6 +16,47 @@ std::string_view trim(std::string_view s) {
   return s.substr(b, s.find_last_not_of(kSpace) - b + 1);
 }
 
+// IRIs (RFC 3987) carry raw non-ASCII characters that a URI parser rejects:
+// they are percent-encoded for resolution and decoded again afterwards.
+bool has_non_ascii(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
+
+std::string encode_non_ascii(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x80) {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
+  return out;
+}
+
+std::string decode_non_ascii(std::string_view s) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 8 && hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string url_scheme(std::string_view url) {
@@ -42,6 +83,10 @@ bool is_safe_url(std::string_view url) {
 std::string resolve_url(std::string_view base, std::string_view ref) {
   ref = trim(ref);
   if (base.empty()) return std::string(ref);
+  if (has_non_ascii(base) || has_non_ascii(ref)) {
+    std::string r = resolve_url(encode_non_ascii(trim(base)), encode_non_ascii(ref));
+    return decode_non_ascii(r);
+  }
   auto b = boost::urls::parse_uri(trim(base));
   if (!b) return std::string(ref);
   auto r = boost::urls::parse_uri_reference(ref);

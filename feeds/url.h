@@ -6,7 +6,8 @@
 namespace tributary::feeds {
 
 // Resolves the reference `ref` against the absolute URI `base` (RFC 3986 §5).
-// Leading and trailing whitespace of `ref` is ignored. Returns `ref` unchanged
+// Leading and trailing whitespace of `ref` is ignored. IRIs (RFC 3987) work
+// too: raw non-ASCII characters stay as they are. Returns `ref` unchanged
 // when `base` is empty or not absolute, or when `ref` cannot be parsed.
 std::string resolve_url(std::string_view base, std::string_view ref);
 
