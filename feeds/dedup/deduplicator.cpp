@@ -195,6 +195,7 @@ struct Entry {
   std::string title_text;  // the title key: truncated copies match full titles by prefix
   std::int64_t ms = 0;
   std::uint32_t words = 0;
+  std::uint32_t batch = 0;  // which add() filed it
   bool has_time = false;
   bool truncated = false;
   bool forgotten = false;
@@ -325,6 +326,7 @@ struct Deduplicator::State {
 
   std::vector<Merge> merged_groups;
   std::vector<Merge> merged_stories;
+  std::uint32_t batches = 0;
 
   // Scratch space reused across items.
   ItemKeys scratch_keys;
@@ -395,9 +397,13 @@ struct Deduplicator::State {
       probe(kind, field, accept);
       file_under(chain_key(kind, field), h);
     };
-    if (e.guid != 0) {
-      join_last(KeyKind::guid, e.guid, [&](const Entry& o) { return o.guid == e.guid && in_window(e, o, identity); });
-    }
+    // One document listing two entries under one GUID lists two articles
+    // (a broken feed), unless their link or title says otherwise.
+    auto same_guid = [&](const Entry& o) {
+      if (o.guid != e.guid || !in_window(e, o, identity)) return false;
+      return o.batch != e.batch || (e.url != 0 && o.url == e.url) || o.title == e.title;
+    };
+    if (e.guid != 0) join_last(KeyKind::guid, e.guid, same_guid);
     if (e.url != 0) {
       join_last(KeyKind::url, e.url, [&](const Entry& o) { return o.url == e.url && in_window(e, o, identity); });
     }
@@ -796,6 +802,7 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
 
   std::vector<std::size_t> handles(batch.size());
   Handle first = s.groups.end();
+  ++s.batches;
   ItemKeys& k = s.scratch_keys;
   static const std::vector<std::string> kNoPrefixes;
   for (std::size_t i : order) {
@@ -813,6 +820,7 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
     e.words = static_cast<std::uint32_t>(k.words.size());
     e.ms = times[i];
     e.has_time = has_time[i];
+    e.batch = s.batches;
     e.truncated = !k.prefix.empty();
     s.scratch_words.clear();
     if (!item.summary.empty()) {

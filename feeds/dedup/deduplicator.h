@@ -75,8 +75,9 @@ struct Options {
   std::chrono::hours duplicate_window{72};
   // GUID and URL keys, and titles whose summaries agree (the same text
   // under the same headline), join items published this close together: a
-  // permalink names one article however late a copy turns up.
-  std::chrono::hours identity_window{24 * 365};
+  // permalink names one article however late a copy turns up (and feeds'
+  // dates are often wrong), so by default a century.
+  std::chrono::hours identity_window{24 * 365 * 100};
   // A story cluster idle for longer than this takes no new items.
   std::chrono::hours story_window{48};
   // Titles with fewer words are joined on the title only when the exact
@@ -108,7 +109,9 @@ struct Merge {
 // Incremental two-layer deduplicator.
 //
 // Duplicate layer ("group": the same article): items join when they share
-// a GUID within one feed or a canonical URL (within identity_window), or a
+// a GUID within one feed (two entries of one batch under one GUID only when
+// their link or title agrees too) or a canonical URL (within
+// identity_window), or a
 // normalized title of at least min_title_words words within
 // duplicate_window, unless both have summaries that share almost nothing.
 // Shorter titles, and titles without a learned feed prefix, also need the

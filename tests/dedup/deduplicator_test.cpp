@@ -28,14 +28,26 @@ Item item(std::string id, std::string title, std::string link = "", std::string 
 bool same_group(const std::vector<Assignment>& a, std::size_t x, std::size_t y) { return a[x].group == a[y].group; }
 bool same_story(const std::vector<Assignment>& a, std::size_t x, std::size_t y) { return a[x].story == a[y].story; }
 
-TEST(Deduplicate, GuidJoinsWithinOneFeedOnly) {
-  std::vector<Item> items = {item("a", "First title about one thing", "", "Feed A"),
-                             item("b", "Edited title after a correction", "", "Feed A", kT0 + hours(1)),
+TEST(Deduplicator, GuidJoinsRepollsWithinOneFeedOnly) {
+  std::vector<Item> first = {item("a", "First title about one thing", "", "Feed A"),
                              item("c", "Something else entirely happened", "", "Feed B")};
+  std::vector<Item> repoll = {item("b", "Edited title after a correction", "", "Feed A", kT0 + hours(1))};
+  first[0].guid = first[1].guid = repoll[0].guid = "urn:1";
+  Deduplicator d;
+  auto h1 = d.add(first);
+  auto h2 = d.add(repoll);
+  EXPECT_EQ(d.assignment(h2[0]).group, h1[0]);
+  EXPECT_NE(d.assignment(h1[1]).group, h1[0]);
+}
+
+TEST(Deduplicate, OneDocumentsEntriesUnderOneGuidStayApart) {
+  std::vector<Item> items = {item("a", "First title about one thing", "https://a.example/1", "Feed A"),
+                             item("b", "Another article entirely", "https://a.example/2", "Feed A"),
+                             item("c", "First title about one thing", "https://a.example/1", "Feed A")};
   items[0].guid = items[1].guid = items[2].guid = "urn:1";
   auto a = deduplicate(items);
-  EXPECT_TRUE(same_group(a, 0, 1));
-  EXPECT_FALSE(same_group(a, 0, 2));
+  EXPECT_FALSE(same_group(a, 0, 1));
+  EXPECT_TRUE(same_group(a, 0, 2));
 }
 
 TEST(Deduplicate, CanonicalUrlJoinsTrackedAndCategoryCopies) {
