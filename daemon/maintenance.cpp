@@ -155,78 +155,62 @@ Result<BackupStats> backup_store(const std::string& source, const std::string& d
   return stats;
 }
 
-Result<RetentionStats> apply_retention(sqlite::Database& db, const config::RetentionConfig& policy,
-                                       const std::vector<OutputWindow>& outputs, std::int64_t now,
-                                       int batch) {
-  RetentionStats stats;
-  if (policy.max_age.count() <= 0 && policy.max_items_per_feed <= 0) return stats;
-  auto r = sqlite::transaction(db, [&]() -> Result<void> {
-    if (auto e = db.exec("CREATE TEMP TABLE IF NOT EXISTS retention_doomed (id INTEGER PRIMARY KEY);"
-                         "DELETE FROM retention_doomed;");
-        !e) {
-      return e;
-    }
-    if (policy.max_age.count() > 0) {
-      auto s = db.prepare(
-          "INSERT OR IGNORE INTO retention_doomed SELECT id FROM items "
-          "WHERE coalesce(published, first_seen) < ?1");
-      if (!s) return tl::unexpected(s.error());
-      s->bind(1, now - policy.max_age.count());
-      if (auto e = s->run(); !e) return e;
-    }
-    if (policy.max_items_per_feed > 0) {
-      // An item stays while it is among the newest N of any feed it came from.
-      auto s = db.prepare(
-          "INSERT OR IGNORE INTO retention_doomed SELECT item_id FROM ("
-          "  SELECT s.item_id, row_number() OVER (PARTITION BY s.feed_id "
-          "    ORDER BY coalesce(i.published, i.first_seen) DESC, i.id DESC) AS rank "
-          "  FROM item_sources s JOIN items i ON i.id = s.item_id) "
-          "GROUP BY item_id HAVING min(rank) > ?1");
-      if (!s) return tl::unexpected(s.error());
-      s->bind(1, std::int64_t{policy.max_items_per_feed});
-      if (auto e = s->run(); !e) return e;
-    }
-    if (policy.keep_in_outputs) {
-      for (const auto& o : outputs) {
-        if (o.limit <= 0) continue;
-        if (auto e = db.exec("DELETE FROM retention_doomed WHERE id IN (" + output_query(o) + ")"); !e) {
-          return e;
-        }
-        stats.kept_for_outputs += db.changes();
+Result<RetentionPlan> retention_plan(sqlite::Database& db, const config::RetentionConfig& policy,
+                                     const std::vector<OutputWindow>& outputs, std::int64_t now,
+                                     int batch) {
+  RetentionPlan plan;
+  if (policy.max_age.count() <= 0 && policy.max_items_per_feed <= 0) return plan;
+  // A scratch table of the connection's temp schema: the store itself is
+  // only read.
+  if (auto e = db.exec("CREATE TEMP TABLE IF NOT EXISTS retention_due (id INTEGER PRIMARY KEY);"
+                       "DELETE FROM temp.retention_due;");
+      !e) {
+    return tl::unexpected(e.error());
+  }
+  if (policy.max_age.count() > 0) {
+    auto s = db.prepare(
+        "INSERT OR IGNORE INTO temp.retention_due SELECT id FROM items "
+        "WHERE coalesce(published, first_seen) < ?1");
+    if (!s) return tl::unexpected(s.error());
+    s->bind(1, now - policy.max_age.count());
+    if (auto e = s->run(); !e) return tl::unexpected(e.error());
+  }
+  if (policy.max_items_per_feed > 0) {
+    // An item stays while it is among the newest N of any feed it came from.
+    auto s = db.prepare(
+        "INSERT OR IGNORE INTO temp.retention_due SELECT item_id FROM ("
+        "  SELECT s.item_id, row_number() OVER (PARTITION BY s.feed_id "
+        "    ORDER BY coalesce(i.published, i.first_seen) DESC, i.id DESC) AS rank "
+        "  FROM item_sources s JOIN items i ON i.id = s.item_id) "
+        "GROUP BY item_id HAVING min(rank) > ?1");
+    if (!s) return tl::unexpected(s.error());
+    s->bind(1, std::int64_t{policy.max_items_per_feed});
+    if (auto e = s->run(); !e) return tl::unexpected(e.error());
+  }
+  if (policy.keep_in_outputs) {
+    for (const auto& o : outputs) {
+      if (o.limit <= 0) continue;
+      if (auto e = db.exec("DELETE FROM temp.retention_due WHERE id IN (" + output_query(o) + ")"); !e) {
+        return tl::unexpected(e.error());
       }
+      plan.kept_for_outputs += db.changes();
     }
-    auto doomed = count(db, "SELECT count(*) FROM retention_doomed");
-    if (!doomed) return tl::unexpected(doomed.error());
-    if (*doomed > batch) {
-      stats.more = true;
-      auto trim = db.prepare(
-          "DELETE FROM retention_doomed WHERE id NOT IN "
-          "(SELECT id FROM retention_doomed ORDER BY id LIMIT ?1)");
-      if (!trim) return tl::unexpected(trim.error());
-      trim->bind(1, std::int64_t{batch});
-      if (auto e = trim->run(); !e) return e;
-    }
-    auto remember = db.prepare(
-        "INSERT OR IGNORE INTO retired (feed_id, item_key, retired_at) "
-        "SELECT feed_id, item_key, ?1 FROM item_sources "
-        "WHERE item_id IN (SELECT id FROM retention_doomed)");
-    if (!remember) return tl::unexpected(remember.error());
-    remember->bind(1, now);
-    if (auto e = remember->run(); !e) return e;
-    // ON DELETE CASCADE would do this too, but only on a connection with
-    // foreign_keys=ON; be explicit.
-    if (auto e = db.exec("DELETE FROM item_sources WHERE item_id IN (SELECT id FROM retention_doomed)");
-        !e) {
-      return e;
-    }
-    if (auto e = db.exec("DELETE FROM items WHERE id IN (SELECT id FROM retention_doomed)"); !e) {
-      return e;
-    }
-    stats.deleted = db.changes();
-    return db.exec("DELETE FROM retention_doomed");
-  });
-  if (!r) return tl::unexpected(r.error());
-  return stats;
+  }
+  auto s = db.prepare("SELECT id FROM temp.retention_due ORDER BY id LIMIT ?1");
+  if (!s) return tl::unexpected(s.error());
+  s->bind(1, std::int64_t{batch} + 1);
+  for (;;) {
+    auto row = s->step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) break;
+    plan.item_ids.push_back(s->column_int(0));
+  }
+  if (plan.item_ids.size() > static_cast<std::size_t>(batch)) {
+    plan.more = true;
+    plan.item_ids.resize(static_cast<std::size_t>(batch));
+  }
+  if (auto e = db.exec("DELETE FROM temp.retention_due"); !e) return tl::unexpected(e.error());
+  return plan;
 }
 
 }  // namespace tributary::daemon

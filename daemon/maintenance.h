@@ -43,18 +43,21 @@ struct OutputWindow {
   std::vector<std::int64_t> feed_ids;
 };
 
-struct RetentionStats {
-  int deleted = 0;           // items removed
-  int kept_for_outputs = 0;  // due for removal but listed in an output
-  bool more = false;         // the batch limit was hit; run again
+// What the retention rules retire now.
+struct RetentionPlan {
+  std::vector<std::int64_t> item_ids;  // to delete (Store::retire), at most `batch`
+  int kept_for_outputs = 0;            // due for removal but listed in an output
+  bool more = false;                   // more are due than `batch`: plan again
 };
 
-// Deletes the items `policy` retires (see config::RetentionConfig), at most
-// `batch` per call, in one transaction. The (feed, key) pairs of every
-// deleted item are remembered in the `retired` table, so a feed that still
-// lists an old item does not bring it back as new.
-Result<RetentionStats> apply_retention(sqlite::Database& db, const config::RetentionConfig& policy,
-                                       const std::vector<OutputWindow>& outputs, std::int64_t now,
-                                       int batch = 5000);
+// The items `policy` retires (see config::RetentionConfig) at `now`: older
+// than max_age by publication time (first-seen time when undated), or
+// beyond the newest max_items_per_feed of every feed they came from; minus,
+// with keep_in_outputs, those an output in `outputs` lists. Reads only; the
+// caller deletes them with Store::retire, which also remembers their keys
+// so that a feed still listing an old item does not bring it back as new.
+Result<RetentionPlan> retention_plan(sqlite::Database& db, const config::RetentionConfig& policy,
+                                     const std::vector<OutputWindow>& outputs, std::int64_t now,
+                                     int batch = 5000);
 
 }  // namespace tributary::daemon

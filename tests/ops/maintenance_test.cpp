@@ -62,6 +62,22 @@ std::set<std::string> titles(Store& store) {
   return out;
 }
 
+struct Retained {
+  int deleted = 0;
+  bool more = false;
+};
+
+// Plans with the policy and deletes what the plan says, as the daemon does.
+Retained retain(Store& store, const config::RetentionConfig& policy,
+                const std::vector<OutputWindow>& outputs, int batch = 5000) {
+  auto plan = retention_plan(store.db(), policy, outputs, kNow, batch);
+  EXPECT_TRUE(plan.has_value()) << plan.error().message;
+  if (!plan) return {};
+  auto deleted = store.retire(plan->item_ids, kNow);
+  EXPECT_TRUE(deleted.has_value()) << deleted.error().message;
+  return {deleted ? *deleted : 0, plan->more};
+}
+
 // Two feeds: "a" has a0 (newest) .. a4, one per day back from kNow; "b" has
 // b0 (10 days old) and shares a3's link, so a3 has two sources.
 struct Fixture {
@@ -105,26 +121,25 @@ TEST(Retention, DeletesByAgeAndKeepsWhatOutputsList) {
     // Feed ids are 1 and 2 in a fresh store; the table relies on it.
     ASSERT_EQ(f.a, 1);
     ASSERT_EQ(f.b, 2);
-    auto r = apply_retention(f.store.db(), c.policy, c.outputs, kNow);
-    ASSERT_TRUE(r.has_value()) << r.error().message;
+    Retained r = retain(f.store, c.policy, c.outputs);
     EXPECT_EQ(titles(f.store), c.kept);
-    EXPECT_EQ(r->deleted, 6 - static_cast<int>(c.kept.size()));
+    EXPECT_EQ(r.deleted, 6 - static_cast<int>(c.kept.size()));
     EXPECT_EQ(count(f.store, "SELECT count(*) FROM item_sources WHERE item_id NOT IN (SELECT id FROM items)"), 0);
   }
 }
 
 TEST(Retention, ADeletedItemDoesNotComeBackAsNew) {
   Fixture f;
-  auto r = apply_retention(f.store.db(), {std::chrono::seconds{2 * kDay}, 0, false}, {}, kNow);
-  ASSERT_TRUE(r.has_value()) << r.error().message;
-  ASSERT_EQ(r->deleted, 3);  // a3, a4, b0; a2 is exactly 2 days old, not older
+  Retained r = retain(f.store, {std::chrono::seconds{2 * kDay}, 0, false}, {});
+  ASSERT_EQ(r.deleted, 3);  // a3, a4, b0; a2 is exactly 2 days old, not older
   // The feed still lists every item: nothing is new, nothing is stored again.
   std::vector<NewItem> items;
   for (int i = 0; i < 5; ++i) items.push_back(item("a" + std::to_string(i), kNow - i * kDay));
   auto saved = f.store.save(f.a, {}, items, kNow + 60);
   ASSERT_TRUE(saved.has_value());
   EXPECT_EQ(saved->added, 0);
-  EXPECT_EQ(saved->unchanged, 5);
+  EXPECT_EQ(saved->unchanged, 3);  // a0, a1, a2
+  EXPECT_EQ(saved->retired, 2);    // a3, a4: deleted, and dropped again
   EXPECT_EQ(count(f.store, "SELECT count(*) FROM items"), 3);
   // A really new item still is.
   auto fresh = f.store.save(f.a, {}, {item("a-new", kNow)}, kNow + 60);
@@ -134,15 +149,14 @@ TEST(Retention, ADeletedItemDoesNotComeBackAsNew) {
 
 TEST(Retention, WorksInBatches) {
   Fixture f;
-  auto first = apply_retention(f.store.db(), {std::chrono::seconds{kDay / 2}, 0, false}, {}, kNow, 2);
-  ASSERT_TRUE(first.has_value());
-  EXPECT_EQ(first->deleted, 2);
-  EXPECT_TRUE(first->more);
-  auto second = apply_retention(f.store.db(), {std::chrono::seconds{kDay / 2}, 0, false}, {}, kNow, 2);
-  auto third = apply_retention(f.store.db(), {std::chrono::seconds{kDay / 2}, 0, false}, {}, kNow, 2);
-  ASSERT_TRUE(second.has_value() && third.has_value());
-  EXPECT_EQ(second->deleted + third->deleted, 3);
-  EXPECT_FALSE(third->more);
+  const config::RetentionConfig half_a_day{std::chrono::seconds{kDay / 2}, 0, false};
+  Retained first = retain(f.store, half_a_day, {}, 2);
+  EXPECT_EQ(first.deleted, 2);
+  EXPECT_TRUE(first.more);
+  Retained second = retain(f.store, half_a_day, {}, 2);
+  Retained third = retain(f.store, half_a_day, {}, 2);
+  EXPECT_EQ(second.deleted + third.deleted, 3);
+  EXPECT_FALSE(third.more);
   EXPECT_EQ(titles(f.store), std::set<std::string>{"title a0"});
 }
 

@@ -67,7 +67,7 @@ TEST(Metrics, ClearDropsAGaugesOldLabels) {
   m.clear("tributary_feeds");
   m.set("tributary_feeds", {{"state", "enabled"}}, 5);
   std::string text = m.render();
-  EXPECT_EQ(text.find("failing"), std::string::npos);
+  EXPECT_EQ(text.find("state=\"failing\""), std::string::npos);
   EXPECT_NE(text.find("tributary_feeds{state=\"enabled\"} 5\n"), std::string::npos);
 }
 
