@@ -8,6 +8,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -211,10 +212,11 @@ template <class Protocol>
 class HttpServer::Session : public HttpServer::SessionBase,
                             public std::enable_shared_from_this<HttpServer::Session<Protocol>> {
  public:
-  using Stream = beast::basic_stream<Protocol>;
+  using Socket = typename Protocol::socket;
+  using Clock = std::chrono::steady_clock;
 
-  Session(typename Protocol::socket socket, std::shared_ptr<Shared> shared)
-      : stream_(std::move(socket)), shared_(std::move(shared)) {}
+  Session(Socket socket, std::shared_ptr<Shared> shared)
+      : socket_(std::move(socket)), timer_(socket_.get_executor()), shared_(std::move(shared)) {}
   ~Session() override { shared_->sessions.erase(this); }
 
   void start() {
@@ -239,8 +241,8 @@ class HttpServer::Session : public HttpServer::SessionBase,
     // The deadline covers the whole request (a client dripping bytes gains
     // nothing): the request timeout for the first, the idle timeout for the
     // next ones on a kept-alive connection.
-    stream_.expires_after(requests_ == 0 ? limits.request_timeout : limits.idle_timeout);
-    http::async_read(stream_, buffer_, *parser_,
+    set_deadline(requests_ == 0 ? limits.request_timeout : limits.idle_timeout);
+    http::async_read(socket_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                        self->on_read(ec);
                      });
@@ -361,9 +363,9 @@ class HttpServer::Session : public HttpServer::SessionBase,
     head_buffer_ += "\r\n";
     if (head_) body_ = {};
     writing_ = true;
-    stream_.expires_after(shared_->limits.send_timeout);
+    set_deadline(shared_->limits.send_timeout);
     std::array<asio::const_buffer, 2> buffers{asio::buffer(head_buffer_), asio::buffer(body_)};
-    asio::async_write(stream_, buffers,
+    asio::async_write(socket_, buffers,
                       [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                         self->on_written(ec);
                       });
@@ -376,13 +378,44 @@ class HttpServer::Session : public HttpServer::SessionBase,
     read();
   }
 
-  void close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(Protocol::socket::shutdown_send, ec);
-    stream_.close();
+  // One timer per connection, waiting for the current deadline: moving the
+  // deadline later is a store, not a timer operation per read and write.
+  // When the timer fires before the deadline (it moved), it waits again;
+  // when the deadline moves earlier than the wait, the wait is replaced.
+  void set_deadline(Clock::duration d) {
+    deadline_ = Clock::now() + d;
+    if (closed_) return;
+    if (!timer_waiting_ || deadline_ < timer_.expiry()) wait_for_deadline();
   }
 
-  Stream stream_;
+  void wait_for_deadline() {
+    timer_waiting_ = true;
+    timer_.expires_at(deadline_);  // cancels a wait in progress
+    unsigned generation = ++timer_generation_;
+    timer_.async_wait([self = this->shared_from_this(), generation](beast::error_code ec) {
+      if (generation != self->timer_generation_) return;  // replaced by a newer wait
+      self->timer_waiting_ = false;
+      if (ec || self->closed_) return;
+      if (Clock::now() >= self->deadline_) return self->close();  // pending I/O ends aborted
+      self->wait_for_deadline();
+    });
+  }
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    beast::error_code ec;
+    socket_.shutdown(Socket::shutdown_send, ec);
+    socket_.close(ec);
+    timer_.cancel();
+  }
+
+  Socket socket_;
+  asio::steady_timer timer_;
+  Clock::time_point deadline_;
+  unsigned timer_generation_ = 0;
+  bool timer_waiting_ = false;
+  bool closed_ = false;
   std::shared_ptr<Shared> shared_;
   beast::flat_buffer buffer_{8192};
   std::optional<http::request_parser<http::empty_body>> parser_;
