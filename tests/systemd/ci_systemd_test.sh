@@ -29,48 +29,14 @@ set -euo pipefail
 
 BUILD=${1:?usage: ci_systemd_test.sh BUILD_DIR}
 BUILD=$(cd "$BUILD" && pwd)
-CACHE_DIR=${CACHE_DIR:-/var/cache/tributary-ci}
 MAX_EXPOSURE=${MAX_EXPOSURE:-15}   # systemd-analyze's --threshold scale: 15 = 1.5
-UNIT=tributary.service
 PORT=8080
 UP_PORT=8081
 
-T0=$(date +%s.%N)
-log()  { printf '[%6.2fs] %s\n' "$(echo "$(date +%s.%N) - $T0" | bc)" "$*"; }
-ok()   { log "PASS: $*"; }
-die()  { log "FAIL: $*"; exit 1; }
-skip() { echo "SKIP: $*"; exit 77; }
-
-# ---- preconditions -------------------------------------------------------------------------
-[ "$(id -u)" = 0 ] || skip "needs root (systemd-nspawn)"
-command -v systemd-nspawn >/dev/null || skip "systemd-nspawn missing (apt-get install systemd-container; ./setup.sh deps)"
-command -v bc >/dev/null || skip "bc missing"
-unshare --user --pid --fork true 2>/dev/null || skip "cannot create namespaces here"
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/nspawn_lib.sh"
 [ -x "$BUILD/daemon/tributary" ] || die "no $BUILD/daemon/tributary: build the tributary target first"
-
-PKGS="systemd,systemd-sysv,dbus,procps,curl,python3,iproute2,sqlite3,libpugixml1v5,libicu72,libgumbo1,libtomlplusplus3,libcurl4,libsqlite3-0,libfmt9,libboost-json1.81.0,libboost-url1.81.0,libpsl5"
-KEY=$(printf %s "$PKGS" | sha256sum | cut -c1-12)
-TARBALL=$CACHE_DIR/bookworm-$KEY.tar.zst
-WORK=$(mktemp -d /var/tmp/tributary-ci.XXXXXX)
-TREE=$WORK/tree
-M=tribci$$
-
-# ---- the tree --------------------------------------------------------------------------------
-mkdir -p "$TREE" "$CACHE_DIR"
-if [ -f "$TARBALL" ]; then
-  tar --zstd -C "$TREE" -xf "$TARBALL"
-else
-  command -v debootstrap >/dev/null || skip "no cached tree ($TARBALL) and no debootstrap (./setup.sh deps)"
-  MIRROR=${MIRROR:-$({ awk '/^URIs:/{print $2}' /etc/apt/sources.list.d/*.sources
-                      awk '$1=="deb"{print $2}' /etc/apt/sources.list 2>/dev/null; } | grep -v security | head -n1)}
-  log "debootstrap bookworm from $MIRROR (once; cached in $TARBALL)"
-  debootstrap --variant=minbase --include="$PKGS" bookworm "$TREE" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 \
-    || { tail -20 "$WORK/debootstrap.log"; die "debootstrap"; }
-  tar --zstd -C "$TREE" -cf "$TARBALL.tmp" . && mv "$TARBALL.tmp" "$TARBALL"
-fi
-systemctl --root="$TREE" mask console-getty.service getty.target systemd-timesyncd.service >/dev/null 2>&1
-: >"$TREE/etc/machine-id"
-log "tree ready"
+nspawn_prepare
 
 # ---- install exactly as an admin would -----------------------------------------------------------
 DESTDIR=$TREE cmake --install "$BUILD" --prefix /usr >"$WORK/install.log" || { cat "$WORK/install.log"; die "cmake --install"; }
@@ -139,41 +105,11 @@ sec=$(chroot "$TREE" systemd-analyze security --offline=true --threshold="$MAX_E
 ok "systemd-analyze security --offline=true: $(echo "$sec" | tail -1 | sed 's/^→ //')"
 
 # ---- boot ------------------------------------------------------------------------------------------
-[ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] || export SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1
-CGS=()
-if [ "$(ps -o comm= -p 1)" != systemd ]; then  # keep nspawn's cgroups below one we can remove
-  for h in /sys/fs/cgroup/unified /sys/fs/cgroup/systemd /sys/fs/cgroup; do
-    [ -w "$h/cgroup.procs" ] && mkdir -p "$h/$M" && echo $$ >"$h/$M/cgroup.procs" && CGS+=("$h/$M")
-  done
-fi
-cleanup() {
-  set +e
-  [ -n "${L:-}" ] && nsenter -t "$L" -a systemctl poweroff >/dev/null 2>&1
-  for _ in $(seq 100); do kill -0 "$NSPAWN" 2>/dev/null || break; sleep 0.1; done
-  kill "$NSPAWN" 2>/dev/null; wait "$NSPAWN" 2>/dev/null
-  [ "$(stat -f -c %T /run)" = tmpfs ] || rm -rf "/run/systemd/nspawn/propagate/$M"
-  for c in "${CGS[@]}"; do
-    echo $$ >"$(dirname "$c")/cgroup.procs"; find "$c" -depth -type d -exec rmdir {} + 2>/dev/null
-  done
-  [ "${KEEP:-0}" = 1 ] && echo "kept $WORK" || rm -rf "$WORK"
-}
-systemd-nspawn -q -b -D "$TREE" -M "$M" --register=no --keep-unit --private-network \
-  --console=pipe --system-call-filter=bpf </dev/null >"$WORK/console.log" 2>&1 &
-NSPAWN=$!
-trap cleanup EXIT
-for _ in $(seq 100); do L=$(pgrep -P "$NSPAWN" -x systemd) && break; sleep 0.1; done
-[ -n "${L:-}" ] || die "container did not start: $(cat "$WORK/console.log")"
-IN() { nsenter -t "$L" -a "$@"; }
-for _ in $(seq 100); do IN test -S /run/systemd/private 2>/dev/null && break; sleep 0.1; done
-st=$(IN timeout 60 systemctl is-system-running --wait || true)
-log "booted: $st"
+nspawn_boot
 [ "$(IN systemctl is-active upstream.service)" = active ] || die "upstream not running"
 # The .deb's postinst would enable it; cmake --install leaves that to the admin.
 IN systemctl enable -q $UNIT 2>/dev/null || true
 
-S() { IN systemctl show -P "$1" $UNIT; }
-J() { IN journalctl -b -u $UNIT --no-pager -o cat "$@"; }
-cursor() { IN journalctl -n0 --show-cursor | sed -n 's/^-- cursor: //p'; }
 get() { IN curl -fsS --max-time 3 "http://127.0.0.1:$PORT$1"; }
 
 # ---- start: refused with a bad config, active only after READY=1 with a good one ------------
