@@ -22,6 +22,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-feedparser python3-jsonschema nginx-light sfeed newsboat jing
   clang libclang-rt-14-dev curl wrk hyperfine time
+  systemd-container debootstrap bc zstd dpkg-dev
 )
 
 install_packages() {
