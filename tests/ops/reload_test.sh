@@ -8,6 +8,7 @@
 #   3. a valid edit that brings beta back: its stored state (row, validators,
 #      items) is still there;
 #   4. SIGHUP without a change: another RELOADING=1/READY=1 pair.
+# Between 3 and 4, `tributary backup` copies the store while it runs.
 # Every reload must be framed by RELOADING=1 ... READY=1 (sd_notify, recorded
 # by notify_harness.py), and a SIGTERM at the end gives STOPPING=1 and exit 0.
 # Exit 0 pass, 1 fail, 77 skipped (python3 or sqlite3 missing).
@@ -128,6 +129,14 @@ wait_for 'grep -q "1 added, 0 removed, 0 changed, 2 unchanged" "$W/daemon.log"' 
   || die "beta's items changed"
 wait_for 'served beta 3' || die "beta not served again"
 ok "valid edit: beta back with its row, validators and $beta_items items"
+
+# A backup while the daemon runs: complete, checked, one self-contained file.
+"$BIN" backup "$W/backup.db" --config "$CONF" 2>"$W/backup.log" || { cat "$W/backup.log"; die "tributary backup"; }
+grep -q "integrity ok" "$W/backup.log" || die "backup did not report its check"
+[ "$(sqlite3 "$W/backup.db" 'PRAGMA integrity_check')" = ok ] || die "backup integrity"
+[ "$(sqlite3 "$W/backup.db" 'SELECT count(*) FROM items')" = "$(q 'SELECT count(*) FROM items')" ] || die "backup item count"
+[ -e "$W/backup.db-wal" ] && die "backup left a WAL file"
+ok "tributary backup while running: $(cat "$W/backup.log")"
 
 # 4. SIGHUP with nothing changed still reloads (and says so).
 reloads=$(notify_count RELOADING=1)
