@@ -1,3 +1,4 @@
+#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -26,6 +27,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
                 "Start without PRAGMA quick_check of the store");
   cmd->callback([opts, &exit_code] {
     log::set_verbose(opts->verbose);
+    // A SIGHUP before the reload handler is in place (while the store opens
+    // and is checked) must not end the daemon: SIGHUP's default action.
+    std::signal(SIGHUP, SIG_IGN);
     auto config = load_config(opts->config);
     if (!config) {
       for (const auto& d : config.error()) log::error("{}", d.to_string());
