@@ -1,6 +1,7 @@
 #include "feeds/decode.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -137,6 +138,37 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+namespace {
+
+// The UTF-8 form of one code point below U+10000, padded to three bytes.
+struct Utf8Bytes {
+  std::uint8_t len;
+  char b[3];
+};
+
+Utf8Bytes utf8_bytes(char32_t cp) {
+  if (cp < 0x80) return {1, {static_cast<char>(cp), 0, 0}};
+  if (cp < 0x800) {
+    return {2, {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F)), 0}};
+  }
+  return {3, {static_cast<char>(0xE0 | (cp >> 12)), static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
+              static_cast<char>(0x80 | (cp & 0x3F))}};
+}
+
+// Single-byte text to UTF-8 through a per-byte table.
+void encode_with(std::string_view bytes, const std::array<Utf8Bytes, 256>& enc, std::string& out) {
+  auto buf = std::make_unique_for_overwrite<char[]>(bytes.size() * 3 + 3);
+  char* o = buf.get();
+  for (char ch : bytes) {
+    const Utf8Bytes& e = enc[static_cast<unsigned char>(ch)];
+    std::memcpy(o, e.b, 3);
+    o += e.len;
+  }
+  out.assign(buf.get(), static_cast<std::size_t>(o - buf.get()));
+}
+
+}  // namespace
+
 bool convert_to_utf8(std::string_view bytes, std::string_view charset, std::string& out,
                      bool& had_errors) {
   UErrorCode status = U_ZERO_ERROR;
@@ -144,6 +176,33 @@ bool convert_to_utf8(std::string_view bytes, std::string_view charset, std::stri
   std::unique_ptr<UConverter, decltype(&ucnv_close)> conv(ucnv_open(name.c_str(), &status),
                                                           ucnv_close);
   if (U_FAILURE(status) || !conv) return false;
+  if (ucnv_getMaxCharSize(conv.get()) == 1) {
+    // A single-byte charset (windows-125x, ISO-8859-x, KOI8-R, ...): ICU
+    // decodes each of the 256 bytes once, then a table does the document.
+    ucnv_setToUCallBack(conv.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
+    std::array<char32_t, 256> table{};
+    for (int b = 0; b < 256; ++b) {
+      char in = static_cast<char>(b);
+      UChar u[4];
+      status = U_ZERO_ERROR;
+      int32_t n = ucnv_toUChars(conv.get(), u, 4, &in, 1, &status);
+      table[static_cast<std::size_t>(b)] = U_SUCCESS(status) && n == 1 ? u[0] : 0xFFFFFFFF;
+    }
+    std::array<Utf8Bytes, 256> enc{};
+    std::array<bool, 256> unmapped{};
+    bool any_unmapped = false;
+    for (std::size_t b = 0; b < 256; ++b) {
+      unmapped[b] = table[b] == 0xFFFFFFFF;
+      any_unmapped = any_unmapped || unmapped[b];
+      enc[b] = utf8_bytes(unmapped[b] ? 0xFFFD : table[b]);
+    }
+    had_errors = false;
+    if (any_unmapped) {
+      for (char ch : bytes) had_errors = had_errors || unmapped[static_cast<unsigned char>(ch)];
+    }
+    encode_with(bytes, enc, out);
+    return true;
+  }
   // Count substitutions through the callback context: ICU's default
   // substitutes silently, so compare against a strict pass only on demand.
   out.resize(bytes.size() * 4 + 16);
@@ -180,8 +239,14 @@ bool convert_to_utf8(std::string_view bytes, std::string_view charset, std::stri
 namespace {
 
 bool is_ascii(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (w & 0x8080808080808080ull) return false;
+  }
+  for (; i < s.size(); ++i) {
+    if (static_cast<unsigned char>(s[i]) >= 0x80) return false;
   }
   return true;
 }
@@ -259,19 +324,10 @@ std::string mixed_utf8(std::string_view s) {
 
 // ISO-8859-1 to UTF-8 without ICU (the commonest legacy charset).
 std::string latin1_to_utf8(std::string_view s) {
+  std::array<Utf8Bytes, 256> enc{};
+  for (std::size_t b = 0; b < 256; ++b) enc[b] = utf8_bytes(static_cast<char32_t>(b));
   std::string out;
-  out.resize(s.size() * 2);
-  char* o = out.data();
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c < 0x80) {
-      *o++ = ch;
-    } else {
-      *o++ = static_cast<char>(0xC0 | (c >> 6));
-      *o++ = static_cast<char>(0x80 | (c & 0x3F));
-    }
-  }
-  out.resize(static_cast<std::size_t>(o - out.data()));
+  encode_with(s, enc, out);
   return out;
 }
 

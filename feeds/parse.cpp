@@ -73,6 +73,7 @@ bool read_strict(std::string& text, const Source& source, bool netscape, Feed& f
     return false;
   }
   detail::ParseContext ctx(document_base(source), source.content_language, true);
+  ctx.set_text_is_stable(true);  // `doc` outlives ctx.finish()
   xml::walk(doc, ctx);
   if (ctx.undeclared_prefix() && !feed.bozo) {
     feed.bozo = true;

@@ -439,11 +439,40 @@ struct Record {
 
 enum class Ctx { feed, entry, source, image, textinput };
 
+// An element being read. Its text is usually one piece (one text node or
+// CDATA section) that the DOM keeps alive: then `view` refers to it and
+// nothing is copied until the value is stored.
 struct StackItem {
   std::string key;
   bool expecting_text = true;
+  bool has_view = false;
+  std::string_view view;
   std::string text;
+
+  std::string& materialize() {
+    if (has_view) {
+      text.assign(view);
+      has_view = false;
+    }
+    return text;
+  }
+  void append(std::string_view piece, bool stable) {
+    if (stable && !has_view && text.empty()) {
+      view = piece;
+      has_view = true;
+    } else {
+      materialize().append(piece);
+    }
+  }
 };
+
+void trim_in_place(std::string& s) {
+  std::string_view t = xml::trim(s);
+  if (t.size() == s.size()) return;
+  std::size_t lead = static_cast<std::size_t>(t.data() - s.data());
+  s.resize(lead + t.size());
+  s.erase(0, lead);
+}
 
 // Per open element: what to undo when it closes.
 struct OpenElement {
@@ -563,6 +592,7 @@ std::string fix_link_ampersands(std::string s) {
 struct ParseContext::State {
   // Document.
   bool utf8 = true;
+  bool stable_text = false;
   std::string version;  // feedparser's version string while reading
   bool undeclared = false;
   bool cdf_root = false;
@@ -709,7 +739,9 @@ struct ParseContext::State {
   // ---- feedparser's push/pop ----
 
   void push(std::string_view key, bool expecting_text) {
-    stack.push_back(StackItem{std::string(key), expecting_text, {}});
+    StackItem& item = stack.emplace_back();
+    item.key.assign(key);
+    item.expecting_text = expecting_text;
   }
 
   void push_content(std::string_view key, std::string_view default_type, bool expecting_text) {
@@ -772,32 +804,50 @@ struct ParseContext::State {
     if (stack.empty() || stack.back().key != key) return std::nullopt;
     StackItem item = std::move(stack.back());
     stack.pop_back();
-    std::string output = std::move(item.text);
-
-    if (version == "atom10" && content_type == kXhtml) strip_xhtml_div(output);
-    if (strip_whitespace) {
-      std::string_view t = xml::trim(output);
-      if (t.size() != output.size()) output = std::string(t);
+    // `raw` is the text as read; `output` is built only once a stage
+    // changes it (most values are copied exactly once, when stored).
+    std::string output;
+    bool built = false;
+    std::string_view raw = item.has_view ? item.view : std::string_view(item.text);
+    if (version == "atom10" && content_type == kXhtml) {
+      output.assign(raw);
+      strip_xhtml_div(output);
+      built = true;
     }
-    if (!item.expecting_text) return output;
+    auto value = [&]() { return built ? std::string_view(output) : raw; };
+    if (strip_whitespace) {
+      if (built) {
+        trim_in_place(output);
+      } else {
+        raw = xml::trim(raw);
+      }
+    }
+    if (!item.expecting_text) return std::string(value());
 
     if (content_base64) {
       std::string decoded;
-      if (decode_base64(output, decoded) && valid_utf8(decoded)) output = std::move(decoded);
+      if (decode_base64(value(), decoded) && valid_utf8(decoded)) {
+        output = std::move(decoded);
+        built = true;
+      }
     }
-    if (!output.empty() && can_be_relative_uri(item.key)) {
-      if (item.key != "id" || guid_is_link) output = resolve(output);
+    if (!value().empty() && can_be_relative_uri(item.key)) {
+      if (item.key != "id" || guid_is_link) {
+        output = resolve(value());
+        built = true;
+      }
     }
-    if (!version.starts_with("atom") && content_type == kTextPlain && looks_like_html(output)) {
+    if (!version.starts_with("atom") && content_type == kTextPlain && looks_like_html(value())) {
       content_type = kTextHtml;
     }
     bool htmlish = is_html_type(content_type.empty() ? std::string_view(kTextHtml)
                                                      : std::string_view(content_type));
     if (htmlish && can_contain_markup(item.key)) {
-      output = html::sanitize(output, base_uri());
-      std::string_view t = xml::trim(output);
-      if (t.size() != output.size()) output = std::string(t);
+      output = html::sanitize(value(), base_uri());
+      built = true;
+      trim_in_place(output);
     }
+    if (!built) output.assign(raw);
     if (utf8) repair_double_utf8(output);
     repair_c1(output);
     last_type = content_type;
@@ -971,7 +1021,10 @@ struct ParseContext::State {
       l.rel = "alternate";
       l.type = kTextHtml;
       add_link(l, infeed || inentry || insource);
-      if (!stack.empty() && stack.back().key == "link") stack.back().text = *href;
+      if (!stack.empty() && stack.back().key == "link") {
+        stack.back().has_view = false;
+        stack.back().text = *href;
+      }
       pop("link");
     }
   }
@@ -1465,6 +1518,8 @@ ParseContext::~ParseContext() = default;
 
 bool ParseContext::undeclared_prefix() const { return s_->undeclared; }
 
+void ParseContext::set_text_is_stable(bool stable) { s_->stable_text = stable; }
+
 void ParseContext::start_element(std::string_view qname,
                                  std::span<const xml::Attribute> attributes) {
   State& s = *s_;
@@ -1564,7 +1619,7 @@ void ParseContext::start_element(std::string_view qname,
     bool is_void = is_void_element(local);
     m += is_void ? " />" : ">";
     if (iequals(local, "svg")) ++s.svg_ok;
-    if (!s.stack.empty()) s.stack.back().text += m;
+    if (!s.stack.empty()) s.stack.back().materialize() += m;
     open.inline_markup = true;
     open.void_markup = is_void;
     s.open.push_back(open);
@@ -1602,9 +1657,9 @@ void ParseContext::characters(std::string_view text) {
   State& s = *s_;
   if (s.stack.empty()) return;
   if (s.incontent && s.content_type == kXhtml) {
-    xml::append_escaped(s.stack.back().text, text, false);
+    xml::append_escaped(s.stack.back().materialize(), text, false);
   } else {
-    s.stack.back().text.append(text);
+    s.stack.back().append(text, s.stable_text);
   }
 }
 
@@ -1619,7 +1674,7 @@ void ParseContext::end_element(std::string_view qname) {
   if (open.inline_markup) {
     if (iequals(local, "svg") && s.svg_ok) --s.svg_ok;
     if (!open.void_markup && !s.stack.empty()) {
-      std::string& t = s.stack.back().text;
+      std::string& t = s.stack.back().materialize();
       t += "</";
       t += local;
       t += '>';

@@ -36,6 +36,11 @@ class ParseContext final : public xml::Handler {
   ParseContext(std::string base, std::string language, bool utf8);
   ~ParseContext() override;
 
+  // When true, the text given to characters() stays valid until finish()
+  // (it points into a DOM that outlives the walk), so a value that arrives
+  // in one piece is not copied before it is stored. Default false.
+  void set_text_is_stable(bool stable);
+
   void start_element(std::string_view name, std::span<const xml::Attribute> attributes) override;
   void characters(std::string_view text) override;
   void end_element(std::string_view name) override;
