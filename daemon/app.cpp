@@ -23,6 +23,7 @@
 #include "daemon/publisher.h"
 #include "daemon/refresh.h"
 #include "daemon/store.h"
+#include "daemon/websub.h"
 #include "feeds/parse.h"
 
 namespace tributary::daemon {
@@ -63,7 +64,7 @@ class App::Impl {
         server_(io_),
         signals_(io_, SIGTERM, SIGINT),
         render_timer_(io_),
-        publisher_(public_url()) {}
+        publisher_(public_url(), config_.daemon.websub_hub) {}
 
   int run() {
     std::error_code ec;
@@ -93,12 +94,22 @@ class App::Impl {
       tasks_.push_back(std::move(task));
     }
 
-    if (!options_.once && !config_.daemon.listen.empty()) {
-      if (auto r = server_.listen(config_.daemon.listen); !r) {
-        log::error("{}", r.error().message);
-        return 1;
+    if (!options_.once) {
+      server_.route("/healthz", [](const Request&) { return Response{200, "text/plain; charset=utf-8", "ok\n"}; });
+      if (!config_.daemon.listen.empty()) {
+        if (auto r = server_.listen(config_.daemon.listen); !r) {
+          log::error("{}", r.error().message);
+          return 1;
+        }
+        log::info("serving outputs on http://{}/feeds/", listen_display());
       }
-      log::info("serving outputs on http://{}/feeds/", listen_display());
+      if (!config_.daemon.socket.empty()) {
+        if (auto r = server_.listen_unix(config_.daemon.socket); !r) {
+          log::error("{}", r.error().message);
+          return 1;
+        }
+        log::info("serving outputs on unix:{}", config_.daemon.socket);
+      }
     }
 
     work_.emplace(io_.get_executor());
@@ -154,7 +165,10 @@ class App::Impl {
 
   std::string listen_display() const { return config_.daemon.listen; }
 
+  // The base URL outputs link to themselves with: [daemon] public_url, else
+  // the listen address.
   std::string public_url() const {
+    if (!config_.daemon.public_url.empty()) return config_.daemon.public_url;
     if (config_.daemon.listen.empty()) return {};
     return "http://" + config_.daemon.listen;
   }
@@ -305,8 +319,16 @@ class App::Impl {
     asio::post(store_strand_, [this] {
       auto docs = publisher_.render(*store_, config_, feed_ids_, unix_now());
       if (!docs) log::error("{}", docs.error().message);
-      asio::post(io_, [this, docs = std::move(docs)] {
+      std::vector<std::string> topics = docs ? publisher_.changed_topics() : std::vector<std::string>{};
+      asio::post(io_, [this, docs = std::move(docs), topics = std::move(topics)] {
         if (docs) server_.publish(*docs);
+        // WebSub: tell the hub which outputs changed (not for --once, which
+        // stops and cancels transfers right away).
+        if (!topics.empty() && !config_.daemon.websub_hub.empty() && !options_.once && !stopping_) {
+          ping_hub(client_, config_.daemon.websub_hub, topics,
+                   config_.daemon.user_agent.empty() ? "tributary/0.1 (WebSub publisher)"
+                                                     : config_.daemon.user_agent);
+        }
         if (options_.once) stop();
       });
     });

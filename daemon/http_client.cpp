@@ -316,6 +316,12 @@ void HttpClient::fetch(FetchRequest request, Callback done) {
     t->headers = curl_slist_append(t->headers, ("If-Modified-Since: " + r.last_modified).c_str());
   }
   for (const auto& h : r.headers) t->headers = curl_slist_append(t->headers, h.c_str());
+  if (!r.post_body.empty()) {
+    // t->request (and so the body) lives as long as the transfer.
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.post_body.size()));
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, r.post_body.c_str());
+    t->headers = curl_slist_append(t->headers, "Content-Type: application/x-www-form-urlencoded");
+  }
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
   transfers_.emplace(e, std::move(t));
   if (CURLMcode mc = curl_multi_add_handle(multi_, e); mc != CURLM_OK) {

@@ -47,6 +47,9 @@ struct FetchRequest {
   std::string last_modified;  // sent as If-Modified-Since when set
   std::string user_agent;
   std::vector<std::string> headers;  // extra "Name: value" lines
+  // Non-empty: POST this body as application/x-www-form-urlencoded (WebSub
+  // publish notifications) instead of a GET.
+  std::string post_body;
   std::string accept = "application/rss+xml, application/atom+xml, application/feed+json, "
                        "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8";
   // Origins this request may reach on private addresses, in addition to the

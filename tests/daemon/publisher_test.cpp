@@ -1,4 +1,5 @@
 #include "daemon/publisher.h"
+#include "daemon/websub.h"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -314,6 +315,18 @@ TEST_F(PublisherTest, EmptyOutputIsValidAndStable) {
   ASSERT_TRUE(atom.load_string((*second)->at("/feeds/all.atom")->body.c_str()));
   EXPECT_FALSE(atom.child("feed").child("entry"));
   EXPECT_FALSE(atom.child("feed").find_child_by_attribute("link", "rel", "self"));
+}
+
+}  // namespace
+}  // namespace tributary::daemon
+
+namespace tributary::daemon {
+namespace {
+
+TEST(WebSub, PublishNotificationIsFormEncoded) {
+  EXPECT_EQ(publish_notification("https://feeds.example.org/feeds/all.atom?a=b&c"),
+            "hub.mode=publish&hub.url=https%3A%2F%2Ffeeds.example.org%2Ffeeds%2Fall.atom%3Fa%3Db%26c");
+  EXPECT_EQ(publish_notification("http://h/x y"), "hub.mode=publish&hub.url=http%3A%2F%2Fh%2Fx%20y");
 }
 
 }  // namespace
