@@ -42,6 +42,18 @@ constexpr Bom kBoms[] = {
     {{"\xFF\xFE", 2}, "utf-16le"},
 };
 
+// A charset name as given, lower case; "" when it has characters no charset
+// name has (RFC 2978 §2.3 allows letters, digits and a few punctuation marks).
+std::string charset_name(std::string_view s) {
+  s = trim(s);
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.' || c == ':' || c == '+';
+    if (!ok) return {};
+  }
+  return lower(s);
+}
+
 // The encoding named in `<?xml ... encoding="X"?>`, read from ASCII-compatible bytes.
 std::string declared_encoding(std::string_view bytes) {
   auto start = bytes.find_first_not_of(" \t\r\n");
@@ -55,7 +67,7 @@ std::string declared_encoding(std::string_view bytes) {
   if (pos == std::string_view::npos) return {};
   auto close = decl.find(decl[pos], pos + 1);
   if (close == std::string_view::npos) return {};
-  return lower(trim(decl.substr(pos + 1, close - pos - 1)));
+  return charset_name(decl.substr(pos + 1, close - pos - 1));
 }
 
 // Sniffs UTF-16/32 without a BOM from the first '<' (XML 1.0 Appendix F).
@@ -88,7 +100,7 @@ std::string content_type_charset(std::string_view content_type) {
     if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'')) {
       value = value.substr(1, value.size() - 2);
     }
-    return lower(value);
+    return charset_name(value);
   }
   return {};
 }
@@ -442,7 +454,8 @@ Decoded decode_xml(std::string_view bytes, std::string_view content_type) {
   if (xml_encoding == "gb2312") xml_encoding = "gb18030";
   if (!content_type.empty() && !acceptable) {
     d.bozo = true;
-    d.bozo_reason = "decode: " + media + " is not an XML media type";
+    d.bozo_reason = "decode: " + (is_valid_utf8(media) ? media : std::string("the media type")) +
+                    " is not an XML media type";
   }
 
   // A wrong legacy declaration on a UTF-8 document.

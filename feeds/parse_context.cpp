@@ -469,6 +469,10 @@ struct StackItem {
 void trim_in_place(std::string& s) {
   std::string_view t = xml::trim(s);
   if (t.size() == s.size()) return;
+  if (t.empty()) {
+    s.clear();
+    return;
+  }
   std::size_t lead = static_cast<std::size_t>(t.data() - s.data());
   s.resize(lead + t.size());
   s.erase(0, lead);

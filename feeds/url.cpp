@@ -57,6 +57,30 @@ std::string decode_non_ascii(std::string_view s) {
   return out;
 }
 
+// Well-formed UTF-8 (Unicode §3.9 Table 3-7).
+bool is_utf8(std::string_view s) {
+  auto at = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  auto cont = [](unsigned char b) { return (b & 0xC0) == 0x80; };
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = at(i);
+    std::size_t left = s.size() - i;
+    if (c < 0x80) {
+      i += 1;
+    } else if (c >= 0xC2 && c < 0xE0 && left >= 2 && cont(at(i + 1))) {
+      i += 2;
+    } else if (c >= 0xE0 && c < 0xF0 && left >= 3 && cont(at(i + 1)) && cont(at(i + 2)) &&
+               !(c == 0xE0 && at(i + 1) < 0xA0) && !(c == 0xED && at(i + 1) > 0x9F)) {
+      i += 3;
+    } else if (c >= 0xF0 && c < 0xF5 && left >= 4 && cont(at(i + 1)) && cont(at(i + 2)) &&
+               cont(at(i + 3)) && !(c == 0xF0 && at(i + 1) < 0x90) && !(c == 0xF4 && at(i + 1) > 0x8F)) {
+      i += 4;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string url_scheme(std::string_view url) {
@@ -85,7 +109,10 @@ std::string resolve_url(std::string_view base, std::string_view ref) {
   if (base.empty()) return std::string(ref);
   if (has_non_ascii(base) || has_non_ascii(ref)) {
     std::string r = resolve_url(encode_non_ascii(trim(base)), encode_non_ascii(ref));
-    return decode_non_ascii(r);
+    std::string decoded = decode_non_ascii(r);
+    // Escapes that were in the input may decode to bytes that are not UTF-8.
+    if (!is_utf8(decoded)) return r;
+    return decoded;
   }
   auto b = boost::urls::parse_uri(trim(base));
   if (!b) return std::string(ref);
