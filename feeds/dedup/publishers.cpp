@@ -53,12 +53,15 @@ bool Publishers::has_prefix(std::string_view key) const {
 
 std::string_view AffixLearner::candidate(std::string_view folded_title) {
   static constexpr std::array<std::string_view, 4> kSeparators = {": ", " - ", " | ", "] "};
+  constexpr std::size_t kMaxCandidate = 48;
+  // A separator ending past kMaxCandidate makes no candidate: look no further.
+  std::string_view head = folded_title.substr(0, kMaxCandidate);
   std::size_t best = std::string_view::npos;
   for (auto sep : kSeparators) {
-    auto pos = folded_title.find(sep);
+    auto pos = head.find(sep);
     if (pos != std::string_view::npos && pos > 0) best = std::min(best, pos + sep.size());
   }
-  if (best == std::string_view::npos || best > 48) return {};
+  if (best == std::string_view::npos || best > kMaxCandidate) return {};
   // "[Russia] - ": separators may follow each other.
   while (best < folded_title.size() && std::string_view(" -:|").find(folded_title[best]) != std::string_view::npos) {
     ++best;

@@ -121,6 +121,23 @@ std::string fold_characters(std::string_view s) {
   return out;
 }
 
+// fold_title of ASCII text: only whitespace and controls to fold.
+std::string fold_ascii(std::string_view t) {
+  std::string out;
+  out.reserve(t.size());
+  bool space = false;
+  for (char c : t) {
+    if (c == ' ' || (c >= '\t' && c <= '\r')) {
+      space = !out.empty();
+    } else if (c >= 0x20 && c != 0x7f) {
+      if (space) out += ' ';
+      space = false;
+      out += c == '`' ? '\'' : c;
+    }
+  }
+  return out;
+}
+
 // Length of a leading "[Section] - " / "[Section]: " / "[Section] " (also
 // with the CJK lenticular brackets of "【速報】"), or 0.
 std::size_t bracket_prefix_length(std::string_view t) {
@@ -159,15 +176,22 @@ std::size_t wire_prefix_length(std::string_view t) {
     ++n;
   }
   std::string_view word = t.substr(0, n);
-  std::string upper(word);
-  for (char& c : upper) c = to_upper(c);
+  constexpr std::size_t kLongestTag = 13;  // "BREAKING NEWS"
+  if (word.size() > kLongestTag) {
+    auto space = word.find(' ');
+    if (space == std::string_view::npos || space > kLongestTag) return 0;
+  }
+  std::array<char, kLongestTag> buffer{};
+  std::size_t length = std::min(word.size(), kLongestTag);
+  for (std::size_t i = 0; i < length; ++i) buffer[i] = to_upper(word[i]);
+  std::string_view upper(buffer.data(), length);
   // "BREAKING NEWS" is one tag; "LIVE Nation" is not a tag at all.
-  if (!std::binary_search(std::begin(kTags), std::end(kTags), upper)) {
+  if (word.size() > kLongestTag || !std::binary_search(std::begin(kTags), std::end(kTags), upper)) {
     auto space = word.find(' ');
     if (space == std::string_view::npos) return 0;
     n = space;
     word = word.substr(0, space);
-    upper.resize(space);
+    upper = upper.substr(0, space);
     if (!std::binary_search(std::begin(kTags), std::end(kTags), upper)) return 0;
   }
   bool upper_case = std::none_of(word.begin(), word.end(), is_lower);
@@ -312,6 +336,8 @@ std::size_t without_cut_credit(std::string_view t, const Publishers* publishers)
 }  // namespace
 
 std::string fold_title(std::string_view raw, std::uint32_t* flags) {
+  // The common case, ASCII without references: one pass.
+  if (raw.find('&') == std::string_view::npos && is_ascii(raw)) return fold_ascii(raw);
   std::string t(raw);
   // A reference cut off by a length limit: drop it before decoding, or
   // "&#82" (of "&#8217;") would decode to "R".
@@ -323,21 +349,7 @@ std::string fold_title(std::string_view raw, std::uint32_t* flags) {
   }
   partial = drop_partial_entity(t) || partial;  // "&amp;rsq" decodes to "&rsq"
   if (partial && flags != nullptr) *flags |= kTitlePartialEntity;
-  if (is_ascii(t)) {  // the common case: only whitespace and controls to fold
-    std::string out;
-    out.reserve(t.size());
-    bool space = false;
-    for (char c : t) {
-      if (c == ' ' || (c >= '\t' && c <= '\r')) {
-        space = !out.empty();
-      } else if (c >= 0x20 && c != 0x7f) {
-        if (space) out += ' ';
-        space = false;
-        out += c == '`' ? '\'' : c;
-      }
-    }
-    return out;
-  }
+  if (is_ascii(t)) return fold_ascii(t);
   return fold_characters(nfkc(t));
 }
 
@@ -454,11 +466,13 @@ class WordSink {
 void title_words_into(std::string_view clean, std::vector<std::string>& words) {
   WordSink sink(words);
   if (is_ascii(clean)) {  // the common case, without ICU
+    std::string* word = nullptr;
     for (std::size_t i = 0; i < clean.size(); ++i) {
       char c = clean[i];
       if (is_upper(c)) c = static_cast<char>(c + 32);
       if (is_lower(c) || is_digit(c) || c == '$' || c == '%') {
-        sink.open() += c;
+        if (!sink.is_open()) word = &sink.open();
+        *word += c;
       } else if (c == '\'' && sink.is_open() && i + 1 < clean.size() &&
                  (is_alpha(clean[i + 1]) || is_digit(clean[i + 1]))) {
         continue;  // "what's" -> "whats"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -192,6 +193,98 @@ std::string canonical_host(std::string_view encoded) {
   return host;
 }
 
+// The components of an absolute URI with an authority, still encoded.
+struct UrlParts {
+  std::string_view scheme, host, port, path, query, fragment;
+  bool has_port = false, has_query = false, has_fragment = false;
+};
+
+bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// RFC 3986 §2.2 sub-delims, and the unreserved set.
+bool is_sub_delim(char c) {
+  return c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' || c == '+' ||
+         c == ',' || c == ';' || c == '=';
+}
+bool is_unreserved_char(char c) { return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
+
+// The shape most feed links have -- scheme "://" host [":" port] path
+// ["?" query] ["#" fragment], without userinfo or IP-literal, every
+// character valid where it stands (RFC 3986 §3) -- split without a general
+// parser; nullopt for anything else (the caller then parses with
+// Boost.URL, which gives the same parts for these shapes).
+std::optional<UrlParts> split_common_url(std::string_view url) {
+  UrlParts p;
+  std::size_t i = 0;
+  if (url.empty() || !((url[0] >= 'a' && url[0] <= 'z') || (url[0] >= 'A' && url[0] <= 'Z'))) return std::nullopt;
+  while (i < url.size() && (is_alnum(url[i]) || url[i] == '+' || url[i] == '-' || url[i] == '.')) ++i;
+  if (url.substr(i, 3) != "://") return std::nullopt;
+  p.scheme = url.substr(0, i);
+  i += 3;
+  auto valid_pct = [&](std::size_t at) {
+    return at + 2 < url.size() && hex_value(url[at + 1]) >= 0 && hex_value(url[at + 2]) >= 0;
+  };
+  std::size_t host_start = i;
+  while (i < url.size() && url[i] != '/' && url[i] != '?' && url[i] != '#' && url[i] != ':') {
+    char c = url[i];
+    if (c == '%') {
+      if (!valid_pct(i)) return std::nullopt;
+    } else if (!is_unreserved_char(c) && !is_sub_delim(c)) {
+      return std::nullopt;  // '@' (userinfo), '[' (IP literal), anything invalid
+    }
+    ++i;
+  }
+  p.host = url.substr(host_start, i - host_start);
+  if (i < url.size() && url[i] == ':') {
+    p.has_port = true;
+    std::size_t port_start = ++i;
+    while (i < url.size() && url[i] >= '0' && url[i] <= '9') ++i;
+    p.port = url.substr(port_start, i - port_start);
+    if (i < url.size() && url[i] != '/' && url[i] != '?' && url[i] != '#') return std::nullopt;
+  }
+  // Path, query and fragment: pchar, '/', and '?' outside the path.
+  auto scan = [&](bool allow_question) {
+    std::size_t start = i;
+    while (i < url.size() && url[i] != '#' && (allow_question || url[i] != '?')) {
+      char c = url[i];
+      if (c == '%') {
+        if (!valid_pct(i)) return std::optional<std::string_view>();
+      } else if (!is_unreserved_char(c) && !is_sub_delim(c) && c != ':' && c != '@' && c != '/' &&
+                 !(allow_question && c == '?')) {
+        return std::optional<std::string_view>();
+      }
+      ++i;
+    }
+    return std::optional<std::string_view>(url.substr(start, i - start));
+  };
+  auto path = scan(false);
+  if (!path) return std::nullopt;
+  p.path = *path;
+  if (i < url.size() && url[i] == '?') {
+    ++i;
+    p.has_query = true;
+    auto query = scan(true);
+    if (!query) return std::nullopt;
+    p.query = *query;
+  }
+  if (i < url.size() && url[i] == '#') {
+    ++i;
+    p.has_fragment = true;
+    std::size_t start = i;
+    while (i < url.size()) {
+      char c = url[i];
+      if (c == '%') {
+        if (!valid_pct(i)) return std::nullopt;
+      } else if (!is_unreserved_char(c) && !is_sub_delim(c) && c != ':' && c != '@' && c != '/' && c != '?') {
+        return std::nullopt;
+      }
+      ++i;
+    }
+    p.fragment = url.substr(start);
+  }
+  return p;
+}
+
 }  // namespace
 
 bool is_tracking_parameter(std::string_view name) {
@@ -241,17 +334,25 @@ std::string canonical_url(std::string_view url) {
     }
     url = escaped;
   }
-  auto parsed = boost::urls::parse_uri(url);
-  if (!parsed || !parsed->has_authority()) return std::string(url);
-  const boost::urls::url_view& u = *parsed;
-
-  std::string scheme = lower(u.scheme());
+  std::optional<UrlParts> parts = split_common_url(url);
+  if (!parts) {
+    auto parsed = boost::urls::parse_uri(url);
+    if (!parsed || !parsed->has_authority()) return std::string(url);
+    const boost::urls::url_view& u = *parsed;
+    parts = UrlParts{u.scheme(),      u.encoded_host(),     u.port(),         u.encoded_path(),
+                     u.encoded_query(), u.encoded_fragment(), u.has_port(),     u.has_query(),
+                     u.has_fragment()};
+  }
+  const UrlParts& u = *parts;
+  std::string scheme = lower(u.scheme);
   bool web = scheme == "http" || scheme == "https";
-  std::string out = web ? "https" : scheme;
+  std::string out;
+  out.reserve(url.size() + 8);
+  out += web ? "https" : scheme;
   out += "://";
-  out += canonical_host(u.encoded_host());
-  if (u.has_port()) {
-    std::string_view port = u.port();
+  out += canonical_host(u.host);
+  if (u.has_port) {
+    std::string_view port = u.port;
     bool default_port = port.empty() || (web && (port == "80" || port == "443")) ||
                         (scheme == "ftp" && port == "21");
     if (!default_port) {
@@ -259,11 +360,11 @@ std::string canonical_url(std::string_view url) {
       out += port;
     }
   }
-  out += canonical_path(u.encoded_path());
-  if (u.has_query()) out += canonical_query(u.encoded_query());
-  if (u.has_fragment() && u.encoded_fragment().starts_with('!')) {
+  out += canonical_path(u.path);
+  if (u.has_query) out += canonical_query(u.query);
+  if (u.has_fragment && u.fragment.starts_with('!')) {
     out += '#';
-    append_normalized_pct(out, u.encoded_fragment());
+    append_normalized_pct(out, u.fragment);
   }
   return out;
 }
