@@ -20,9 +20,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::array<std::string_view, 10> kDaemonKeys = {
+constexpr std::array<std::string_view, 14> kDaemonKeys = {
     "state_dir", "output_dir", "listen", "interval", "allow_private", "user_agent", "reload_on_change",
-    "public_url", "websub_hub", "socket"};
+    "public_url", "websub_hub", "socket",
+    "min_interval", "max_connections", "domain_connections", "domain_spacing"};
 constexpr std::array<std::string_view, 10> kFeedKeys = {
     "url",        "title",   "tags",        "interval", "full_text", "enabled",
     "user_agent", "headers", "auth_header", "site_rule"};
@@ -32,8 +33,10 @@ constexpr std::array<std::string_view, 3> kRetentionKeys = {"max_age", "max_item
                                                             "keep_in_outputs"};
 constexpr std::array<std::string_view, 4> kFullTextKeys = {"site_rules", "max_age", "per_poll",
                                                            "workers"};
-constexpr std::array<std::string_view, 5> kTopKeys = {"daemon", "feed", "output", "retention",
-                                                      "full_text"};
+constexpr std::array<std::string_view, 5> kDedupKeys = {"enabled", "stories", "representative", "window",
+                                                        "memory"};
+constexpr std::array<std::string_view, 6> kTopKeys = {"daemon", "feed", "output", "retention",
+                                                      "full_text", "dedup"};
 constexpr std::array<std::string_view, 3> kFormats = {"atom", "rss", "json"};
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -140,8 +143,11 @@ class Checker {
       return std::nullopt;
     }
     if (*d < floor) {
-      error(*n, fmt::format("'{}' is below the minimum poll interval of {} minutes", key,
-                            floor.count() / 60));
+      error(*n, floor.count() % 60 == 0
+                    ? fmt::format("'{}' is below the minimum poll interval of {} minutes", key,
+                                  floor.count() / 60)
+                    : fmt::format("'{}' is below the minimum poll interval of {} seconds", key,
+                                  floor.count()));
       return std::nullopt;
     }
     return d;
@@ -248,7 +254,7 @@ std::optional<Seconds> parse_duration(std::string_view text) {
 }
 
 Seconds effective_interval(const DaemonConfig& daemon, const FeedConfig& feed) {
-  return std::max(feed.interval.value_or(daemon.interval), kMinInterval);
+  return std::max(feed.interval.value_or(daemon.interval), daemon.min_interval);
 }
 
 tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::string_view path,
@@ -308,7 +314,21 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
           d.socket = absolute_path(*s, base_dir);
         }
       }
-      if (auto v = check.duration(*t, "interval")) d.interval = *v;
+      // Read first: it is the floor of every interval below.
+      if (auto v = check.duration(*t, "min_interval", Seconds{1})) d.min_interval = *v;
+      if (auto v = check.duration(*t, "interval", d.min_interval)) d.interval = *v;
+      auto count = [&](std::string_view key, std::int64_t lo, std::int64_t hi, int& out) {
+        if (auto v = check.integer(*t, key)) {
+          if (*v < lo || *v > hi) {
+            check.error(*t->get(key), fmt::format("'{}' must be between {} and {}", key, lo, hi));
+          } else {
+            out = static_cast<int>(*v);
+          }
+        }
+      };
+      count("max_connections", 1, 1024, d.max_connections);
+      count("domain_connections", 1, 64, d.domain_connections);
+      if (auto v = check.duration(*t, "domain_spacing", Seconds{0})) d.domain_spacing = *v;
       if (auto s = check.string(*t, "user_agent")) d.user_agent = *s;
       d.allow_private = check.strings(*t, "allow_private");
       if (const toml::node* a = t->get("allow_private"); a && a->is_array()) {
@@ -356,7 +376,7 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
         }
         if (auto s = check.string(t, "title")) f.title = *s;
         f.tags = check.strings(t, "tags");
-        f.interval = check.duration(t, "interval");
+        f.interval = check.duration(t, "interval", config.daemon.min_interval);
         if (auto b = check.boolean(t, "full_text")) f.full_text = *b;
         if (auto b = check.boolean(t, "enabled")) f.enabled = *b;
         if (auto s = check.string(t, "user_agent")) f.user_agent = *s;
@@ -461,6 +481,32 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
       if (auto b = check.boolean(*t, "keep_in_outputs")) r.keep_in_outputs = *b;
     } else {
       check.error(*n, "'retention' must be a table: [retention]");
+    }
+  }
+
+  // [dedup]
+  if (const toml::node* n = root.get("dedup")) {
+    if (const toml::table* t = n->as_table()) {
+      DedupConfig& dedup = config.dedup;
+      check.check_keys(*t, kDedupKeys, "[dedup]");
+      if (auto b = check.boolean(*t, "enabled")) dedup.enabled = *b;
+      auto one_of = [&](std::string_view key, std::initializer_list<std::string_view> values, std::string& out) {
+        auto v = check.string(*t, key);
+        if (!v) return;
+        if (std::find(values.begin(), values.end(), *v) == values.end()) {
+          std::string list;
+          for (auto value : values) list += fmt::format("{}\"{}\"", list.empty() ? "" : ", ", value);
+          check.error(*t->get(key), fmt::format("'{}' must be one of {}", key, list));
+          return;
+        }
+        out = *v;
+      };
+      one_of("stories", {"story", "event", "off"}, dedup.stories);
+      one_of("representative", {"original", "first", "latest"}, dedup.representative);
+      if (auto v = check.duration(*t, "window", Seconds{0})) dedup.window = *v;
+      if (auto v = check.duration(*t, "memory", Seconds{0})) dedup.memory = *v;
+    } else {
+      check.error(*n, "'dedup' must be a table: [dedup]");
     }
   }
 

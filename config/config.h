@@ -53,6 +53,11 @@ struct DaemonConfig {
   Seconds interval = kDefaultInterval;
   std::vector<std::string> allow_private;  // origins, e.g. "http://127.0.0.1:8787"
   std::string user_agent;                  // "" = built-in identifying UA
+  // Polling and politeness (daemon/schedule.h, daemon/politeness.h).
+  Seconds min_interval = kMinInterval;  // the poll floor; below 5 min only for test setups
+  int max_connections = 32;             // transfers at once, all servers together
+  int domain_connections = 1;           // transfers at once per registrable domain
+  Seconds domain_spacing{0};            // between the starts of two requests to one domain
   bool reload_on_change = true;            // watch the file and reload when it changes
   std::string public_url;  // base URL readers reach the server at, no trailing slash
                            // ("" = "http://" + listen); outputs link to themselves with it
@@ -93,6 +98,24 @@ struct FullTextConfig {
   friend bool operator==(const FullTextConfig&, const FullTextConfig&) = default;
 };
 
+// Duplicate detection (feeds/dedup, daemon/dedup_index.h), on by default.
+// `stories`: the granularity of story clusters ("also covered by"): "story"
+// (one developing story), "event" (one event, reworded) or "off".
+// `representative`: which copy of a merged item the outputs show:
+// "original" (the un-prefixed original, earliest first), "first" (the copy
+// stored first) or "latest". `window`: titles join copies published this
+// close together (links and agreeing texts join whenever). `memory`: copies
+// that arrived this recently are matched in memory; older ones only by their
+// link.
+struct DedupConfig {
+  bool enabled = true;
+  std::string stories = "story";
+  std::string representative = "original";
+  Seconds window{72 * 3600};
+  Seconds memory{7 * 86400};
+  friend bool operator==(const DedupConfig&, const DedupConfig&) = default;
+};
+
 struct Config {
   std::string path;  // the file it came from
   DaemonConfig daemon;
@@ -100,6 +123,7 @@ struct Config {
   std::vector<OutputConfig> outputs;  // always starts with `all`
   RetentionConfig retention;
   FullTextConfig full_text;
+  DedupConfig dedup;
   friend bool operator==(const Config&, const Config&) = default;
 };
 
@@ -137,7 +161,7 @@ std::string feed_identity(std::string_view url);
 std::optional<Seconds> parse_duration(std::string_view text);
 
 // The feed's effective poll interval: its own or the daemon's, never below
-// kMinInterval.
+// the daemon's min_interval.
 Seconds effective_interval(const DaemonConfig& daemon, const FeedConfig& feed);
 
 }  // namespace tributary::config

@@ -165,6 +165,58 @@ TEST(Config, RetentionDefaultsAndOverrides) {
   EXPECT_EQ(off.retention.max_age.count(), 0);
 }
 
+TEST(Config, DedupDefaultsAndOverrides) {
+  Config d = parse_ok("");
+  EXPECT_TRUE(d.dedup.enabled);
+  EXPECT_EQ(d.dedup.stories, "story");
+  EXPECT_EQ(d.dedup.representative, "original");
+  EXPECT_EQ(d.dedup.window, std::chrono::hours(72));
+  Config c = parse_ok(
+      "[dedup]\nenabled = false\nstories = \"event\"\nrepresentative = \"latest\"\nwindow = \"1d\"\n"
+      "memory = \"2d\"\n");
+  EXPECT_FALSE(c.dedup.enabled);
+  EXPECT_EQ(c.dedup.stories, "event");
+  EXPECT_EQ(c.dedup.representative, "latest");
+  EXPECT_EQ(c.dedup.window, std::chrono::hours(24));
+  EXPECT_EQ(c.dedup.memory, std::chrono::hours(48));
+  auto errors = parse_errors("[dedup]\nstories = \"paragraph\"\n");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].line, 2);
+  EXPECT_NE(errors[0].message.find("'stories' must be one of"), std::string::npos);
+}
+
+TEST(Config, PollingAndPolitenessKeys) {
+  Config d = parse_ok("");
+  EXPECT_EQ(d.daemon.min_interval, kMinInterval);
+  EXPECT_EQ(d.daemon.max_connections, 32);
+  EXPECT_EQ(d.daemon.domain_connections, 1);
+  EXPECT_EQ(d.daemon.domain_spacing.count(), 0);
+  Config c = parse_ok(
+      "[daemon]\nmin_interval = \"5s\"\ninterval = \"10s\"\nmax_connections = 8\n"
+      "domain_connections = 4\ndomain_spacing = \"2s\"\n[[feed]]\nurl = \"https://a.example/\"\n"
+      "interval = \"7s\"\n[[feed]]\nurl = \"https://b.example/\"\n");
+  EXPECT_EQ(c.daemon.min_interval, std::chrono::seconds(5));
+  EXPECT_EQ(c.daemon.interval, std::chrono::seconds(10));
+  EXPECT_EQ(c.daemon.max_connections, 8);
+  EXPECT_EQ(c.daemon.domain_connections, 4);
+  EXPECT_EQ(c.daemon.domain_spacing, std::chrono::seconds(2));
+  ASSERT_EQ(c.feeds.size(), 2u);
+  EXPECT_EQ(effective_interval(c.daemon, c.feeds[0]), std::chrono::seconds(7));
+  EXPECT_EQ(effective_interval(c.daemon, c.feeds[1]), std::chrono::seconds(10));
+  // The floor holds for every interval, and the counts have ranges.
+  auto errors = parse_errors("[daemon]\nmin_interval = \"30s\"\ninterval = \"10s\"\n");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].line, 3);
+  EXPECT_NE(errors[0].message.find("below the minimum poll interval of 30 seconds"), std::string::npos);
+  EXPECT_EQ(parse_errors("[daemon]\ninterval = \"1m\"\n")[0].message,
+            "'interval' is below the minimum poll interval of 5 minutes");
+  EXPECT_EQ(parse_errors("[daemon]\ndomain_connections = 0\n")[0].message,
+            "'domain_connections' must be between 1 and 64");
+  EXPECT_EQ(parse_errors("[daemon]\nmax_connections = 5000\n")[0].message,
+            "'max_connections' must be between 1 and 1024");
+  EXPECT_EQ(parse_errors("[daemon]\nmin_interval = \"0s\"\n").size(), 1u);
+}
+
 // Each line is a whole file with one mistake; the diagnostic must point at
 // the right place and say what is wrong.
 TEST(Config, EachMistakeIsReportedAtItsPosition) {
