@@ -225,9 +225,9 @@ double dot(const boost::unordered_flat_map<std::uint32_t, float>& a,
 }
 
 // The keys of `item` from its folded title, into `k` (reusing its storage).
-void compute_keys(const Item& item, std::string_view folded, std::uint32_t fold_flags, const TitleRules& rules,
-                  ItemKeys& k) {
-  k.feed = publisher_key(item.feed);
+void compute_keys(const Item& item, std::string_view feed_key, std::string_view folded, std::uint32_t fold_flags,
+                  const TitleRules& rules, ItemKeys& k) {
+  k.feed = feed_key;
   k.guid.clear();
   if (!item.guid.empty()) {
     k.guid.reserve(k.feed.size() + 1 + item.guid.size());
@@ -284,7 +284,7 @@ ItemKeys item_keys(const Item& item, const TitleRules& rules) {
   std::uint32_t flags = 0;
   std::string folded = fold_title(item.title, &flags);
   ItemKeys k;
-  compute_keys(item, folded, flags, rules, k);
+  compute_keys(item, publisher_key(item.feed), folded, flags, rules, k);
   return k;
 }
 
@@ -772,19 +772,34 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
   s.merged_groups.clear();
   s.merged_stories.clear();
   // Learn from the whole batch first: who the publishers are, what each
-  // feed puts before every title.
+  // feed puts before every title. Feeds are looked up once per batch.
+  constexpr std::uint32_t kNoFeed = static_cast<std::uint32_t>(-1);
   std::vector<std::string> folded(batch.size());
   std::vector<std::uint32_t> fold_flags(batch.size(), 0);
-  boost::unordered_flat_set<std::string_view> feeds;
+  std::vector<std::uint32_t> feed_of(batch.size(), kNoFeed);
+  boost::unordered_flat_map<std::string_view, std::uint32_t> feed_ids;
+  std::vector<std::string_view> feed_names;
+  std::vector<std::vector<std::string_view>> titles_of;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const Item& item = batch[i];
     folded[i] = fold_title(item.title, &fold_flags[i]);
     if (item.feed.empty()) continue;
-    if (feeds.insert(item.feed).second) s.publishers.add(item.feed);
-    s.affixes.observe(item.feed, folded[i]);
+    auto [it, fresh] = feed_ids.try_emplace(item.feed, static_cast<std::uint32_t>(feed_names.size()));
+    if (fresh) {
+      feed_names.push_back(item.feed);
+      titles_of.emplace_back();
+    }
+    feed_of[i] = it->second;
+    titles_of[it->second].push_back(folded[i]);
   }
-  boost::unordered_flat_map<std::string_view, std::vector<std::string>> feed_prefixes;
-  for (std::string_view feed : feeds) feed_prefixes.emplace(feed, s.affixes.prefixes(feed));
+  std::vector<std::vector<std::string>> prefixes_of(feed_names.size());
+  std::vector<std::string> feed_keys(feed_names.size());
+  for (std::size_t f = 0; f < feed_names.size(); ++f) {
+    s.publishers.add(feed_names[f]);
+    s.affixes.observe(feed_names[f], titles_of[f]);
+    feed_keys[f] = publisher_key(feed_names[f]);
+  }
+  for (std::size_t f = 0; f < feed_names.size(); ++f) prefixes_of[f] = s.affixes.prefixes(feed_names[f]);
 
   // Filing order: published time; items without one take the time of the
   // item before them in the batch.
@@ -807,9 +822,10 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
   static const std::vector<std::string> kNoPrefixes;
   for (std::size_t i : order) {
     const Item& item = batch[i];
-    auto fp = item.feed.empty() ? feed_prefixes.end() : feed_prefixes.find(item.feed);
-    const auto& prefixes = fp == feed_prefixes.end() ? kNoPrefixes : fp->second;
-    compute_keys(item, folded[i], fold_flags[i], TitleRules{&s.publishers, prefixes}, k);
+    std::uint32_t f = feed_of[i];
+    const auto& prefixes = f == kNoFeed ? kNoPrefixes : prefixes_of[f];
+    compute_keys(item, f == kNoFeed ? std::string_view() : feed_keys[f], folded[i], fold_flags[i],
+                 TitleRules{&s.publishers, prefixes}, k);
     Entry e;
     e.guid = field_hash(k.guid);
     e.url = field_hash(k.url);

@@ -71,9 +71,16 @@ std::string_view AffixLearner::candidate(std::string_view folded_title) {
 }
 
 void AffixLearner::observe(std::string_view feed, std::string_view folded_title) {
+  observe(feed, std::span<const std::string_view>(&folded_title, 1));
+}
+
+void AffixLearner::observe(std::string_view feed, std::span<const std::string_view> folded_titles) {
   auto it = feeds_.find(feed);
   if (it == feeds_.end()) it = feeds_.emplace(std::string(feed), FeedStats{}).first;
-  FeedStats& stats = it->second;
+  for (std::string_view title : folded_titles) count(it->second, title);
+}
+
+void AffixLearner::count(FeedStats& stats, std::string_view folded_title) {
   ++stats.titles;
   auto c = candidate(folded_title);
   if (!c.empty()) {

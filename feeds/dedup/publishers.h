@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <set>
+#include <span>
 #include <vector>
 
 #include <boost/unordered/unordered_flat_map.hpp>
@@ -57,6 +58,9 @@ class AffixLearner {
   // Counts one title (folded, see fold_title) of feed `feed`.
   void observe(std::string_view feed, std::string_view folded_title);
 
+  // Counts titles of feed `feed`, in order (as many observe calls).
+  void observe(std::string_view feed, std::span<const std::string_view> folded_titles);
+
   // The learned prefixes of `feed`, longest first; empty when none.
   std::vector<std::string> prefixes(std::string_view feed) const;
 
@@ -76,6 +80,7 @@ class AffixLearner {
     std::size_t titles = 0;
     boost::unordered_flat_map<std::string, std::size_t, Hash, std::equal_to<>> candidates;
   };
+  static void count(FeedStats& stats, std::string_view folded_title);
   boost::unordered_flat_map<std::string, FeedStats, Hash, std::equal_to<>> feeds_;  // by feed name as given
 };
 

@@ -214,9 +214,10 @@ bool is_known_credit(std::string_view name, const Publishers* publishers) {
   // Wire services re-published everywhere, known without having a feed.
   static constexpr std::string_view kWires[] = {
       "afp", "ap", "apnews", "associatedpress", "bloomberg", "dpa", "interfax", "reuters", "tass", "upi"};
+  static_assert(std::is_sorted(std::begin(kWires), std::end(kWires)));
   auto key = publisher_key(name);
   if (key.empty()) return false;
-  if (std::find(std::begin(kWires), std::end(kWires), key) != std::end(kWires)) return true;
+  if (std::binary_search(std::begin(kWires), std::end(kWires), key)) return true;
   return publishers != nullptr && publishers->contains(name);
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -134,19 +135,24 @@ std::string remove_dot_segments(std::string_view path) {
 
 // Canonical path: normalized escapes, no dot segments, no "/amp" view suffix,
 // no trailing slash.
-std::string canonical_path(std::string_view encoded) {
-  std::string path = "/";
-  append_normalized_pct(path, encoded.starts_with('/') ? encoded.substr(1) : encoded);
-  if (path.find("/.") != std::string::npos || path.find("//") != std::string::npos) {
-    path = remove_dot_segments(path);
+void append_canonical_path(std::string& out, std::string_view encoded) {
+  std::size_t start = out.size();
+  out += '/';
+  append_normalized_pct(out, encoded.starts_with('/') ? encoded.substr(1) : encoded);
+  std::string_view path = std::string_view(out).substr(start);
+  if (path.find("/.") != std::string_view::npos || path.find("//") != std::string_view::npos) {
+    std::string clean = remove_dot_segments(path);
+    out.resize(start);
+    out += clean;
+    path = std::string_view(out).substr(start);
   }
-  if (path.size() > 1 && path.back() == '/') path.pop_back();
+  if (path.size() > 1 && path.back() == '/') out.pop_back();
+  path = std::string_view(out).substr(start);
   if (path == "/amp") {
-    path = "/";
+    out.resize(start + 1);
   } else if (path.ends_with("/amp")) {
-    path.resize(path.size() - 4);
+    out.resize(out.size() - 4);
   }
-  return path;
 }
 
 std::string canonical_query(std::string_view encoded) {
@@ -179,18 +185,19 @@ std::string canonical_query(std::string_view encoded) {
   return out;
 }
 
-std::string canonical_host(std::string_view encoded) {
-  std::string host = lower(encoded);
-  if (!host.empty() && host.back() == '.') host.pop_back();
+void append_canonical_host(std::string& out, std::string_view encoded) {
+  if (!encoded.empty() && encoded.back() == '.') encoded.remove_suffix(1);
   static constexpr std::array<std::string_view, 4> kViewLabels = {"www.", "m.", "mobile.", "amp."};
   for (auto label : kViewLabels) {
-    if (host.starts_with(label) &&
-        std::count(host.begin() + static_cast<std::ptrdiff_t>(label.size()), host.end(), '.') >= 1) {
-      host.erase(0, label.size());
+    if (encoded.size() > label.size() &&
+        std::equal(label.begin(), label.end(), encoded.begin(),
+                   [](char a, char b) { return a == ascii_lower(b); }) &&
+        encoded.find('.', label.size()) != std::string_view::npos) {
+      encoded.remove_prefix(label.size());
       break;
     }
   }
-  return host;
+  for (char c : encoded) out += ascii_lower(c);
 }
 
 // The components of an absolute URI with an authority, still encoded.
@@ -199,14 +206,23 @@ struct UrlParts {
   bool has_port = false, has_query = false, has_fragment = false;
 };
 
-bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+// Character classes of RFC 3986 (§2.2, §2.3), one table lookup each.
+enum CharClass : std::uint8_t { kAlnum = 1, kUnreservedMark = 2, kSubDelim = 4 };
 
-// RFC 3986 §2.2 sub-delims, and the unreserved set.
-bool is_sub_delim(char c) {
-  return c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' || c == '+' ||
-         c == ',' || c == ';' || c == '=';
-}
-bool is_unreserved_char(char c) { return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
+constexpr std::array<std::uint8_t, 256> kCharClasses = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = kAlnum;
+  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = kAlnum;
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = kAlnum;
+  for (char c : std::string_view("-._~")) t[static_cast<unsigned char>(c)] = kUnreservedMark;
+  for (char c : std::string_view("!$&'()*+,;=")) t[static_cast<unsigned char>(c)] = kSubDelim;
+  return t;
+}();
+
+std::uint8_t char_class(char c) { return kCharClasses[static_cast<unsigned char>(c)]; }
+bool is_alnum(char c) { return (char_class(c) & kAlnum) != 0; }
+bool is_sub_delim(char c) { return (char_class(c) & kSubDelim) != 0; }
+bool is_unreserved_char(char c) { return (char_class(c) & (kAlnum | kUnreservedMark)) != 0; }
 
 // The shape most feed links have -- scheme "://" host [":" port] path
 // ["?" query] ["#" fragment], without userinfo or IP-literal, every
@@ -350,7 +366,7 @@ std::string canonical_url(std::string_view url) {
   out.reserve(url.size() + 8);
   out += web ? "https" : scheme;
   out += "://";
-  out += canonical_host(u.host);
+  append_canonical_host(out, u.host);
   if (u.has_port) {
     std::string_view port = u.port;
     bool default_port = port.empty() || (web && (port == "80" || port == "443")) ||
@@ -360,7 +376,7 @@ std::string canonical_url(std::string_view url) {
       out += port;
     }
   }
-  out += canonical_path(u.path);
+  append_canonical_path(out, u.path);
   if (u.has_query) out += canonical_query(u.query);
   if (u.has_fragment && u.fragment.starts_with('!')) {
     out += '#';
