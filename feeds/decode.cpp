@@ -469,7 +469,8 @@ Decoded decode_xml(std::string_view bytes, std::string_view content_type) {
   }
 
   std::vector<std::string> tried;
-  const std::string candidates[] = {rfc3023, xml_encoding, bom_encoding, "?detect", "utf-8",
+  // A byte order mark is the strongest evidence (XML 1.0 Appendix F).
+  const std::string candidates[] = {bom_encoding, rfc3023, xml_encoding, "?detect", "utf-8",
                                     "windows-1252", "iso-8859-2"};
   for (const std::string& c : candidates) {
     std::string name = c;
@@ -490,6 +491,16 @@ Decoded decode_xml(std::string_view bytes, std::string_view content_type) {
     tried.push_back(name);
     if (try_decode(body, name, d.text)) {
       d.encoding = name == "utf8" ? "utf-8" : name;
+      if (name == bom_encoding) {
+        // The BOM decides; only a charset declared otherwise is a conflict.
+        std::string declared = !http_encoding.empty() ? http_encoding : xml_encoding;
+        if (!declared.empty() && declared != name && !is_utf16_or_32_name(declared) &&
+            !(is_utf8_name(declared) && name == "utf-8")) {
+          d.bozo = true;
+          d.bozo_reason = "decode: document declared as " + declared + ", but its byte order mark says " + name;
+        }
+        return d;
+      }
       if (name != rfc3023) {
         d.bozo = true;
         d.bozo_reason = "decode: document declared as " + rfc3023 + ", but parsed as " + name;

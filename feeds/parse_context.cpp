@@ -425,6 +425,7 @@ struct Record {
   std::optional<Text> title, subtitle, rights, summary;
   std::vector<Text> content;
   bool has_link = false;
+  bool link_is_guid = false;  // the link so far is a permalink guid
   std::string link;
   std::vector<LinkData> links;
   std::optional<std::string> id, language, comments, icon, logo, author_text;
@@ -1007,8 +1008,11 @@ struct ParseContext::State {
     Record& r = record(c);
     if (!(inentry && inimage)) r.links.push_back(l);
     if (l.has_href) {
-      if (l.rel == "alternate" && is_html_type(map_content_type(l.type))) {
+      // The first alternate HTML link is the link (feedparser keeps the last).
+      if (l.rel == "alternate" && is_html_type(map_content_type(l.type)) &&
+          (!r.has_link || r.link_is_guid)) {
         r.has_link = true;
+        r.link_is_guid = false;
         r.link = l.href;
       }
     } else {
@@ -1391,6 +1395,7 @@ struct ParseContext::State {
             Record& r = record(c);
             if (!r.has_link) {
               r.has_link = true;
+              r.link_is_guid = true;
               r.link = *value;
             }
           }
@@ -1799,9 +1804,9 @@ void ParseContext::finish(Feed& feed) {
 Person person_from_text(std::string_view text) {
   Person p;
   std::string author(xml::trim(text));
-  std::string_view email = find_email(author);
+  std::string email(find_email(author));  // a copy: `author` changes below
   if (!email.empty()) {
-    p.email = std::string(email);
+    p.email = email;
     replace_all(author, email, "");
     replace_all(author, "()", "");
     replace_all(author, "<>", "");

