@@ -74,7 +74,7 @@ class App::Impl {
       return 1;
     }
     std::string db_path = (fs::path(config_.daemon.state_dir) / "tributary.db").string();
-    auto store = Store::open(db_path);
+    auto store = Store::open(db_path, dedup_settings(config_.dedup));
     if (!store) {
       log::error("{}", store.error().message);
       return 1;

@@ -14,7 +14,7 @@ namespace {
 namespace json = boost::json;
 
 // Ordered migrations: never edit one that has shipped; append a new one.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     R"sql(
 CREATE TABLE feeds (
   id INTEGER PRIMARY KEY,
@@ -50,26 +50,37 @@ CREATE TABLE item_sources (
 ) WITHOUT ROWID;
 CREATE INDEX item_sources_item ON item_sources(item_id);
 )sql",
+    // 2: dedup (daemon/dedup_index.h). Per copy: what rebuilds the
+    // in-memory index, its keys (indexed), its rank as a representative. Per
+    // item: its story and representative copy. Tombstones of deleted items.
+    R"sql(
+ALTER TABLE item_sources ADD COLUMN title TEXT NOT NULL DEFAULT '';
+ALTER TABLE item_sources ADD COLUMN link TEXT NOT NULL DEFAULT '';
+ALTER TABLE item_sources ADD COLUMN guid TEXT NOT NULL DEFAULT '';
+ALTER TABLE item_sources ADD COLUMN summary TEXT NOT NULL DEFAULT '';
+ALTER TABLE item_sources ADD COLUMN published INTEGER;
+ALTER TABLE item_sources ADD COLUMN url_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE item_sources ADD COLUMN title_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE item_sources ADD COLUMN rank INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX item_sources_url_key ON item_sources(url_key) WHERE url_key != '';
+CREATE INDEX item_sources_title_key ON item_sources(title_key) WHERE title_key != '';
+CREATE INDEX item_sources_seen ON item_sources(seen);
+ALTER TABLE items ADD COLUMN story_id INTEGER;
+ALTER TABLE items ADD COLUMN rep_feed_id INTEGER;
+ALTER TABLE items ADD COLUMN rep_rank INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE items ADD COLUMN rep_published INTEGER NOT NULL DEFAULT 0;
+UPDATE item_sources SET url_key = (SELECT canonical_url FROM items WHERE id = item_sources.item_id);
+UPDATE items SET story_id = id;
+UPDATE items SET rep_feed_id = (SELECT min(feed_id) FROM item_sources WHERE item_id = items.id);
+CREATE INDEX items_story ON items(story_id);
+CREATE TABLE retired (
+  feed_id INTEGER NOT NULL,
+  item_key TEXT NOT NULL,
+  retired_at INTEGER NOT NULL,
+  PRIMARY KEY (feed_id, item_key)
+) WITHOUT ROWID;
+)sql",
 };
-
-// FNV-1a, 64 bits: stable across builds and platforms, for output ids.
-std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 0xcbf29ce484222325ull) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
-
-std::string output_id(std::string_view feed_url, std::string_view key) {
-  std::uint64_t h = fnv1a(key, fnv1a(feed_url) ^ 0x9e3779b97f4a7c15ull);
-  return fmt::format("urn:tributary:item:{:016x}", h);
-}
-
-std::optional<std::int64_t> seconds(const std::optional<feeds::Time>& t) {
-  if (!t) return std::nullopt;
-  return t->time_since_epoch().count();
-}
 
 FeedState read_feed(const sqlite::Statement& s) {
   FeedState f;
@@ -96,7 +107,7 @@ constexpr std::string_view kFeedColumns =
 
 int Store::schema_version() { return static_cast<int>(kMigrations.size()); }
 
-Result<Store> Store::open(const std::string& path) {
+Result<Store> Store::open(const std::string& path, const DedupSettings& dedup, std::optional<std::int64_t> now) {
   auto db = sqlite::Database::open(path);
   if (!db) return tl::unexpected(db.error());
   Store store(std::move(*db));
@@ -109,6 +120,12 @@ Result<Store> Store::open(const std::string& path) {
   }
   if (auto r = store.migrate(); !r) return tl::unexpected(r.error());
   if (auto r = store.prepare(); !r) return tl::unexpected(r.error());
+  std::int64_t t = now.value_or(std::chrono::duration_cast<std::chrono::seconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count());
+  auto index = DedupIndex::open(store.db_, dedup, t);
+  if (!index) return tl::unexpected(index.error());
+  store.dedup_ = std::make_unique<DedupIndex>(std::move(*index));
   return store;
 }
 
@@ -150,13 +167,6 @@ Result<void> Store::prepare() {
        "effective_url = CASE WHEN ?6 != '' THEN ?6 ELSE effective_url END, "
        "last_poll = ?7, next_poll = ?8 WHERE id = ?1"},
       {&update_meta_, "UPDATE feeds SET title = ?2, link = ?3 WHERE id = ?1"},
-      {&find_source_, "SELECT item_id FROM item_sources WHERE feed_id = ?1 AND item_key = ?2"},
-      {&find_by_url_, "SELECT id FROM items WHERE canonical_url = ?1 AND canonical_url != '' LIMIT 1"},
-      {&insert_item_,
-       "INSERT INTO items (output_id, canonical_url, published, updated, first_seen, entry_json) "
-       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
-      {&insert_source_,
-       "INSERT OR IGNORE INTO item_sources (feed_id, item_key, item_id, seen) VALUES (?1, ?2, ?3, ?4)"},
   };
   for (const auto& p : list) {
     auto s = db_.prepare(p.sql);
@@ -214,6 +224,7 @@ Result<void> Store::record_poll(std::int64_t feed_id, const PollRecord& poll) {
 Result<SaveStats> Store::save(std::int64_t feed_id, const feeds::FeedMeta& meta,
                               const std::vector<NewItem>& items, std::int64_t now) {
   SaveStats stats;
+  if (!dedup_) return fail(Errc::database, "store: opened read-only");
   auto r = sqlite::transaction(db_, [&]() -> Result<void> {
     std::string feed_url;
     {
@@ -226,48 +237,21 @@ Result<SaveStats> Store::save(std::int64_t feed_id, const feeds::FeedMeta& meta,
     update_meta_.bind(1, feed_id).bind(2, meta.title ? meta.title->value : "").bind(3, meta.link);
     if (auto u = update_meta_.run(); !u) return u;
 
-    for (const NewItem& item : items) {
-      find_source_.bind(1, feed_id).bind(2, item.key);
-      auto known = find_source_.step();
-      find_source_.reset();
-      if (!known) return tl::unexpected(known.error());
-      if (*known) {
-        ++stats.unchanged;
-        continue;
-      }
-      std::optional<std::int64_t> item_id;
-      if (!item.canonical_url.empty()) {
-        find_by_url_.bind(1, item.canonical_url);
-        auto found = find_by_url_.step();
-        if (!found) {
-          find_by_url_.reset();
-          return tl::unexpected(found.error());
-        }
-        if (*found) item_id = find_by_url_.column_int(0);
-        find_by_url_.reset();
-      }
-      if (item_id) {
-        ++stats.merged;
-      } else {
-        feeds::Entry entry = item.entry;
-        entry.id = output_id(feed_url, item.key);
-        insert_item_.bind(1, entry.id)
-            .bind(2, item.canonical_url)
-            .bind(3, seconds(item.entry.published))
-            .bind(4, seconds(item.entry.updated))
-            .bind(5, now)
-            .bind(6, json::serialize(feeds::to_json(entry)));
-        if (auto ins = insert_item_.run(); !ins) return ins;
-        item_id = db_.last_insert_rowid();
-        ++stats.added;
-      }
-      insert_source_.bind(1, feed_id).bind(2, item.key).bind(3, *item_id).bind(4, now);
-      if (auto src = insert_source_.run(); !src) return src;
-    }
-    return {};
+    // Known copies, tombstones, duplicates and stories: the dedup stage.
+    std::string name = meta.title && !meta.title->value.empty() ? meta.title->value : feed_url;
+    return dedup_->save(db_, feed_id, feed_url, name, items, now, stats);
   });
-  if (!r) return tl::unexpected(r.error());
+  if (!r) {
+    // Rolled back: the in-memory index may hold copies the store lost.
+    stats = {};
+    if (auto rebuilt = dedup_->rebuild(db_, now); !rebuilt) return tl::unexpected(rebuilt.error());
+    return tl::unexpected(r.error());
+  }
   return stats;
+}
+
+Result<int> Store::retire(std::span<const std::int64_t> item_ids, std::int64_t now) {
+  return retire_items(db_, item_ids, now);
 }
 
 Result<std::vector<feeds::OutputEntry>> Store::newest(int limit,
@@ -281,7 +265,7 @@ Result<std::vector<feeds::OutputEntry>> Store::newest(int limit,
     filter += "))";
   }
   auto s = db_.prepare(fmt::format(
-      "SELECT id, entry_json, first_seen FROM items {} "
+      "SELECT id, entry_json, first_seen, story_id FROM items {} "
       "ORDER BY coalesce(published, first_seen) DESC, id DESC LIMIT ?1",
       filter));
   if (!s) return tl::unexpected(s.error());
@@ -300,13 +284,21 @@ Result<std::vector<feeds::OutputEntry>> Store::newest(int limit,
     if (!oe.entry.updated && !oe.entry.published) {
       oe.entry.updated = feeds::Time{std::chrono::seconds{s->column_int(2)}};
     }
-    index[s->column_int(0)] = out.size();
+    std::int64_t item_id = s->column_int(0);
+    if (auto story = s->column_opt_int(3); story && dedup_) {
+      constexpr int kRelated = 5;
+      auto related = dedup_->related(db_, *story, item_id, kRelated);
+      if (!related) return tl::unexpected(related.error());
+      oe.related = std::move(*related);
+    }
+    index[item_id] = out.size();
     out.push_back(std::move(oe));
   }
   // Sources of each item, in the order they were seen.
   auto src = db_.prepare(
       "SELECT f.url, f.effective_url, f.title, f.link FROM item_sources s JOIN feeds f ON "
-      "f.id = s.feed_id WHERE s.item_id = ?1 ORDER BY s.seen, f.id");
+      "f.id = s.feed_id JOIN items i ON i.id = s.item_id WHERE s.item_id = ?1 "
+      "ORDER BY s.feed_id = i.rep_feed_id DESC, s.seen, f.id");
   if (!src) return tl::unexpected(src.error());
   for (const auto& [item_id, pos] : index) {
     src->bind(1, item_id);

@@ -1,10 +1,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "daemon/dedup_index.h"
 #include "daemon/sqlite.h"
 #include "feeds/model.h"
 #include "feeds/result.h"
@@ -40,7 +43,8 @@ struct PollRecord {
 };
 
 // An item of a refresh, identified within its feed by `key` (GUID, else link,
-// else a hash of title and content) and across feeds by `canonical_url`.
+// else a hash of title and content); across feeds the dedup stage identifies
+// it (daemon/dedup_index.h; `canonical_url` is not used by the store).
 struct NewItem {
   std::string key;
   std::string canonical_url;  // "" when the item has no link
@@ -49,8 +53,10 @@ struct NewItem {
 
 struct SaveStats {
   int added = 0;       // new items stored
-  int merged = 0;      // items already stored from another feed: source added
+  int merged = 0;      // copies of items already stored (another feed's, or a re-post): source added
   int unchanged = 0;   // items this feed had already given us
+  int retired = 0;     // copies of deleted items, dropped for good
+  int bridged = 0;     // stored items found to be one (a new copy shared a key with each) and merged
 };
 
 // The SQLite store. One instance owns the write connection; it is not
@@ -60,15 +66,27 @@ struct SaveStats {
 //   feeds(id, url UNIQUE, effective_url, title, link, etag, last_modified,
 //         last_status, last_error, error_count, last_poll, next_poll)
 //   items(id, output_id UNIQUE, canonical_url (indexed), published, updated,
-//         first_seen (indexed), entry_json): one row per distinct article;
-//         entry_json holds the feeds::Entry in the parse-json shape.
-//   item_sources(feed_id, item_key, item_id, seen): which feed gave which
-//         item under which key; PRIMARY KEY (feed_id, item_key).
+//         first_seen (indexed), entry_json, story_id (indexed), rep_feed_id,
+//         rep_rank, rep_published): one row per distinct article (a dedup
+//         group); entry_json holds the representative copy's feeds::Entry in
+//         the parse-json shape under the item's stable output_id; story_id
+//         is the id of the first item of its story cluster.
+//   item_sources(feed_id, item_key, item_id, seen, title, link, guid,
+//         summary, published, url_key (indexed), title_key (indexed), rank):
+//         every copy: which feed gave which item under which key (PRIMARY
+//         KEY (feed_id, item_key)), with what the dedup index is rebuilt
+//         from and its rank as a representative (lower is better).
+//   retired(feed_id, item_key, retired_at): tombstones of deleted items,
+//         by source key, and (feed_id 0) by "url:" + canonical URL.
 class Store {
  public:
   // Opens or creates the store at `path` (":memory:" for tests), in WAL mode,
   // and applies pending migrations.
-  static Result<Store> open(const std::string& path);
+  // Dedup (see daemon/dedup_index.h) follows `dedup`; its in-memory index
+  // is rebuilt from the copies stored within its window before `now` (Unix
+  // seconds; default: the clock).
+  static Result<Store> open(const std::string& path, const DedupSettings& dedup = {},
+                            std::optional<std::int64_t> now = std::nullopt);
 
   // The number of migrations known to this build (the newest user_version).
   static int schema_version();
@@ -78,6 +96,10 @@ class Store {
   Result<std::vector<FeedState>> feeds();
 
   Result<void> record_poll(std::int64_t feed_id, const PollRecord& poll);
+
+  // Deletes items for good: they never come back from any feed (their
+  // feed keys and canonical URLs are remembered). Returns the number deleted.
+  Result<int> retire(std::span<const std::int64_t> item_ids, std::int64_t now);
 
   // Stores a refresh in one transaction: feed metadata and new items.
   Result<SaveStats> save(std::int64_t feed_id, const feeds::FeedMeta& meta,
@@ -99,7 +121,7 @@ class Store {
 
   sqlite::Database db_;
   sqlite::Statement find_feed_, insert_feed_, update_poll_, update_meta_;
-  sqlite::Statement find_source_, find_by_url_, insert_item_, insert_source_;
+  std::unique_ptr<DedupIndex> dedup_;
 };
 
 }  // namespace tributary::daemon
