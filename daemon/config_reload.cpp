@@ -154,15 +154,13 @@ void ConfigReloader::reload(std::string_view why) {
     }
     log::error("config: reload rejected ({} problems); still running generation {}",
                loaded.error().size(), generation_);
-    notify::ready();
-    notify::status("running; last reload rejected: " + last_error_);
+    notify::ready("running; last reload rejected: " + last_error_);
     return;
   }
   ++generation_;
   last_error_.clear();
   apply_(std::move(*loaded));
-  notify::ready();
-  notify::status("running; config generation " + std::to_string(generation_));
+  notify::ready("running; config generation " + std::to_string(generation_));
 }
 
 }  // namespace tributary::daemon

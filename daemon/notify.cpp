@@ -9,7 +9,17 @@
 
 namespace tributary::daemon::notify {
 
-void ready() { sd_notify(0, "READY=1\nSTATUS=running"); }
+namespace {
+
+std::string status_line(std::string_view text) {
+  std::string line = "STATUS=";
+  for (char c : text) line += c == '\n' ? ' ' : c;
+  return line;
+}
+
+}  // namespace
+
+void ready(std::string_view status) { sd_notify(0, ("READY=1\n" + status_line(status)).c_str()); }
 void stopping() { sd_notify(0, "STOPPING=1\nSTATUS=stopping"); }
 
 void reloading() {
@@ -20,11 +30,7 @@ void reloading() {
                    .c_str());
 }
 
-void status(std::string_view text) {
-  std::string line = "STATUS=";
-  for (char c : text) line += c == '\n' ? ' ' : c;
-  sd_notify(0, line.c_str());
-}
+void status(std::string_view text) { sd_notify(0, status_line(text).c_str()); }
 
 void watchdog() { sd_notify(0, "WATCHDOG=1"); }
 

@@ -9,8 +9,8 @@
 namespace tributary::daemon::notify {
 
 // READY=1: the config and the store are open and the outputs are served.
-// Also ends a reload.
-void ready();
+// Also ends a reload. `status` goes along as STATUS= in the same message.
+void ready(std::string_view status = "running");
 // STOPPING=1, on SIGTERM.
 void stopping();
 // RELOADING=1 with MONOTONIC_USEC (what systemd >= 253's Type=notify-reload
