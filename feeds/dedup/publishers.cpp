@@ -19,7 +19,8 @@ std::string publisher_key(std::string_view name) {
 }
 
 void Publishers::add(std::string_view feed_name) {
-  if (!names_.emplace(feed_name).second) return;
+  if (names_.contains(feed_name)) return;
+  names_.emplace(feed_name);
   auto key = publisher_key(feed_name);
   if (key.empty()) return;
   sorted_keys_.insert(key);

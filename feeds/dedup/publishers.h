@@ -39,9 +39,14 @@ class Publishers {
   std::size_t size() const { return keys_.size(); }
 
  private:
-  boost::unordered_flat_set<std::string> keys_;
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using NameSet = boost::unordered_flat_set<std::string, NameHash, std::equal_to<>>;
+  NameSet keys_;
   std::set<std::string, std::less<>> sorted_keys_;  // for has_prefix
-  boost::unordered_flat_set<std::string> names_;    // as added, to skip repeats
+  NameSet names_;                                   // as added, to skip repeats
 };
 
 // Learns the boilerplate a feed puts in front of every title ("[Russia] - ",

@@ -62,6 +62,14 @@ void append_escape(std::string& out, unsigned char c) {
 // digits is a literal percent sign.
 void append_normalized_pct(std::string& out, std::string_view in) {
   for (std::size_t i = 0; i < in.size(); ++i) {
+    // Runs of plain characters are copied whole.
+    std::size_t run = i;
+    while (run < in.size() && in[run] != '%' && !needs_escape(static_cast<unsigned char>(in[run]))) ++run;
+    if (run > i) {
+      out.append(in, i, run - i);
+      i = run;
+      if (i == in.size()) break;
+    }
     auto c = static_cast<unsigned char>(in[i]);
     if (c == '%') {
       int hi = i + 2 < in.size() ? hex_value(in[i + 1]) : -1;
