@@ -3,11 +3,8 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
-
-#include <boost/json/serialize.hpp>
 
 #include "daemon/cli.h"
 #include "feeds/json_dump.h"
@@ -21,12 +18,16 @@ bool read_input(const std::string& file, std::string& out) {
     out.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     return true;
   }
-  std::ifstream in(file, std::ios::binary);
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
   if (!in) return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  out = std::move(s).str();
-  return true;
+  // One read into a buffer of the file's size (feeds are read many per run).
+  std::streamoff size = in.tellg();
+  if (size < 0) return false;
+  out.resize(static_cast<std::size_t>(size));
+  in.seekg(0);
+  in.read(out.data(), size);
+  out.resize(static_cast<std::size_t>(in.gcount()));
+  return !in.bad();
 }
 
 }  // namespace
@@ -70,8 +71,8 @@ void add_parse_command(CLI::App& app, int& exit_code) {
         continue;
       }
       // Unrecognized input is still a result (format ""), as the contract asks.
-      boost::json::object out = feeds::to_json(feeds::parse_document(bytes, source));
-      std::string line = boost::json::serialize(out);
+      std::string line;
+      feeds::append_json(line, feeds::parse_document(bytes, source));
       line += '\n';
       std::fwrite(line.data(), 1, line.size(), stdout);
     }

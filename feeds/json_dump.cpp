@@ -1,5 +1,7 @@
 #include "feeds/json_dump.h"
 
+#include <string_view>
+
 #include "feeds/date.h"
 
 namespace tributary::feeds {
@@ -238,6 +240,244 @@ boost::json::object to_json(const Feed& feed) {
   for (const auto& e : feed.entries) entries.push_back(entry_object(e));
   o["entries"] = std::move(entries);
   return o;
+}
+
+
+// ---- direct writer ------------------------------------------------------------
+
+namespace {
+
+// JSON string escaping as Boost.JSON's serializer does it: '"', '\\' and
+// the control characters (\b \f \n \r \t short forms, others \u00XX).
+void put_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s, start, i - start);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+    }
+    start = i + 1;
+  }
+  out.append(s, start, std::string_view::npos);
+  out += '"';
+}
+
+class Writer {
+ public:
+  explicit Writer(std::string& out) : out_(out) {}
+
+  void key(std::string_view k) {
+    if (!first_) out_ += ',';
+    first_ = false;
+    put_string(out_, k);
+    out_ += ':';
+  }
+  void str(std::string_view k, const std::string& v) {
+    key(k);
+    if (v.empty()) {
+      out_ += "null";
+    } else {
+      put_string(out_, v);
+    }
+  }
+  template <class T>
+  void opt_int(std::string_view k, const std::optional<T>& v) {
+    key(k);
+    out_ += v ? std::to_string(static_cast<std::int64_t>(*v)) : std::string("null");
+  }
+  void date(std::string_view k, const std::optional<Time>& t) {
+    key(k);
+    if (t) {
+      put_string(out_, format_rfc3339(*t));
+    } else {
+      out_ += "null";
+    }
+  }
+  void text(std::string_view k, const std::optional<Text>& t) {
+    key(k);
+    if (t) {
+      put_string(out_, t->value);
+    } else {
+      out_ += "null";
+    }
+    key(std::string(k) + "_type");
+    if (t) {
+      put_string(out_, t->type);
+    } else {
+      out_ += "null";
+    }
+  }
+  void open_object() {
+    out_ += '{';
+    first_ = true;
+  }
+  void close_object() {
+    out_ += '}';
+    first_ = false;
+  }
+  void open_array(std::string_view k) {
+    key(k);
+    out_ += '[';
+    first_ = true;
+  }
+  void element() {
+    if (!first_) out_ += ',';
+    first_ = false;
+  }
+  void close_array() {
+    out_ += ']';
+    first_ = false;
+  }
+  void null(std::string_view k) {
+    key(k);
+    out_ += "null";
+  }
+
+  void persons(std::string_view k, const std::vector<Person>& v) {
+    open_array(k);
+    for (const auto& p : v) {
+      element();
+      open_object();
+      str("name", p.name);
+      str("email", p.email);
+      str("url", p.url);
+      close_object();
+    }
+    close_array();
+  }
+  void links(const std::vector<Link>& v) {
+    open_array("links");
+    for (const auto& l : v) {
+      element();
+      open_object();
+      str("rel", l.rel);
+      str("href", l.href);
+      str("type", l.type);
+      str("title", l.title);
+      str("hreflang", l.hreflang);
+      opt_int("length", l.length);
+      close_object();
+    }
+    close_array();
+  }
+  void categories(const std::vector<Category>& v) {
+    open_array("categories");
+    for (const auto& c : v) {
+      element();
+      open_object();
+      str("term", c.term);
+      str("scheme", c.scheme);
+      str("label", c.label);
+      close_object();
+    }
+    close_array();
+  }
+  void image(const std::optional<Image>& img) {
+    if (!img) return null("image");
+    key("image");
+    open_object();
+    str("url", img->url);
+    str("title", img->title);
+    str("link", img->link);
+    opt_int("width", img->width);
+    opt_int("height", img->height);
+    close_object();
+  }
+  void meta(const FeedMeta& m, bool with_ttl) {
+    open_object();
+    text("title", m.title);
+    text("subtitle", m.subtitle);
+    text("rights", m.rights);
+    str("link", m.link);
+    links(m.links);
+    str("id", m.id);
+    str("language", m.language);
+    date("updated", m.updated);
+    date("published", m.published);
+    persons("authors", m.authors);
+    persons("contributors", m.contributors);
+    categories(m.categories);
+    image(m.image);
+    str("icon", m.icon);
+    if (with_ttl) opt_int("ttl", m.ttl);
+    close_object();
+  }
+  void entry(const Entry& e) {
+    open_object();
+    str("id", e.id);
+    text("title", e.title);
+    str("link", e.link);
+    links(e.links);
+    date("published", e.published);
+    date("updated", e.updated);
+    persons("authors", e.authors);
+    persons("contributors", e.contributors);
+    text("summary", e.summary);
+    text("content", e.content);
+    text("rights", e.rights);
+    categories(e.categories);
+    open_array("enclosures");
+    for (const auto& enc : e.enclosures) {
+      element();
+      open_object();
+      str("url", enc.url);
+      str("type", enc.type);
+      opt_int("length", enc.length);
+      close_object();
+    }
+    close_array();
+    str("comments", e.comments);
+    str("language", e.language);
+    image(e.image);
+    if (e.source) {
+      key("source");
+      meta(*e.source, false);
+    } else {
+      null("source");
+    }
+    close_object();
+  }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+void append_json(std::string& out, const Feed& feed) {
+  Writer w(out);
+  w.open_object();
+  w.key("format");
+  put_string(out, format_name(feed.format));
+  w.key("encoding");
+  put_string(out, feed.encoding);
+  w.key("bozo");
+  out += feed.bozo ? "true" : "false";
+  w.str("bozo_reason", feed.bozo_reason);
+  w.key("feed");
+  w.meta(feed.meta, true);
+  w.open_array("entries");
+  for (const auto& e : feed.entries) {
+    w.element();
+    w.entry(e);
+  }
+  w.close_array();
+  w.close_object();
 }
 
 }  // namespace tributary::feeds

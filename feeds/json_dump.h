@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include <boost/json/object.hpp>
 
 #include "feeds/model.h"
@@ -10,6 +12,11 @@ namespace tributary::feeds {
 // (shared/contracts/parse-json.md, schema v1): absent values are null,
 // arrays always present, dates RFC 3339 UTC.
 boost::json::object to_json(const Feed& feed);
+
+// Appends the same document as boost::json::serialize(to_json(feed)) (same
+// members in the same order, same escaping) to `out`, without building a
+// JSON DOM: the `parse --json` command prints feeds this way.
+void append_json(std::string& out, const Feed& feed);
 
 // One entry as a JSON object of the same contract, and back. The round trip
 // entry_from_json(to_json(e)) == e holds for every entry.

@@ -181,6 +181,24 @@ TEST(JsonDump, EntryRoundTripsThroughJson) {
   EXPECT_EQ(entry_from_json(to_json(f.entries[0])), f.entries[0]);
 }
 
+TEST(JsonDump, DirectWriterMatchesTheJsonDom) {
+  const char* docs[] = {
+      "<rss version=\"2.0\"><channel><title>A \"q\" \\ \t</title><ttl>5</ttl><item><title>x</title>"
+      "<enclosure url=\"http://e.org/a\" length=\"3\" type=\"t\"/><category domain=\"d\">c</category>"
+      "<author>a@e.org (A)</author><pubDate>Wed, 31 Dec 2003 10:14:55 GMT</pubDate></item></channel></rss>",
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><source><title>S</title><logo>l.png</logo>"
+      "</source><content type=\"html\">&lt;p&gt;\x01&lt;/p&gt;</content></entry></feed>",
+      "not a feed",
+  };
+  for (const char* d : docs) {
+    SCOPED_TRACE(d);
+    Feed f = parse_document(d, Source{"http://e.org/", "", "", "en"});
+    std::string direct;
+    append_json(direct, f);
+    EXPECT_EQ(direct, boost::json::serialize(to_json(f)));
+  }
+}
+
 TEST(AtomWriter, WritesWellFormedEscapedXmlThatParsesBack) {
   OutputFeed out;
   out.id = "urn:tributary:output:all";
