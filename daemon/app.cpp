@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <filesystem>
 #include <mutex>
 #include <random>
@@ -20,11 +21,13 @@
 #include "daemon/http_server.h"
 #include "daemon/log.h"
 #include "daemon/notify.h"
+#include "daemon/pipeline.h"
+#include "daemon/politeness.h"
+#include "daemon/progress.h"
 #include "daemon/publisher.h"
-#include "daemon/refresh.h"
+#include "daemon/schedule.h"
 #include "daemon/store.h"
-#include "daemon/websub.h"
-#include "feeds/parse.h"
+#include "feeds/date.h"
 
 namespace tributary::daemon {
 
@@ -34,22 +37,13 @@ using Clock = std::chrono::system_clock;
 
 namespace {
 
-constexpr const char* kUserAgent =
-    "tributary/0.1 (feed aggregator; +https://github.com/tributary/tributary)";
+TimePoint wall_now() { return std::chrono::floor<std::chrono::seconds>(Clock::now()); }
+std::int64_t unix_now() { return wall_now().time_since_epoch().count(); }
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
-}
-
-// The delay before the next poll: the interval after a success; after
-// failures, the interval doubled per consecutive error up to a day.
-std::chrono::seconds poll_delay(std::chrono::seconds interval, int errors) {
-  constexpr std::chrono::seconds kMaxBackoff{24 * 3600};
-  if (errors <= 0) return interval;
-  auto d = interval;
-  for (int i = 0; i < errors && d < kMaxBackoff; ++i) d *= 2;
-  return std::min(d, std::max(kMaxBackoff, interval));
-}
+// Polls fetched but not yet stored, per pool thread: bounds the bodies,
+// documents and parsed feeds in memory at once (fetches in flight are
+// bounded separately by the fetch queue).
+constexpr int kBacklogPerThread = 3;
 
 }  // namespace
 
@@ -58,76 +52,41 @@ class App::Impl {
   Impl(config::Config config, RunOptions options)
       : config_(std::move(config)),
         options_(options),
-        pool_(std::max(2u, std::thread::hardware_concurrency())),
+        threads_(std::max(2u, std::thread::hardware_concurrency())),
+        pool_(threads_),
         store_strand_(asio::make_strand(pool_)),
-        client_(io_, ClientLimits{}, allowed_origins()),
+        client_(io_, client_limits(), allowed_origins()),
+        queue_(io_, politeness_policy(), static_cast<int>(client_limits().max_connections)),
         server_(io_),
         signals_(io_, SIGTERM, SIGINT),
         render_timer_(io_),
-        publisher_(public_url(), config_.daemon.websub_hub) {}
+        publisher_(public_url()),
+        jitter_(std::random_device{}()),
+        progress_(options.once && progress_wanted_here()) {
+    policy_.floor = config_.daemon.min_interval;
+  }
+
+  // ---- start-up -----------------------------------------------------------
 
   int run() {
-    std::error_code ec;
-    fs::create_directories(config_.daemon.state_dir, ec);
-    if (ec) {
-      log::error("store: cannot create state directory {}: {}", config_.daemon.state_dir, ec.message());
-      return 1;
-    }
-    std::string db_path = (fs::path(config_.daemon.state_dir) / "tributary.db").string();
-    auto store = Store::open(db_path, dedup_settings(config_.dedup));
-    if (!store) {
-      log::error("{}", store.error().message);
-      return 1;
-    }
-    store_.emplace(std::move(*store));
-    for (const auto& f : config_.feeds) {
-      if (!f.enabled) continue;
-      auto state = store_->feed(f.url);
-      if (!state) {
-        log::error("{}", state.error().message);
-        return 1;
-      }
-      auto task = std::make_unique<FeedTask>(io_);
-      task->config = f;
-      task->state = *state;
-      feed_ids_[f.url] = state->id;
-      tasks_.push_back(std::move(task));
-    }
-
-    if (!options_.once) {
-      server_.route("/healthz", [](const Request&) { return Response{200, "text/plain; charset=utf-8", "ok\n"}; });
-      if (!config_.daemon.listen.empty()) {
-        if (auto r = server_.listen(config_.daemon.listen); !r) {
-          log::error("{}", r.error().message);
-          return 1;
-        }
-        log::info("serving outputs on http://{}/feeds/", listen_display());
-      }
-      if (!config_.daemon.socket.empty()) {
-        if (auto r = server_.listen_unix(config_.daemon.socket); !r) {
-          log::error("{}", r.error().message);
-          return 1;
-        }
-        log::info("serving outputs on unix:{}", config_.daemon.socket);
-      }
-    }
+    if (!open_store()) return 1;
+    if (!options_.once && !start_server()) return 1;
 
     work_.emplace(io_.get_executor());
-    signals_.async_wait([this](boost::system::error_code ec2, int signo) {
-      if (!ec2) {
+    signals_.async_wait([this](boost::system::error_code ec, int signo) {
+      if (!ec) {
         log::info("received signal {}, shutting down", signo);
         stop();
       }
     });
     if (!options_.once) render();  // serve what the store has right away
 
-    log::info("tributary started: {} feeds, store {}", tasks_.size(), db_path);
-    remaining_ = static_cast<int>(tasks_.size());
+    log::info("tributary started: {} feeds, store {}", tasks_.size(), db_path_);
     schedule_initial();
-    if (options_.once && tasks_.empty()) render();
     notify::ready();
     io_.run();
     pool_.join();
+    progress_.finish();
     if (options_.once) {
       log::info("polled {} feeds: {} new items, {} merged, {} not modified, {} errors, {} bytes",
                 stats_.feeds_polled, stats_.items_added, stats_.items_merged, stats_.not_modified,
@@ -150,10 +109,62 @@ class App::Impl {
   struct FeedTask {
     explicit FeedTask(asio::io_context& io) : timer(io) {}
     config::FeedConfig config;
-    FeedState state;
+    FeedState state;       // as of the last stored poll; io thread only
+    std::string domain;    // politeness group of the URL polled
     asio::steady_timer timer;
-    bool in_flight = false;
+    bool busy = false;     // queued, fetching, parsing or storing
   };
+
+  // A processed poll waiting for the store strand.
+  struct Pending {
+    FeedTask* task;
+    FeedState state;  // copy: the strand never reads io-thread state
+    PollResult result;
+  };
+
+  bool open_store() {
+    std::error_code ec;
+    fs::create_directories(config_.daemon.state_dir, ec);
+    if (ec) {
+      log::error("store: cannot create state directory {}: {}", config_.daemon.state_dir, ec.message());
+      return false;
+    }
+    db_path_ = (fs::path(config_.daemon.state_dir) / "tributary.db").string();
+    auto store = Store::open(db_path_, dedup_settings(config_.dedup));
+    if (!store) {
+      log::error("{}", store.error().message);
+      return false;
+    }
+    store_.emplace(std::move(*store));
+    for (const auto& f : config_.feeds) {
+      if (!f.enabled) continue;
+      auto state = store_->feed(f.url);
+      if (!state) {
+        log::error("{}", state.error().message);
+        return false;
+      }
+      auto task = std::make_unique<FeedTask>(io_);
+      task->config = f;
+      task->state = *state;
+      task->domain = domain_of(*task);
+      feed_ids_[f.url] = state->id;
+      tasks_.push_back(std::move(task));
+    }
+    return true;
+  }
+
+  ClientLimits client_limits() const {
+    ClientLimits limits;
+    limits.max_connections = config_.daemon.max_connections;
+    // curl's own per-host cap backs up the per-domain one of the fetch queue.
+    limits.max_host_connections = std::max(1, config_.daemon.domain_connections);
+    return limits;
+  }
+
+  PolitenessPolicy politeness_policy() const {
+    return PolitenessPolicy{config_.daemon.domain_connections,
+                            std::chrono::duration_cast<std::chrono::milliseconds>(config_.daemon.domain_spacing)};
+  }
 
   std::vector<Origin> allowed_origins() const {
     std::vector<Origin> out;
@@ -163,7 +174,26 @@ class App::Impl {
     return out;
   }
 
-  std::string listen_display() const { return config_.daemon.listen; }
+  // ---- outputs: server, render, publish ------------------------------------
+
+  bool start_server() {
+    server_.route("/healthz", [](const Request&) { return Response{200, "text/plain; charset=utf-8", "ok\n"}; });
+    if (!config_.daemon.listen.empty()) {
+      if (auto r = server_.listen(config_.daemon.listen); !r) {
+        log::error("{}", r.error().message);
+        return false;
+      }
+      log::info("serving outputs on http://{}/feeds/", config_.daemon.listen);
+    }
+    if (!config_.daemon.socket.empty()) {
+      if (auto r = server_.listen_unix(config_.daemon.socket); !r) {
+        log::error("{}", r.error().message);
+        return false;
+      }
+      log::info("serving outputs on unix:{}", config_.daemon.socket);
+    }
+    return true;
+  }
 
   // The base URL outputs link to themselves with: [daemon] public_url, else
   // the listen address.
@@ -171,137 +201,6 @@ class App::Impl {
     if (!config_.daemon.public_url.empty()) return config_.daemon.public_url;
     if (config_.daemon.listen.empty()) return {};
     return "http://" + config_.daemon.listen;
-  }
-
-  void schedule_initial() {
-    std::int64_t now = unix_now();
-    std::size_t index = 0;
-    for (auto& task : tasks_) {
-      std::chrono::milliseconds delay{0};
-      if (!options_.once) {
-        // Spread the first polls a little, and honour a stored next poll.
-        delay = std::chrono::milliseconds(static_cast<std::int64_t>(index) * 20);
-        if (task->state.next_poll && *task->state.next_poll > now) {
-          delay = std::chrono::seconds(*task->state.next_poll - now);
-        }
-      }
-      ++index;
-      schedule(*task, delay);
-    }
-  }
-
-  void schedule(FeedTask& task, std::chrono::milliseconds delay) {
-    task.timer.expires_after(delay);
-    task.timer.async_wait([this, &task](boost::system::error_code ec) {
-      if (!ec && !stopping_) poll(task);
-    });
-  }
-
-  void poll(FeedTask& task) {
-    if (task.in_flight) return;
-    task.in_flight = true;
-    FetchRequest req;
-    req.url = task.state.effective_url.empty() ? task.config.url : task.state.effective_url;
-    req.etag = task.state.etag;
-    req.last_modified = task.state.last_modified;
-    req.user_agent = !task.config.user_agent.empty() ? task.config.user_agent
-                     : !config_.daemon.user_agent.empty() ? config_.daemon.user_agent
-                                                          : kUserAgent;
-    req.headers = task.config.headers;
-    // A feed written in the config may always reach its own origin.
-    if (auto o = Origin::parse(task.config.url)) req.allow_private.push_back(*o);
-    client_.fetch(std::move(req), [this, &task](FetchResult r) { fetched(task, std::move(r)); });
-  }
-
-  void fetched(FeedTask& task, FetchResult r) {
-    if (stopping_) {
-      task.in_flight = false;
-      return;
-    }
-    {
-      std::lock_guard lock(stats_mutex_);
-      ++stats_.feeds_polled;
-      stats_.bytes += r.wire_bytes;
-    }
-    // Parsing is CPU work: off the io thread. Storing is on the store strand.
-    asio::post(pool_, [this, &task, r = std::move(r)]() mutable {
-      std::optional<Result<feeds::Feed>> parsed;
-      if (r.status == FetchStatus::ok) {
-        feeds::Source src{r.effective_url, r.content_type, r.content_location, r.content_language};
-        parsed = feeds::parse(r.body, src);
-        r.body.clear();
-        r.body.shrink_to_fit();
-      }
-      asio::post(store_strand_, [this, &task, r = std::move(r), parsed = std::move(parsed)]() mutable {
-        stored(task, r, parsed);
-      });
-    });
-  }
-
-  // On the store strand.
-  void stored(FeedTask& task, const FetchResult& r, std::optional<Result<feeds::Feed>>& parsed) {
-    std::int64_t now = unix_now();
-    PollRecord rec;
-    rec.status = static_cast<int>(r.http_status);
-    rec.polled_at = now;
-    SaveStats saved;
-    bool changed = false;
-    const std::string& url = task.config.url;
-    if (r.status == FetchStatus::failed) {
-      rec.error = r.error.message;
-      log::warning("feed {}: {}", url, r.error.message);
-    } else if (r.status == FetchStatus::not_modified) {
-      rec.etag = r.etag;
-      rec.last_modified = r.last_modified;
-      log::debug("feed {}: not modified", url);
-    } else if (parsed && !*parsed) {
-      rec.error = "parse error: " + parsed->error().message;
-      log::warning("feed {}: {}", url, rec.error);
-    } else {
-      const feeds::Feed& feed = **parsed;
-      if (feed.bozo) log::debug("feed {}: recovered from: {}", url, feed.bozo_reason);
-      auto items = new_items(feed);
-      auto s = store_->save(task.state.id, feed.meta, items, now);
-      if (!s) {
-        rec.error = s.error().message;
-        log::error("feed {}: {}", url, s.error().message);
-      } else {
-        saved = *s;
-        changed = saved.added > 0 || saved.merged > 0;
-        rec.etag = r.etag;
-        rec.last_modified = r.last_modified;
-        if (!r.permanent_url.empty() && r.permanent_url != url) {
-          rec.effective_url = r.permanent_url;
-          log::warning("feed {}: moved permanently to {} (update the config)", url, r.permanent_url);
-        }
-        log::info("feed {}: {} new, {} merged, {} known", url, saved.added, saved.merged, saved.unchanged);
-      }
-    }
-    int errors = rec.error.empty() ? 0 : task.state.error_count + 1;
-    auto delay = poll_delay(config::effective_interval(config_.daemon, task.config), errors);
-    rec.next_poll = now + delay.count();
-    if (auto w = store_->record_poll(task.state.id, rec); !w) log::error("feed {}: {}", url, w.error().message);
-    {
-      std::lock_guard lock(stats_mutex_);
-      if (r.status == FetchStatus::not_modified) ++stats_.not_modified;
-      if (!rec.error.empty()) ++stats_.errors;
-      stats_.items_added += saved.added;
-      stats_.items_merged += saved.merged;
-    }
-    asio::post(io_, [this, &task, rec, errors, changed, delay] {
-      task.in_flight = false;
-      task.state.error_count = errors;
-      if (!rec.etag.empty()) task.state.etag = rec.etag;
-      if (!rec.last_modified.empty()) task.state.last_modified = rec.last_modified;
-      if (!rec.effective_url.empty()) task.state.effective_url = rec.effective_url;
-      if (changed) dirty_ = true;
-      if (options_.once) {
-        if (--remaining_ == 0) render();
-        return;
-      }
-      schedule(task, delay);
-      if (changed) render_soon();
-    });
   }
 
   // Debounce: many feeds finishing together cause one render.
@@ -319,19 +218,198 @@ class App::Impl {
     asio::post(store_strand_, [this] {
       auto docs = publisher_.render(*store_, config_, feed_ids_, unix_now());
       if (!docs) log::error("{}", docs.error().message);
-      std::vector<std::string> topics = docs ? publisher_.changed_topics() : std::vector<std::string>{};
-      asio::post(io_, [this, docs = std::move(docs), topics = std::move(topics)] {
+      asio::post(io_, [this, docs = std::move(docs)] {
         if (docs) server_.publish(*docs);
-        // WebSub: tell the hub which outputs changed (not for --once, which
-        // stops and cancels transfers right away).
-        if (!topics.empty() && !config_.daemon.websub_hub.empty() && !options_.once && !stopping_) {
-          ping_hub(client_, config_.daemon.websub_hub, topics,
-                   config_.daemon.user_agent.empty() ? "tributary/0.1 (WebSub publisher)"
-                                                     : config_.daemon.user_agent);
-        }
         if (options_.once) stop();
       });
     });
+  }
+
+  // ---- polling: schedule -> queue -> fetch -> process -> store -------------
+
+  static std::string domain_of(const FeedTask& task) {
+    const std::string& url = task.state.effective_url.empty() ? task.config.url : task.state.effective_url;
+    std::string key = domain_key(url);
+    return key.empty() ? "(local)" : key;
+  }
+
+  Seconds interval_of(const FeedTask& task) const {
+    return std::max(config::effective_interval(config_.daemon, task.config), policy_.floor);
+  }
+
+  // Feeds held back by a 410 or a Retry-After keep their time even in
+  // --once runs; a server that asked us to wait is not polled early.
+  bool held(const FeedTask& task, std::int64_t now) const {
+    return !task.state.hold.empty() && task.state.next_poll && *task.state.next_poll > now;
+  }
+
+  void schedule_initial() {
+    std::int64_t now = unix_now();
+    std::size_t index = 0;
+    for (auto& task : tasks_) {
+      if (held(*task, now)) {
+        log::info("feed {}: {} until {}, not polled", task->config.url,
+                  task->state.hold == "gone" ? "gone (HTTP 410)" : "rate limited",
+                  feeds::format_rfc3339(TimePoint{Seconds{*task->state.next_poll}}));
+        if (!options_.once) schedule(*task, std::chrono::seconds(*task->state.next_poll - now));
+        continue;
+      }
+      std::chrono::milliseconds delay{0};
+      if (!options_.once && task->state.next_poll && *task->state.next_poll > now) {
+        delay = std::chrono::seconds(*task->state.next_poll - now);
+      } else if (!options_.once) {
+        // Never-polled or overdue feeds: spread their starts a little.
+        delay = std::chrono::milliseconds(static_cast<std::int64_t>(index++ % 1000) * 5);
+      }
+      ++remaining_;
+      schedule(*task, delay);
+    }
+    progress_counts_.total = remaining_;
+    if (options_.once && remaining_ == 0) render();
+  }
+
+  void schedule(FeedTask& task, std::chrono::milliseconds delay) {
+    if (delay.count() <= 0 && options_.once) {
+      due(task);
+      return;
+    }
+    task.timer.expires_after(delay);
+    task.timer.async_wait([this, &task](boost::system::error_code ec) {
+      if (!ec && !stopping_) due(task);
+    });
+  }
+
+  void due(FeedTask& task) {
+    if (task.busy || stopping_) return;
+    task.busy = true;
+    queue_.push(task.domain, [this, &task] { fetch(task); });
+  }
+
+  void fetch(FeedTask& task) {
+    FetchRequest req = poll_request(task.config.url, task.state,
+                                    !task.config.user_agent.empty() ? task.config.user_agent
+                                                                    : config_.daemon.user_agent,
+                                    task.config.headers);
+    PollContext context{task.config.url, req.url, allowed_origins_, kMaxItemsPerPoll};
+    client_.fetch(std::move(req), [this, &task, context = std::move(context),
+                                   domain = task.domain](FetchResult r) mutable {
+      queue_.done(domain);
+      if (stopping_) return;
+      ++backlog_;
+      update_backpressure();
+      asio::post(pool_, [this, &task, context = std::move(context), r = std::move(r)]() mutable {
+        PollResult result = process_fetch(std::move(r), context, wall_now());
+        enqueue_store(task, std::move(result));
+      });
+    });
+  }
+
+  void update_backpressure() {
+    queue_.set_paused(backlog_ >= kBacklogPerThread * static_cast<int>(threads_));
+  }
+
+  // On a pool thread: hands a processed poll to the store strand. Polls that
+  // arrive while the strand is busy are stored together in one transaction.
+  void enqueue_store(FeedTask& task, PollResult result) {
+    bool start = false;
+    {
+      std::lock_guard lock(pending_mutex_);
+      // The task's state is only written on the io thread, and not while the
+      // task is busy: reading it here is safe.
+      pending_.push_back(Pending{&task, task.state, std::move(result)});
+      start = !store_scheduled_;
+      store_scheduled_ = true;
+    }
+    if (start) asio::post(store_strand_, [this] { store_batch(); });
+  }
+
+  // On the store strand.
+  void store_batch() {
+    std::deque<Pending> batch;
+    {
+      std::lock_guard lock(pending_mutex_);
+      batch.swap(pending_);
+      store_scheduled_ = false;
+    }
+    if (batch.empty()) return;
+    std::vector<StoredPoll> stored(batch.size());
+    TimePoint now = wall_now();
+    auto r = sqlite::transaction(store_->db(), [&]() -> Result<void> {
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        Pending& p = batch[i];
+        std::uniform_real_distribution<double> unit(0.0, 1.0);
+        stored[i] = store_poll(*store_, p.state, p.result, interval_of(*p.task), policy_, unit(jitter_), now);
+      }
+      return {};
+    });
+    if (!r) log::error("store: {}", r.error().message);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      asio::post(io_, [this, p = std::move(batch[i]), s = std::move(stored[i])]() mutable {
+        finished(*p.task, p.result, s);
+      });
+    }
+  }
+
+  // Back on the io thread: bookkeeping, the log line, the next poll.
+  void finished(FeedTask& task, const PollResult& result, const StoredPoll& s) {
+    --backlog_;
+    update_backpressure();
+    task.busy = false;
+    FeedState& st = task.state;
+    st.error_count = s.errors;
+    st.last_status = s.record.status;
+    st.last_error = s.record.error;
+    st.last_poll = s.record.polled_at;
+    st.next_poll = s.record.next_poll;
+    st.hold = s.record.hold;
+    if (!s.record.etag.empty()) st.etag = s.record.etag;
+    if (!s.record.last_modified.empty()) st.last_modified = s.record.last_modified;
+    if (s.record.hint_interval) st.hint_interval = s.record.hint_interval;
+    if (!s.record.effective_url.empty()) {
+      st.effective_url = s.record.effective_url;
+      task.domain = domain_of(task);
+      log::warning("feed {}: moved permanently to {}: polling the new URL (update the config)",
+                   task.config.url, st.effective_url);
+    }
+    if (!result.moved_rejected.empty()) {
+      log::warning("feed {}: permanent redirect to {} not taken (not a public http(s) URL)",
+                   task.config.url, result.moved_rejected);
+    }
+    const std::string& url = task.config.url;
+    std::string line = describe(url, result, s.saved, s.next);
+    bool failed = !s.record.error.empty();
+    if (failed) {
+      log::warning("{}", line);
+    } else if (result.outcome == PollOutcome::not_modified || progress_.enabled()) {
+      log::debug("{}", line);
+    } else {
+      log::info("{}", line);
+    }
+    if (result.recovered) log::debug("feed {}: recovered from: {}", url, result.recovered_reason);
+
+    bool changed = s.saved.added > 0 || s.saved.merged > 0;
+    {
+      std::lock_guard lock(stats_mutex_);
+      ++stats_.feeds_polled;
+      stats_.bytes += result.wire_bytes;
+      if (result.outcome == PollOutcome::not_modified) ++stats_.not_modified;
+      if (failed) ++stats_.errors;
+      stats_.items_added += s.saved.added;
+      stats_.items_merged += s.saved.merged;
+    }
+    progress_counts_.done++;
+    progress_counts_.new_items += s.saved.added;
+    progress_counts_.duplicates += s.saved.merged;
+    progress_counts_.errors += failed ? 1 : 0;
+    progress_counts_.bytes += result.wire_bytes;
+    if (options_.once) {
+      progress_.update(progress_counts_, remaining_ == 1);
+      if (--remaining_ == 0) render();
+      return;
+    }
+    std::int64_t wait = s.record.next_poll.value_or(unix_now()) - unix_now();
+    schedule(task, std::chrono::seconds(std::max<std::int64_t>(wait, 1)));
+    if (changed) render_soon();
   }
 
   void stop() {
@@ -342,29 +420,43 @@ class App::Impl {
     signals_.cancel(ec);
     render_timer_.cancel();
     for (auto& t : tasks_) t->timer.cancel();
+    queue_.clear();
     server_.stop();
     client_.cancel_all();
     work_.reset();
   }
 
+  static constexpr std::size_t kMaxItemsPerPoll = 1000;
+
   config::Config config_;
   RunOptions options_;
+  unsigned threads_;
   asio::io_context io_;
   asio::thread_pool pool_;
   asio::strand<asio::thread_pool::executor_type> store_strand_;
   HttpClient client_;
+  FetchQueue queue_;
   HttpServer server_;
   asio::signal_set signals_;
   asio::steady_timer render_timer_;
   Publisher publisher_;
+  std::vector<Origin> allowed_origins_ = allowed_origins();
+  SchedulePolicy policy_;
+  std::mt19937_64 jitter_;  // store strand only
+  std::string db_path_;
   std::optional<Store> store_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::vector<std::unique_ptr<FeedTask>> tasks_;
   std::map<std::string, std::int64_t> feed_ids_;
+  std::mutex pending_mutex_;
+  std::deque<Pending> pending_;  // guarded by pending_mutex_
+  bool store_scheduled_ = false;  // guarded by pending_mutex_
+  int backlog_ = 0;               // fetched, not yet stored; io thread
   int remaining_ = 0;
   bool stopping_ = false;
-  bool dirty_ = false;
   bool render_pending_ = false;
+  Progress progress_;
+  ProgressCounts progress_counts_;
   mutable std::mutex stats_mutex_;
   RunStats stats_;
 };

@@ -12,6 +12,7 @@ void add_check_config_command(CLI::App& app, int& exit_code);
 void add_parse_command(CLI::App& app, int& exit_code);
 void add_extract_command(CLI::App& app, int& exit_code);
 void add_dedup_command(CLI::App& app, int& exit_code);
+void add_status_command(CLI::App& app, int& exit_code);
 void add_import_opml_command(CLI::App& app, int& exit_code);
 void add_export_opml_command(CLI::App& app, int& exit_code);
 void add_backup_command(CLI::App& app, int& exit_code);

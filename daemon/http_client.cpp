@@ -55,6 +55,44 @@ bool private_v4(std::uint32_t a) {
 
 unsigned default_port(std::string_view scheme) { return scheme == "https" ? 443 : 80; }
 
+// "what failed: cause" for a transfer curl ended with `code`; `detail` is
+// curl's own message (its error buffer).
+std::string failure_message(CURLcode code, const std::string& detail, const ClientLimits& limits) {
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+      return "timeout: " + detail;
+    case CURLE_TOO_MANY_REDIRECTS:
+      return fmt::format("too many redirects (limit {})", limits.max_redirects);
+    case CURLE_ABORTED_BY_CALLBACK:
+      return "cancelled";
+    case CURLE_PARTIAL_FILE:
+      return "truncated transfer: " + detail;
+    case CURLE_BAD_CONTENT_ENCODING:
+      return "content decoding failed: " + detail;
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return "redirect to a forbidden scheme: " + detail;
+    case CURLE_URL_MALFORMAT:
+      return "bad URL (or redirect Location): " + detail;
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return "DNS lookup failed: " + detail;
+    case CURLE_COULDNT_CONNECT:
+      return "connection failed: " + detail;
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+      return "connection error: " + detail;
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return "protocol error: " + detail;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return "TLS error: " + detail;
+    default:
+      return detail;
+  }
+}
+
 }  // namespace
 
 bool is_private_address(const struct sockaddr* addr) {
@@ -119,7 +157,11 @@ struct HttpClient::Transfer {
   FetchResult result;
   Callback done;
   std::size_t header_bytes = 0;
-  std::vector<long> hops;      // status of every response, in order
+  struct Hop {
+    long status = 0;
+    std::string url;  // the URL this response answered
+  };
+  std::vector<Hop> hops;       // every final (non-1xx) response, in order
   bool body_too_large = false;
   bool headers_too_large = false;
   bool blocked = false;
@@ -132,7 +174,7 @@ struct HttpClient::Transfer {
     curl_slist_free_all(headers);
   }
 
-  long current_status() const { return hops.empty() ? 0 : hops.back(); }
+  long current_status() const { return hops.empty() ? 0 : hops.back().status; }
 
   static std::size_t on_header(char* data, std::size_t size, std::size_t n, void* self) noexcept {
     auto* t = static_cast<Transfer*>(self);
@@ -153,7 +195,11 @@ struct HttpClient::Transfer {
           status = status * 10 + (line[i] - '0');
         }
       }
-      t->hops.push_back(status);
+      // 1xx responses (100 Continue, 103 Early Hints) precede the real one.
+      if (status >= 100 && status < 200) return len;
+      char* url = nullptr;
+      curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &url);
+      t->hops.push_back(Hop{status, url ? url : ""});
       FetchResult& r = t->result;
       r.content_type.clear();
       r.etag.clear();
@@ -310,6 +356,9 @@ void HttpClient::fetch(FetchRequest request, Callback done) {
   curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Transfer::on_open_socket);
   curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
   curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+  // Prefer waiting for a multiplexed HTTP/2 stream on a connection being set
+  // up over opening another connection to the same host.
+  curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
   t->headers = curl_slist_append(t->headers, ("Accept: " + r.accept).c_str());
   if (!r.etag.empty()) t->headers = curl_slist_append(t->headers, ("If-None-Match: " + r.etag).c_str());
   if (!r.last_modified.empty()) {
@@ -446,11 +495,16 @@ void HttpClient::finish(CURL* easy, CURLcode code) {
   curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &wire);
   r.wire_bytes = static_cast<std::uint64_t>(wire);
 
-  // A redirect chain made only of 301/308 moves the feed for good (RFC 9110 §15.4).
-  bool redirected = t->hops.size() > 1;
-  bool all_permanent = redirected && std::all_of(t->hops.begin(), t->hops.end() - 1,
-                                                 [](long s) { return s == 301 || s == 308; });
-  if (all_permanent && code == CURLE_OK) r.permanent_url = r.effective_url;
+  // The leading 301/308 hops of a chain move the feed for good (RFC 9110
+  // §15.4.2, §15.4.9): its new URL is the one the last of them pointed to.
+  // A 302/303/307 anywhere after that is temporary and keeps its source.
+  std::size_t permanent = 0;
+  while (permanent + 1 < t->hops.size() &&
+         (t->hops[permanent].status == 301 || t->hops[permanent].status == 308)) {
+    ++permanent;
+  }
+  if (permanent > 0 && code == CURLE_OK) r.permanent_url = t->hops[permanent].url;
+  r.redirects = t->hops.empty() ? 0 : static_cast<int>(t->hops.size() - 1);
 
   auto failed = [&](Errc errc, std::string message) {
     r.status = FetchStatus::failed;
@@ -463,28 +517,22 @@ void HttpClient::finish(CURL* easy, CURLcode code) {
   } else if (code == CURLE_OK) {
     if (r.http_status == 304) {
       r.status = FetchStatus::not_modified;
+      r.body.clear();  // RFC 9110 §15.4.5: a 304 has no content, whatever it sends
     } else if (r.http_status == 0 || (r.http_status >= 200 && r.http_status < 300)) {
       r.status = FetchStatus::ok;
     } else if (r.http_status >= 300 && r.http_status < 400) {
-      failed(Errc::http_status, fmt::format("http: {} redirect without a usable Location", r.http_status));
+      failed(Errc::http_status, fmt::format("http: {} redirect without a Location", r.http_status));
     } else {
       failed(Errc::http_status, fmt::format("http: status {}", r.http_status));
     }
   } else if (t->body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
-    failed(Errc::network, fmt::format("body too large (over {} MiB)", limits_.max_body >> 20));
+    failed(Errc::network, fmt::format("body too large (over {} MiB after decoding)", limits_.max_body >> 20));
   } else if (t->headers_too_large) {
     failed(Errc::network, fmt::format("response headers too large (over {} KiB)",
                                       limits_.max_header_bytes >> 10));
-  } else if (code == CURLE_OPERATION_TIMEDOUT) {
-    failed(Errc::timeout, "timeout: " + detail);
-  } else if (code == CURLE_TOO_MANY_REDIRECTS) {
-    failed(Errc::network, fmt::format("too many redirects (limit {})", limits_.max_redirects));
-  } else if (code == CURLE_ABORTED_BY_CALLBACK) {
-    failed(Errc::network, "cancelled");
-  } else if (code == CURLE_PARTIAL_FILE) {
-    failed(Errc::network, "truncated transfer: " + detail);
   } else {
-    failed(Errc::network, detail);
+    failed(code == CURLE_OPERATION_TIMEDOUT ? Errc::timeout : Errc::network,
+           failure_message(code, detail, limits_));
   }
   Callback done = std::move(t->done);
   FetchResult result = std::move(r);

@@ -72,7 +72,8 @@ struct FetchResult {
   std::string expires;
   std::string retry_after;
   std::string effective_url;    // after redirects
-  std::string permanent_url;    // set when every redirect hop was 301/308
+  std::string permanent_url;    // where the leading 301/308 hops of the chain point ("" if none)
+  int redirects = 0;            // hops followed
   std::uint64_t wire_bytes = 0;
   std::chrono::milliseconds elapsed{0};
   Error error;                  // for `failed`: "what failed: cause"

@@ -12,6 +12,9 @@ namespace {
 
 std::atomic<bool> g_verbose{false};
 std::mutex g_mutex;
+std::string g_status;  // guarded by g_mutex
+
+constexpr std::string_view kClearLine = "\r\x1b[K";
 
 bool stderr_is_terminal() {
   static const bool tty = ::isatty(STDERR_FILENO) == 1;
@@ -48,7 +51,17 @@ void write(Level level, std::string_view message) {
   for (char c : message) line += (c == '\n' || c == '\r') ? ' ' : c;
   line += '\n';
   std::lock_guard lock(g_mutex);
+  if (!g_status.empty()) line = std::string(kClearLine) + line + g_status;
   std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+void set_status_line(std::string_view status) {
+  std::lock_guard lock(g_mutex);
+  std::string out(kClearLine);
+  out += status;
+  g_status = status;
+  std::fwrite(out.data(), 1, out.size(), stderr);
+  std::fflush(stderr);
 }
 
 }  // namespace tributary::daemon::log

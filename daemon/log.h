@@ -12,6 +12,11 @@ namespace tributary::daemon::log {
 enum class Level { error = 3, warning = 4, notice = 5, info = 6, debug = 7 };
 
 void write(Level level, std::string_view message);
+
+// A status line kept below the log on a terminal (the progress of
+// `run --once`): redrawn in place, and log lines are written above it.
+// "" removes it. Callers draw one only when stderr is a terminal.
+void set_status_line(std::string_view line);
 void set_verbose(bool verbose);
 bool verbose();
 

@@ -72,16 +72,19 @@ class Database {
 };
 
 // Runs `body` inside BEGIN IMMEDIATE / COMMIT, rolling back on failure.
+// Inside an open transaction (a batch of several writes) it becomes a
+// savepoint instead: a failing body undoes only its own writes.
 template <class F>
 Result<void> transaction(Database& db, F&& body) {
-  if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r;
+  bool nested = sqlite3_get_autocommit(db.handle()) == 0;
+  if (auto r = db.exec(nested ? "SAVEPOINT nested" : "BEGIN IMMEDIATE"); !r) return r;
   Result<void> r = body();
   if (!r) {
-    (void)db.exec("ROLLBACK");
+    (void)db.exec(nested ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK");
     return r;
   }
-  if (auto c = db.exec("COMMIT"); !c) {
-    (void)db.exec("ROLLBACK");
+  if (auto c = db.exec(nested ? "RELEASE nested" : "COMMIT"); !c) {
+    (void)db.exec(nested ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK");
     return c;
   }
   return {};

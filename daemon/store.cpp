@@ -14,7 +14,7 @@ namespace {
 namespace json = boost::json;
 
 // Ordered migrations: never edit one that has shipped; append a new one.
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     R"sql(
 CREATE TABLE feeds (
   id INTEGER PRIMARY KEY,
@@ -80,6 +80,12 @@ CREATE TABLE retired (
   PRIMARY KEY (feed_id, item_key)
 ) WITHOUT ROWID;
 )sql",
+    // 3: scheduling state per feed.
+    R"sql(
+ALTER TABLE feeds ADD COLUMN hold TEXT NOT NULL DEFAULT '';
+ALTER TABLE feeds ADD COLUMN hint_interval INTEGER;
+ALTER TABLE feeds ADD COLUMN last_success INTEGER;
+)sql",
 };
 
 FeedState read_feed(const sqlite::Statement& s) {
@@ -96,12 +102,15 @@ FeedState read_feed(const sqlite::Statement& s) {
   f.error_count = static_cast<int>(s.column_int(9));
   f.last_poll = s.column_opt_int(10);
   f.next_poll = s.column_opt_int(11);
+  f.hold = s.column_text(12);
+  f.hint_interval = s.column_opt_int(13);
+  f.last_success = s.column_opt_int(14);
   return f;
 }
 
 constexpr std::string_view kFeedColumns =
     "id, url, effective_url, title, link, etag, last_modified, last_status, last_error, "
-    "error_count, last_poll, next_poll";
+    "error_count, last_poll, next_poll, hold, hint_interval, last_success";
 
 }  // namespace
 
@@ -115,7 +124,10 @@ Result<Store> Store::open(const std::string& path, const DedupSettings& dedup, s
   // against process crashes (kill -9) and loses at most the last commits on
   // power loss.
   for (std::string_view pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                                  "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
+                                  "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY",
+                                  // A 64 MiB WAL between checkpoints: pages rewritten by many
+                                  // commits of a busy poll are copied to the database once.
+                                  "PRAGMA wal_autocheckpoint=16384"}) {
     if (auto r = store.db_.exec(pragma); !r) return tl::unexpected(r.error());
   }
   if (auto r = store.migrate(); !r) return tl::unexpected(r.error());
@@ -126,6 +138,24 @@ Result<Store> Store::open(const std::string& path, const DedupSettings& dedup, s
   auto index = DedupIndex::open(store.db_, dedup, t);
   if (!index) return tl::unexpected(index.error());
   store.dedup_ = std::make_unique<DedupIndex>(std::move(*index));
+  return store;
+}
+
+Result<Store> Store::open_read_only(const std::string& path) {
+  auto db = sqlite::Database::open(path, true);
+  if (!db) return tl::unexpected(db.error());
+  Store store(std::move(*db));
+  auto version_stmt = store.db_.prepare("PRAGMA user_version");
+  if (!version_stmt) return tl::unexpected(version_stmt.error());
+  if (auto row = version_stmt->step(); !row) return tl::unexpected(row.error());
+  auto version = version_stmt->column_int(0);
+  if (version != static_cast<std::int64_t>(kMigrations.size())) {
+    return fail(Errc::database,
+                fmt::format("store: {} has schema version {}, this build reads {} (run the daemon "
+                            "of this version once to migrate it)",
+                            path, version, kMigrations.size()));
+  }
+  if (auto r = store.prepare(); !r) return tl::unexpected(r.error());
   return store;
 }
 
@@ -165,7 +195,9 @@ Result<void> Store::prepare() {
        "last_modified = CASE WHEN ?4 != '' THEN ?4 ELSE last_modified END, last_error = ?5, "
        "error_count = CASE WHEN ?5 = '' THEN 0 ELSE error_count + 1 END, "
        "effective_url = CASE WHEN ?6 != '' THEN ?6 ELSE effective_url END, "
-       "last_poll = ?7, next_poll = ?8 WHERE id = ?1"},
+       "last_poll = ?7, next_poll = ?8, hold = ?9, "
+       "hint_interval = coalesce(?10, hint_interval), "
+       "last_success = CASE WHEN ?5 = '' THEN ?7 ELSE last_success END WHERE id = ?1"},
       {&update_meta_, "UPDATE feeds SET title = ?2, link = ?3 WHERE id = ?1"},
   };
   for (const auto& p : list) {
@@ -217,8 +249,23 @@ Result<void> Store::record_poll(std::int64_t feed_id, const PollRecord& poll) {
       .bind(5, poll.error)
       .bind(6, poll.effective_url)
       .bind(7, poll.polled_at)
-      .bind(8, poll.next_poll);
+      .bind(8, poll.next_poll)
+      .bind(9, poll.hold)
+      .bind(10, poll.hint_interval);
   return update_poll_.run();
+}
+
+Result<std::map<std::int64_t, std::int64_t>> Store::item_counts() {
+  auto s = db_.prepare("SELECT feed_id, count(*) FROM item_sources GROUP BY feed_id");
+  if (!s) return tl::unexpected(s.error());
+  std::map<std::int64_t, std::int64_t> out;
+  for (;;) {
+    auto row = s->step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) break;
+    out[s->column_int(0)] = s->column_int(1);
+  }
+  return out;
 }
 
 Result<SaveStats> Store::save(std::int64_t feed_id, const feeds::FeedMeta& meta,

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -29,6 +30,9 @@ struct FeedState {
   int error_count = 0;        // consecutive failures
   std::optional<std::int64_t> last_poll;  // Unix seconds
   std::optional<std::int64_t> next_poll;
+  std::string hold;           // why polling is held back: "" (not), "gone" (410), "rate-limited"
+  std::optional<std::int64_t> hint_interval;  // seconds the feed itself asks for (ttl, sy:*, posting rate)
+  std::optional<std::int64_t> last_success;   // Unix seconds of the last 200 or 304
 };
 
 // The result of one poll, for bookkeeping.
@@ -40,6 +44,8 @@ struct PollRecord {
   std::string effective_url;    // set after a validated permanent redirect
   std::int64_t polled_at = 0;
   std::optional<std::int64_t> next_poll;
+  std::string hold;             // "" / "gone" / "rate-limited" (replaces the stored value)
+  std::optional<std::int64_t> hint_interval;  // kept when unset
 };
 
 // An item of a refresh, identified within its feed by `key` (GUID, else link,
@@ -64,7 +70,11 @@ struct SaveStats {
 //
 // Schema (migrations are applied in order; PRAGMA user_version counts them):
 //   feeds(id, url UNIQUE, effective_url, title, link, etag, last_modified,
-//         last_status, last_error, error_count, last_poll, next_poll)
+//         last_status, last_error, error_count, last_poll, next_poll,
+//         hold, hint_interval, last_success): the poll state of each feed.
+//         effective_url is where a validated 301/308 moved it; hold says why
+//         polling is held back ("gone" after a 410, "rate-limited" after a
+//         429/503 with Retry-After) until next_poll.
 //   items(id, output_id UNIQUE, canonical_url (indexed), published, updated,
 //         first_seen (indexed), entry_json, story_id (indexed), rep_feed_id,
 //         rep_rank, rep_published): one row per distinct article (a dedup
@@ -88,6 +98,11 @@ class Store {
   static Result<Store> open(const std::string& path, const DedupSettings& dedup = {},
                             std::optional<std::int64_t> now = std::nullopt);
 
+  // Opens an existing store for reading only (`tributary status`), beside a
+  // running daemon (WAL lets readers in while it writes). Fails when the
+  // file is missing or its schema is not this build's.
+  static Result<Store> open_read_only(const std::string& path);
+
   // The number of migrations known to this build (the newest user_version).
   static int schema_version();
 
@@ -95,7 +110,13 @@ class Store {
   Result<FeedState> feed(const std::string& url);
   Result<std::vector<FeedState>> feeds();
 
+  // Records the outcome of a poll. An empty error resets the error count and
+  // sets last_success; otherwise the count grows by one. ETag, Last-Modified,
+  // effective URL and hint interval are only replaced when `poll` has them.
   Result<void> record_poll(std::int64_t feed_id, const PollRecord& poll);
+
+  // Items stored per feed (any source), by feed id.
+  Result<std::map<std::int64_t, std::int64_t>> item_counts();
 
   // Deletes items for good: they never come back from any feed (their
   // feed keys and canonical URLs are remembered). Returns the number deleted.

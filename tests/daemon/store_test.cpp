@@ -141,9 +141,9 @@ TEST(Store, RecordPollKeepsValidatorsFromEarlierPolls) {
   auto store = Store::open(":memory:");
   ASSERT_TRUE(store);
   auto f = store->feed("https://a.example/rss");
-  PollRecord ok{200, "\"v1\"", "Wed, 01 Jan 2025 00:00:00 GMT", "", "", 100, 1000};
+  PollRecord ok{200, "\"v1\"", "Wed, 01 Jan 2025 00:00:00 GMT", "", "", 100, 1000, "", std::nullopt};
   ASSERT_TRUE(store->record_poll(f->id, ok));
-  PollRecord failed{500, "", "", "http: status 500", "", 200, 2000};
+  PollRecord failed{500, "", "", "http: status 500", "", 200, 2000, "", std::nullopt};
   ASSERT_TRUE(store->record_poll(f->id, failed));
   ASSERT_TRUE(store->record_poll(f->id, failed));
   auto state = store->feed("https://a.example/rss");
