@@ -55,7 +55,8 @@ class AtomWriter {
     x_.element("title", feed_.title.empty() ? std::string_view("tributary") : feed_.title);
     x_.optional_element("subtitle", feed_.subtitle);
     x_.element("updated", format_rfc3339(feed_.updated));
-    bool every_entry_has_author = true;
+    // An empty feed names its author too (validators read §4.1.1 that way).
+    bool every_entry_has_author = !feed_.entries.empty();
     for (const auto& oe : feed_.entries) {
       if (!has_author(oe)) every_entry_has_author = false;
     }
@@ -124,7 +125,7 @@ class AtomWriter {
     if (e.rights) text("rights", *e.rights, false);
     if (!oe.sources.empty()) source(oe.sources.front());
     if (e.summary) text("summary", *e.summary, false);
-    if (e.content) {
+    if (e.content && !e.content->value.empty()) {  // sanitizing may leave nothing
       text("content", *e.content, true);
     } else if (!wrote_link) {
       // §4.1.2: no content and no alternate link; the summary (or nothing)

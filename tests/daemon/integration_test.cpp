@@ -200,7 +200,8 @@ TEST_F(DaemonTest, ServesAllAtomWithETagAnd304) {
   EXPECT_EQ(http_get(base + "/feeds/all.atom", "If-Modified-Since: Fri, 01 Jan 2100 00:00:00 GMT", body), 304);
   EXPECT_EQ(http_get(base + "/feeds/all.atom", "", body, true), 200);
   EXPECT_EQ(http_get(base + "/feeds/nope.atom", "", body), 404);
-  EXPECT_EQ(http_get(base + "/", "", body), 404);
+  EXPECT_EQ(http_get(base + "/nope/", "", body), 404);
+  EXPECT_EQ(http_get(base + "/", "", body), 200);  // the index page of the outputs
 
   app.request_stop();
   daemon.join();

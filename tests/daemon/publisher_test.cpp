@@ -178,7 +178,8 @@ std::string read_file(const fs::path& p) {
 class PublisherTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) / "tributary-publisher-test";
+    dir_ = fs::path(::testing::TempDir()) /
+           (std::string("tributary-publisher-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     config_ = three_feeds();
