@@ -17,6 +17,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "daemon/article_fetcher.h"
 #include "daemon/http_client.h"
 #include "daemon/http_server.h"
 #include "daemon/log.h"
@@ -27,6 +28,7 @@
 #include "daemon/publisher.h"
 #include "daemon/schedule.h"
 #include "daemon/store.h"
+#include "daemon/websub.h"
 #include "feeds/date.h"
 
 namespace tributary::daemon {
@@ -60,7 +62,7 @@ class App::Impl {
         server_(io_),
         signals_(io_, SIGTERM, SIGINT),
         render_timer_(io_),
-        publisher_(public_url()),
+        publisher_(public_url(), config_.daemon.websub_hub),
         jitter_(std::random_device{}()),
         progress_(options.once && progress_wanted_here()) {
     policy_.floor = config_.daemon.min_interval;
@@ -150,7 +152,21 @@ class App::Impl {
       feed_ids_[f.url] = state->id;
       tasks_.push_back(std::move(task));
     }
+    start_articles();
     return true;
+  }
+
+  // Full text (daemon/article_fetcher.h): article fetches share the client
+  // and the per-domain politeness queue with feed polls, extract on the pool
+  // and store on the store strand.
+  void start_articles() {
+    site_rules_.emplace(config_.full_text.site_rules,
+                        [](const std::string& warning) { log::warning("site rules: {}", warning); });
+    articles_.emplace(io_, client_, politeness_gate(queue_), pool_.get_executor(), store_strand_, store_->db(),
+                      *site_rules_, article_settings(config_, feed_ids_, kUserAgent));
+    articles_->on_stored([this](const ArticleJob&, const ArticleRecord& record) {
+      if (record.ok && !options_.once && !stopping_) render_soon();
+    });
   }
 
   ClientLimits client_limits() const {
@@ -218,8 +234,16 @@ class App::Impl {
     asio::post(store_strand_, [this] {
       auto docs = publisher_.render(*store_, config_, feed_ids_, unix_now());
       if (!docs) log::error("{}", docs.error().message);
-      asio::post(io_, [this, docs = std::move(docs)] {
+      std::vector<std::string> topics = docs ? publisher_.changed_topics() : std::vector<std::string>{};
+      asio::post(io_, [this, docs = std::move(docs), topics = std::move(topics)] {
         if (docs) server_.publish(*docs);
+        // WebSub: tell the hub which outputs changed (not for --once, which
+        // stops and cancels transfers right away).
+        if (!topics.empty() && !config_.daemon.websub_hub.empty() && !options_.once && !stopping_) {
+          ping_hub(client_, config_.daemon.websub_hub, topics,
+                   config_.daemon.user_agent.empty() ? "tributary/0.1 (WebSub publisher)"
+                                                     : config_.daemon.user_agent);
+        }
         if (options_.once) stop();
       });
     });
@@ -402,9 +426,20 @@ class App::Impl {
     progress_counts_.duplicates += s.saved.merged;
     progress_counts_.errors += failed ? 1 : 0;
     progress_counts_.bytes += result.wire_bytes;
+    // Full text: the pages of the feed's new items (and of any still pending
+    // from earlier polls), at most per_poll of them, newest first.
+    if (task.config.full_text && !failed) {
+      articles_->enqueue_pending(st.id, full_text_since(config_.full_text, unix_now()), config_.full_text.per_poll);
+    }
     if (options_.once) {
       progress_.update(progress_counts_, remaining_ == 1);
-      if (--remaining_ == 0) render();
+      if (--remaining_ == 0) {
+        articles_->when_idle([this] {
+          const ArticleStats& a = articles_->stats();
+          if (a.fetched + a.failed > 0) log::info("full text: {} articles extracted, {} failed", a.fetched, a.failed);
+          render();
+        });
+      }
       return;
     }
     std::int64_t wait = s.record.next_poll.value_or(unix_now()) - unix_now();
@@ -420,6 +455,7 @@ class App::Impl {
     signals_.cancel(ec);
     render_timer_.cancel();
     for (auto& t : tasks_) t->timer.cancel();
+    if (articles_) articles_->stop();
     queue_.clear();
     server_.stop();
     client_.cancel_all();
@@ -445,6 +481,8 @@ class App::Impl {
   std::mt19937_64 jitter_;  // store strand only
   std::string db_path_;
   std::optional<Store> store_;
+  std::optional<SiteRuleLibrary> site_rules_;
+  std::optional<ArticleFetcher> articles_;  // io thread; uses client_, queue_, store_
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::vector<std::unique_ptr<FeedTask>> tasks_;
   std::map<std::string, std::int64_t> feed_ids_;

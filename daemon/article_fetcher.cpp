@@ -1,6 +1,8 @@
 #include "daemon/article_fetcher.h"
 
+#include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include <boost/asio/post.hpp>
 
@@ -10,8 +12,43 @@ namespace tributary::daemon {
 
 namespace asio = boost::asio;
 
+FetchGate politeness_gate(FetchQueue& queue) {
+  auto key = [](const std::string& url) {
+    std::string k = domain_key(url);
+    return k.empty() ? std::string("(local)") : k;
+  };
+  return FetchGate{[&queue, key](const std::string& url, std::function<void()> job) { queue.push(key(url), std::move(job)); },
+                   [&queue, key](const std::string& url) { queue.done(key(url)); }};
+}
+
 FetchGate immediate_gate() {
   return FetchGate{[](const std::string&, std::function<void()> job) { job(); }, [](const std::string&) {}};
+}
+
+ArticleFetcherSettings article_settings(const config::Config& config,
+                                        const std::map<std::string, std::int64_t>& feed_ids,
+                                        const std::string& default_user_agent) {
+  ArticleFetcherSettings s;
+  s.user_agent = config.daemon.user_agent.empty() ? default_user_agent : config.daemon.user_agent;
+  for (const auto& o : config.daemon.allow_private) {
+    if (auto origin = Origin::parse(o)) s.allow_private.push_back(*origin);
+  }
+  s.workers = std::max(1, config.full_text.workers);
+  // Enough fetches in flight to keep the workers busy while others wait on
+  // slow servers; each holds at most one page body.
+  s.max_active = std::max(8, 2 * s.workers);
+  for (const auto& f : config.feeds) {
+    auto id = feed_ids.find(f.url);
+    if (id == feed_ids.end()) continue;
+    if (!f.site_rule.empty()) s.feed_rules[id->second] = f.site_rule;
+    if (!f.user_agent.empty()) s.feed_user_agents[id->second] = f.user_agent;
+  }
+  return s;
+}
+
+std::int64_t full_text_since(const config::FullTextConfig& full_text, std::int64_t now) {
+  if (full_text.max_age.count() <= 0) return std::numeric_limits<std::int64_t>::min();
+  return now - full_text.max_age.count();
 }
 
 ArticleFetcher::ArticleFetcher(asio::io_context& io, HttpClient& client, FetchGate gate, asio::any_io_executor cpu,
@@ -86,7 +123,10 @@ void ArticleFetcher::pump() {
 }
 
 void ArticleFetcher::start(ArticleJob job) {
-  auto request = article_request(job.url, settings_.user_agent, settings_.allow_private);
+  auto agent = settings_.feed_user_agents.find(job.feed_id);
+  auto request = article_request(
+      job.url, agent == settings_.feed_user_agents.end() ? settings_.user_agent : agent->second,
+      settings_.allow_private);
   if (!request) {
     ArticleRecord record = refused_article(job, request.error());
     store(std::move(job), std::move(record));

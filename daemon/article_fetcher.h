@@ -12,9 +12,11 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "config/config.h"
 #include "daemon/article_store.h"
 #include "daemon/articles.h"
 #include "daemon/http_client.h"
+#include "daemon/politeness.h"
 #include "daemon/site_rule_library.h"
 #include "daemon/sqlite.h"
 
@@ -29,6 +31,10 @@ struct FetchGate {
   std::function<void(const std::string& url)> finish;
 };
 
+// The per-domain politeness queue shared with feed polls as a gate: jobs are
+// grouped by domain_key(url) (politeness.h), "(local)" when it has none.
+FetchGate politeness_gate(FetchQueue& queue);
+
 // A gate that starts every job at once (no politeness beyond the fetcher's
 // own concurrency limit): for tests and tools without a queue.
 FetchGate immediate_gate();
@@ -40,8 +46,22 @@ struct ArticleFetcherSettings {
   int workers = 2;      // extractions running at once on the CPU executor
   int max_active = 8;   // jobs between the start of their fetch and their row being stored
   bool keep_success = false;  // a failure never replaces a stored article (refetch)
-  std::map<std::int64_t, std::string> feed_rules;  // feed id -> its own site rule file
+  std::map<std::int64_t, std::string> feed_rules;        // feed id -> its own site rule file
+  std::map<std::int64_t, std::string> feed_user_agents;  // feed id -> its own User-Agent
 };
+
+// The settings of full-text extraction for `config`: [full_text] workers,
+// the daemon's user agent (`default_user_agent` when the config names none),
+// its allow_private origins, and the `site_rule` and `user_agent` of each
+// configured feed
+// (by store id, from `feed_ids`: configured URL -> id).
+ArticleFetcherSettings article_settings(const config::Config& config,
+                                        const std::map<std::string, std::int64_t>& feed_ids,
+                                        const std::string& default_user_agent);
+
+// The oldest publication time (Unix seconds) whose items still get their
+// article fetched at `now`: now - [full_text] max_age (max_age 0 = any age).
+std::int64_t full_text_since(const config::FullTextConfig& full_text, std::int64_t now);
 
 // Counts since construction; io thread.
 struct ArticleStats {

@@ -11,6 +11,7 @@ void add_run_command(CLI::App& app, int& exit_code);
 void add_check_config_command(CLI::App& app, int& exit_code);
 void add_parse_command(CLI::App& app, int& exit_code);
 void add_extract_command(CLI::App& app, int& exit_code);
+void add_refetch_command(CLI::App& app, int& exit_code);
 void add_dedup_command(CLI::App& app, int& exit_code);
 void add_status_command(CLI::App& app, int& exit_code);
 void add_import_opml_command(CLI::App& app, int& exit_code);

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   cli::add_parse_command(app, exit_code);
   cli::add_dedup_command(app, exit_code);
   cli::add_extract_command(app, exit_code);
+  cli::add_refetch_command(app, exit_code);
   cli::add_status_command(app, exit_code);
   cli::add_import_opml_command(app, exit_code);
   cli::add_export_opml_command(app, exit_code);

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "daemon/article_store.h"
 #include "feeds/json_dump.h"
 
 namespace tributary::daemon {
@@ -14,7 +15,7 @@ namespace {
 namespace json = boost::json;
 
 // Ordered migrations: never edit one that has shipped; append a new one.
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr std::array<std::string_view, 4> kMigrations = {
     R"sql(
 CREATE TABLE feeds (
   id INTEGER PRIMARY KEY,
@@ -85,6 +86,27 @@ CREATE TABLE retired (
 ALTER TABLE feeds ADD COLUMN hold TEXT NOT NULL DEFAULT '';
 ALTER TABLE feeds ADD COLUMN hint_interval INTEGER;
 ALTER TABLE feeds ADD COLUMN last_success INTEGER;
+)sql",
+    // 4: full text (daemon/article_store.h): one row per item whose page
+    // was fetched, with the extracted article or why there is none.
+    R"sql(
+CREATE TABLE articles (
+  item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+  url TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT '',
+  attempts INTEGER NOT NULL DEFAULT 1,
+  fetched_at INTEGER NOT NULL,
+  retry_at INTEGER,
+  title TEXT NOT NULL DEFAULT '',
+  byline TEXT NOT NULL DEFAULT '',
+  published INTEGER,
+  lead_image TEXT NOT NULL DEFAULT '',
+  html TEXT NOT NULL DEFAULT '',
+  text TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX articles_retry ON articles(retry_at) WHERE retry_at IS NOT NULL;
 )sql",
 };
 
@@ -341,6 +363,9 @@ Result<std::vector<feeds::OutputEntry>> Store::newest(int limit,
     index[item_id] = out.size();
     out.push_back(std::move(oe));
   }
+  // Full text: items whose article was extracted are published with it as
+  // their content (the feed's summary stays the summary).
+  if (auto articles = apply_articles(db_, index, out); !articles) return tl::unexpected(articles.error());
   // Sources of each item, in the order they were seen.
   auto src = db_.prepare(
       "SELECT f.url, f.effective_url, f.title, f.link FROM item_sources s JOIN feeds f ON "

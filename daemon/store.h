@@ -1,8 +1,8 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -142,7 +142,7 @@ class Store {
 
   sqlite::Database db_;
   sqlite::Statement find_feed_, insert_feed_, update_poll_, update_meta_;
-  std::unique_ptr<DedupIndex> dedup_;
+  std::unique_ptr<DedupIndex> dedup_;  // null when opened read-only
 };
 
 }  // namespace tributary::daemon
