@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -55,6 +57,73 @@ bool private_v4(std::uint32_t a) {
 
 unsigned default_port(std::string_view scheme) { return scheme == "https" ? 443 : 80; }
 
+// One layer of Content-Encoding (gzip or deflate), decoded with zlib as the
+// bytes arrive. We decode ourselves instead of letting curl do it because
+// curl 7.88 neither reports a compressed stream cut short (it hands over the
+// partial output as if complete) nor lets the size cap see each layer.
+class Inflater {
+ public:
+  explicit Inflater(bool deflate) : deflate_(deflate) { init(15 + 32); }  // zlib or gzip header
+  ~Inflater() { inflateEnd(&z_); }
+  Inflater(const Inflater&) = delete;
+  Inflater& operator=(const Inflater&) = delete;
+
+  // Decodes `in`, passing output to `out(data, size)` (which returns false
+  // to stop). Returns "" or what went wrong.
+  template <class Out>
+  std::string feed(const char* in, std::size_t size, Out&& out) {
+    unsigned char buffer[16384];
+    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in));
+    z_.avail_in = static_cast<uInt>(size);
+    while (z_.avail_in > 0) {
+      if (ended_) {
+        // RFC 1952 §2.2: a gzip file may hold several members; anything
+        // else after the end of the stream is ignored.
+        if (z_.avail_in >= 2 && z_.next_in[0] == 0x1f && z_.next_in[1] == 0x8b) {
+          inflateReset(&z_);
+          ended_ = false;
+        } else {
+          return {};
+        }
+      }
+      z_.next_out = buffer;
+      z_.avail_out = sizeof buffer;
+      int rc = inflate(&z_, Z_NO_FLUSH);
+      if (rc == Z_DATA_ERROR && deflate_ && !started_ && !raw_) {
+        // "deflate" sent as raw RFC 1951 data, a common server bug: retry raw.
+        raw_ = true;
+        inflateEnd(&z_);
+        init(-15);
+        z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in));
+        z_.avail_in = static_cast<uInt>(size);
+        continue;
+      }
+      if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
+        return z_.msg ? z_.msg : "corrupt compressed data";
+      }
+      started_ = true;
+      std::size_t produced = sizeof buffer - z_.avail_out;
+      if (produced > 0 && !out(reinterpret_cast<const char*>(buffer), produced)) return "stopped";
+      if (rc == Z_STREAM_END) ended_ = true;
+      if (rc == Z_BUF_ERROR && produced == 0) break;  // needs more input
+    }
+    return {};
+  }
+
+  bool ended() const { return ended_; }
+
+ private:
+  void init(int window_bits) {
+    z_ = z_stream{};
+    inflateInit2(&z_, window_bits);
+  }
+  z_stream z_{};
+  bool deflate_;
+  bool raw_ = false;
+  bool started_ = false;
+  bool ended_ = false;
+};
+
 // "what failed: cause" for a transfer curl ended with `code`; `detail` is
 // curl's own message (its error buffer).
 std::string failure_message(CURLcode code, const std::string& detail, const ClientLimits& limits) {
@@ -70,7 +139,12 @@ std::string failure_message(CURLcode code, const std::string& detail, const Clie
     case CURLE_BAD_CONTENT_ENCODING:
       return "content decoding failed: " + detail;
     case CURLE_UNSUPPORTED_PROTOCOL:
-      return "redirect to a forbidden scheme: " + detail;
+      // Also what curl says of a status line it cannot read ("HTTP/1.1 2OO").
+      if (detail.starts_with("Protocol ")) return "redirect to a forbidden scheme: " + detail;
+      return "protocol error: " + detail;
+    case CURLE_OUT_OF_MEMORY:
+      // curl's answer to a header line over 100 KiB.
+      return "response headers too large or malformed: " + detail;
     case CURLE_URL_MALFORMAT:
       return "bad URL (or redirect Location): " + detail;
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -163,6 +237,10 @@ struct HttpClient::Transfer {
   };
   std::vector<Hop> hops;       // every final (non-1xx) response, in order
   bool body_too_large = false;
+  std::vector<std::unique_ptr<Inflater>> decoders;  // one per Content-Encoding layer, outermost first
+  bool decoders_ready = false;
+  std::string content_encoding;  // of the current response
+  std::string decode_error;      // why decoding failed ("" = it did not)
   bool headers_too_large = false;
   bool blocked = false;
   std::string blocked_address;
@@ -209,12 +287,19 @@ struct HttpClient::Transfer {
       r.cache_control.clear();
       r.expires.clear();
       r.retry_after.clear();
+      t->content_encoding.clear();
       return len;
     }
     auto colon = line.find(':');
     if (colon == std::string_view::npos) return len;
     std::string name = lower(trim(line.substr(0, colon)));
     std::string_view value = trim(line.substr(colon + 1));
+    if (name == "content-encoding") {
+      // Several header lines combine into one list (RFC 9110 §5.3).
+      if (!t->content_encoding.empty()) t->content_encoding += ",";
+      t->content_encoding.append(value.substr(0, 4096));
+      return len;
+    }
     FetchResult& r = t->result;
     struct Field {
       std::string_view name;
@@ -246,12 +331,63 @@ struct HttpClient::Transfer {
     // Bodies of error responses are not needed; keep reading them (cheaply)
     // so the connection can be reused, but never store them.
     if (status >= 300) return len;
-    if (t->result.body.size() + len > t->client->limits_.max_body) {
-      t->body_too_large = true;
-      return 0;
+    if (!t->decoders_ready && !t->set_up_decoders()) return 0;
+    return t->decode(0, data, len) ? len : 0;
+  }
+
+  // The decoders for the response's Content-Encoding list, outermost
+  // (last applied) first. False, with decode_error set, for a coding we do
+  // not know or more than five layers (CVE-2022-32206).
+  bool set_up_decoders() {
+    decoders_ready = true;
+    std::vector<std::string> codings;
+    std::string_view rest = content_encoding;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      std::string coding = lower(trim(rest.substr(0, comma)));
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      if (!coding.empty() && coding != "identity") codings.push_back(std::move(coding));
     }
-    t->result.body.append(data, len);
-    return len;
+    if (codings.size() > 5) {
+      decode_error = fmt::format("too many content encodings ({})", codings.size());
+      return false;
+    }
+    for (auto it = codings.rbegin(); it != codings.rend(); ++it) {
+      if (*it == "gzip" || *it == "x-gzip") {
+        decoders.push_back(std::make_unique<Inflater>(false));
+      } else if (*it == "deflate") {
+        decoders.push_back(std::make_unique<Inflater>(true));
+      } else {
+        decode_error = fmt::format("unsupported content encoding '{}'", it->substr(0, 40));
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Passes `data` through decoder `layer` and the ones after it; the last
+  // output is the body, capped after all decoding.
+  bool decode(std::size_t layer, const char* data, std::size_t len) {
+    if (layer == decoders.size()) {
+      if (result.body.size() + len > client->limits_.max_body) {
+        body_too_large = true;
+        return false;
+      }
+      result.body.append(data, len);
+      return true;
+    }
+    std::string error = decoders[layer]->feed(
+        data, len, [&](const char* out, std::size_t n) { return decode(layer + 1, out, n); });
+    if (!error.empty()) {
+      if (decode_error.empty() && !body_too_large) decode_error = error;
+      return false;
+    }
+    return true;
+  }
+
+  // A compressed body whose stream never ended was cut short.
+  bool truncated_encoding() const {
+    return std::any_of(decoders.begin(), decoders.end(), [](const auto& d) { return !d->ended(); });
   }
 
   static curl_socket_t on_open_socket(void* self, curlsocktype, curl_sockaddr* address) noexcept {
@@ -346,7 +482,8 @@ void HttpClient::fetch(FetchRequest request, Callback done) {
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, limits_.low_speed_bytes);
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(limits_.low_speed_time.count()));
   curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits_.max_body));
-  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every coding curl can decode
+  // Content codings are decoded by Transfer::decode, not by curl.
+  curl_easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, 0L);
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
   curl_easy_setopt(e, CURLOPT_USERAGENT, r.user_agent.c_str());
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
@@ -360,6 +497,7 @@ void HttpClient::fetch(FetchRequest request, Callback done) {
   // up over opening another connection to the same host.
   curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
   t->headers = curl_slist_append(t->headers, ("Accept: " + r.accept).c_str());
+  t->headers = curl_slist_append(t->headers, "Accept-Encoding: gzip, deflate");
   if (!r.etag.empty()) t->headers = curl_slist_append(t->headers, ("If-None-Match: " + r.etag).c_str());
   if (!r.last_modified.empty()) {
     t->headers = curl_slist_append(t->headers, ("If-Modified-Since: " + r.last_modified).c_str());
@@ -514,8 +652,12 @@ void HttpClient::finish(CURL* easy, CURLcode code) {
   std::string detail = t->error_buffer[0] ? t->error_buffer : curl_easy_strerror(code);
   if (t->blocked) {
     failed(Errc::network, fmt::format("blocked private address {}", t->blocked_address));
+  } else if (!t->decode_error.empty()) {
+    failed(Errc::network, "content decoding failed: " + t->decode_error);
   } else if (code == CURLE_OK) {
-    if (r.http_status == 304) {
+    if (r.http_status >= 200 && r.http_status < 300 && t->truncated_encoding()) {
+      failed(Errc::network, "truncated transfer: the compressed body ends before its stream does");
+    } else if (r.http_status == 304) {
       r.status = FetchStatus::not_modified;
       r.body.clear();  // RFC 9110 §15.4.5: a 304 has no content, whatever it sends
     } else if (r.http_status == 0 || (r.http_status >= 200 && r.http_status < 300)) {
