@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -18,9 +19,11 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "daemon/article_fetcher.h"
+#include "daemon/config_reload.h"
 #include "daemon/http_client.h"
 #include "daemon/http_server.h"
 #include "daemon/log.h"
+#include "daemon/maintenance.h"
 #include "daemon/notify.h"
 #include "daemon/pipeline.h"
 #include "daemon/politeness.h"
@@ -28,7 +31,9 @@
 #include "daemon/publisher.h"
 #include "daemon/schedule.h"
 #include "daemon/store.h"
+#include "daemon/watchdog.h"
 #include "daemon/websub.h"
+#include "config/diff.h"
 #include "feeds/date.h"
 
 namespace tributary::daemon {
@@ -62,6 +67,8 @@ class App::Impl {
         server_(io_),
         signals_(io_, SIGTERM, SIGINT),
         render_timer_(io_),
+        maintenance_timer_(io_),
+        watchdog_(io_),
         publisher_(public_url(), config_.daemon.websub_hub),
         jitter_(std::random_device{}()),
         progress_(options.once && progress_wanted_here()) {
@@ -86,6 +93,11 @@ class App::Impl {
     log::info("tributary started: {} feeds, store {}", tasks_.size(), db_path_);
     schedule_initial();
     notify::ready();
+    if (!options_.once) {
+      watchdog_.start();
+      start_reloader();
+      schedule_maintenance(std::chrono::minutes(1));
+    }
     io_.run();
     pool_.join();
     progress_.finish();
@@ -115,6 +127,7 @@ class App::Impl {
     std::string domain;    // politeness group of the URL polled
     asio::steady_timer timer;
     bool busy = false;     // queued, fetching, parsing or storing
+    bool removed = false;  // dropped by a reload while busy: freed when it finishes
   };
 
   // A processed poll waiting for the store strand.
@@ -122,6 +135,8 @@ class App::Impl {
     FeedTask* task;
     FeedState state;  // copy: the strand never reads io-thread state
     PollResult result;
+    Seconds interval;       // the feed's poll interval when it was fetched
+    SchedulePolicy policy;  // copy, like the state
   };
 
   bool open_store() {
@@ -145,15 +160,20 @@ class App::Impl {
         log::error("{}", state.error().message);
         return false;
       }
-      auto task = std::make_unique<FeedTask>(io_);
-      task->config = f;
-      task->state = *state;
-      task->domain = domain_of(*task);
-      feed_ids_[f.url] = state->id;
-      tasks_.push_back(std::move(task));
+      add_task(f, *state);
     }
     start_articles();
     return true;
+  }
+
+  FeedTask& add_task(const config::FeedConfig& f, const FeedState& state) {
+    auto task = std::make_unique<FeedTask>(io_);
+    task->config = f;
+    task->state = state;
+    task->domain = domain_of(*task);
+    feed_ids_[f.url] = state.id;
+    tasks_.push_back(std::move(task));
+    return *tasks_.back();
   }
 
   // Full text (daemon/article_fetcher.h): article fetches share the client
@@ -230,9 +250,11 @@ class App::Impl {
     });
   }
 
+  // Renders on the store strand from a copy of the config and feed ids, so
+  // that a reload on the io thread never changes them under it.
   void render() {
-    asio::post(store_strand_, [this] {
-      auto docs = publisher_.render(*store_, config_, feed_ids_, unix_now());
+    asio::post(store_strand_, [this, config = config_, ids = feed_ids_] {
+      auto docs = publisher_.render(*store_, config, ids, unix_now());
       if (!docs) log::error("{}", docs.error().message);
       std::vector<std::string> topics = docs ? publisher_.changed_topics() : std::vector<std::string>{};
       asio::post(io_, [this, docs = std::move(docs), topics = std::move(topics)] {
@@ -310,6 +332,12 @@ class App::Impl {
   }
 
   void fetch(FeedTask& task) {
+    if (task.removed) {  // queued before a reload dropped it
+      queue_.done(task.domain);
+      task.busy = false;
+      drop_task(task);
+      return;
+    }
     FetchRequest req = poll_request(task.config.url, task.state,
                                     !task.config.user_agent.empty() ? task.config.user_agent
                                                                     : config_.daemon.user_agent,
@@ -321,9 +349,10 @@ class App::Impl {
       if (stopping_) return;
       ++backlog_;
       update_backpressure();
-      asio::post(pool_, [this, &task, context = std::move(context), r = std::move(r)]() mutable {
+      asio::post(pool_, [this, &task, context = std::move(context), r = std::move(r),
+                         interval = interval_of(task), policy = policy_]() mutable {
         PollResult result = process_fetch(std::move(r), context, wall_now());
-        enqueue_store(task, std::move(result));
+        enqueue_store(task, std::move(result), interval, policy);
       });
     });
   }
@@ -334,13 +363,13 @@ class App::Impl {
 
   // On a pool thread: hands a processed poll to the store strand. Polls that
   // arrive while the strand is busy are stored together in one transaction.
-  void enqueue_store(FeedTask& task, PollResult result) {
+  void enqueue_store(FeedTask& task, PollResult result, Seconds interval, const SchedulePolicy& policy) {
     bool start = false;
     {
       std::lock_guard lock(pending_mutex_);
       // The task's state is only written on the io thread, and not while the
       // task is busy: reading it here is safe.
-      pending_.push_back(Pending{&task, task.state, std::move(result)});
+      pending_.push_back(Pending{&task, task.state, std::move(result), interval, policy});
       start = !store_scheduled_;
       store_scheduled_ = true;
     }
@@ -362,7 +391,7 @@ class App::Impl {
       for (std::size_t i = 0; i < batch.size(); ++i) {
         Pending& p = batch[i];
         std::uniform_real_distribution<double> unit(0.0, 1.0);
-        stored[i] = store_poll(*store_, p.state, p.result, interval_of(*p.task), policy_, unit(jitter_), now);
+        stored[i] = store_poll(*store_, p.state, p.result, p.interval, p.policy, unit(jitter_), now);
       }
       return {};
     });
@@ -379,6 +408,10 @@ class App::Impl {
     --backlog_;
     update_backpressure();
     task.busy = false;
+    if (task.removed) {
+      drop_task(task);
+      return;
+    }
     FeedState& st = task.state;
     st.error_count = s.errors;
     st.last_status = s.record.status;
@@ -454,6 +487,9 @@ class App::Impl {
     boost::system::error_code ec;
     signals_.cancel(ec);
     render_timer_.cancel();
+    maintenance_timer_.cancel();
+    watchdog_.stop();
+    if (reloader_) reloader_->stop();
     for (auto& t : tasks_) t->timer.cancel();
     if (articles_) articles_->stop();
     queue_.clear();
@@ -462,8 +498,139 @@ class App::Impl {
     work_.reset();
   }
 
-  static constexpr std::size_t kMaxItemsPerPoll = 1000;
+  // ---- reload and maintenance ----------------------------------------------
 
+  void start_reloader() {
+    if (options_.config_path.empty()) return;
+    reloader_.emplace(io_, options_.config_path, options_.config_text,
+                      [this](config::Config next) { apply(std::move(next)); });
+    reloader_->start(config_.daemon.reload_on_change);
+  }
+
+  // A reloaded config, on the io thread: feeds added start polling (with
+  // the state the store kept if they were there before), feeds removed stop
+  // and leave the outputs (their items stay stored), changed feeds keep
+  // their state and take their new settings; the outputs render again.
+  // [daemon] keys that shape the running process keep their values.
+  void apply(config::Config next) {
+    config::ConfigDiff d = config::diff(config_, next);
+    for (const auto& key : d.needs_restart) {
+      log::warning("config: [daemon] {} changed: takes effect after a restart", key);
+    }
+    next.daemon.state_dir = config_.daemon.state_dir;
+    next.daemon.output_dir = config_.daemon.output_dir;
+    next.daemon.listen = config_.daemon.listen;
+    next.daemon.socket = config_.daemon.socket;
+    next.daemon.public_url = config_.daemon.public_url;
+    next.daemon.allow_private = config_.daemon.allow_private;
+
+    std::map<std::string, const config::FeedConfig*> wanted;
+    for (const auto& f : next.feeds) {
+      if (f.enabled) wanted[f.url] = &f;
+    }
+    const std::set<std::string> removed(d.removed.begin(), d.removed.end());
+    const std::set<std::string> changed(d.changed.begin(), d.changed.end());
+    for (auto& t : tasks_) {
+      if (removed.contains(t->config.url)) {
+        t->removed = true;
+        t->timer.cancel();
+        feed_ids_.erase(t->config.url);
+      } else if (changed.contains(t->config.url)) {
+        t->config = *wanted.at(t->config.url);
+      }
+    }
+    std::erase_if(tasks_, [](const auto& t) { return t->removed && !t->busy; });
+    config_ = std::move(next);
+    policy_.floor = config_.daemon.min_interval;
+    for (auto& t : tasks_) {
+      if (changed.contains(t->config.url)) reschedule(*t);
+    }
+
+    std::vector<config::FeedConfig> added;
+    for (const auto& url : d.added) added.push_back(*wanted.at(url));
+    log::info("config: reloaded: {} added, {} removed, {} changed, {} unchanged", d.added.size(),
+              d.removed.size(), d.changed.size(), d.unchanged.size());
+    if (!added.empty()) {
+      asio::post(store_strand_, [this, added = std::move(added)]() mutable {
+        std::vector<std::pair<config::FeedConfig, Result<FeedState>>> states;
+        for (auto& f : added) {
+          auto state = store_->feed(f.url);
+          states.emplace_back(std::move(f), std::move(state));
+        }
+        asio::post(io_, [this, states = std::move(states)] {
+          if (stopping_) return;
+          std::int64_t now = unix_now();
+          for (const auto& [f, state] : states) {
+            if (!state) {
+              log::error("feed {}: {}", f.url, state.error().message);
+              continue;
+            }
+            FeedTask& task = add_task(f, *state);
+            std::int64_t wait = task.state.next_poll ? *task.state.next_poll - now : 0;
+            schedule(task, std::chrono::seconds(std::max<std::int64_t>(wait, 0)));
+          }
+          render_soon();
+        });
+      });
+    }
+    if (d.feeds_changed() || d.outputs_changed) render_soon();
+  }
+
+  // A feed whose settings changed: when its new interval makes it due
+  // sooner than planned (and it is not backing off or held), poll it then.
+  void reschedule(FeedTask& task) {
+    if (task.busy || task.state.error_count > 0 || !task.state.hold.empty() || !task.state.last_poll) return;
+    auto due_at = std::chrono::steady_clock::now() +
+                  std::chrono::seconds(*task.state.last_poll + interval_of(task).count() - unix_now());
+    if (due_at >= task.timer.expiry()) return;
+    schedule(task, std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::max(due_at - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration{})));
+  }
+
+  // A task a reload removed, once nothing refers to it any more.
+  void drop_task(FeedTask& task) {
+    std::erase_if(tasks_, [&task](const auto& t) { return t.get() == &task; });
+  }
+
+  // Retention ([retention]): a batch at a time on the store strand, hourly,
+  // sooner while more are due.
+  void schedule_maintenance(std::chrono::seconds delay) {
+    maintenance_timer_.expires_after(delay);
+    maintenance_timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec || stopping_) return;
+      asio::post(store_strand_, [this, config = config_, ids = feed_ids_] {
+        auto [retired, more] = retire_old_items(config, ids);
+        asio::post(io_, [this, retired, more] {
+          if (stopping_) return;
+          if (retired > 0) render_soon();
+          schedule_maintenance(more ? std::chrono::seconds(1) : std::chrono::seconds(3600));
+        });
+      });
+    });
+  }
+
+  // On the store strand: how many items were retired, and whether more are due.
+  std::pair<std::size_t, bool> retire_old_items(const config::Config& config,
+                                                const std::map<std::string, std::int64_t>& ids) {
+    std::vector<OutputWindow> windows;
+    for (const auto& o : config.outputs) windows.push_back(OutputWindow{o.limit, output_feed_ids(o, config, ids)});
+    std::int64_t now = unix_now();
+    auto plan = retention_plan(store_->db(), config.retention, windows, now);
+    if (!plan) {
+      log::error("retention: {}", plan.error().message);
+      return {0, false};
+    }
+    if (plan->item_ids.empty()) return {0, false};
+    if (auto r = store_->retire(plan->item_ids, now); !r) {
+      log::error("retention: {}", r.error().message);
+      return {0, false};
+    }
+    log::info("retention: {} old items deleted ({} more kept: listed in an output)", plan->item_ids.size(),
+              plan->kept_for_outputs);
+    return {plan->item_ids.size(), plan->more};
+  }
+
+  static constexpr std::size_t kMaxItemsPerPoll = 1000;
   config::Config config_;
   RunOptions options_;
   unsigned threads_;
@@ -475,6 +642,9 @@ class App::Impl {
   HttpServer server_;
   asio::signal_set signals_;
   asio::steady_timer render_timer_;
+  asio::steady_timer maintenance_timer_;
+  Watchdog watchdog_;
+  std::optional<ConfigReloader> reloader_;
   Publisher publisher_;
   std::vector<Origin> allowed_origins_ = allowed_origins();
   SchedulePolicy policy_;

@@ -11,7 +11,15 @@
 namespace tributary::daemon {
 
 struct RunOptions {
+  RunOptions() = default;
+  explicit RunOptions(bool once_only) : once(once_only) {}
+
   bool once = false;  // poll every feed once, store, render, exit
+  // The file the config came from and its text: the daemon reloads it on
+  // SIGHUP and, with [daemon] reload_on_change, when it changes. Empty: no
+  // reloads (tests, --once).
+  std::string config_path;
+  std::string config_text;
 };
 
 // Totals of a run, for `--once` summaries and tests.

@@ -30,7 +30,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
     // A SIGHUP before the reload handler is in place (while the store opens
     // and is checked) must not end the daemon: SIGHUP's default action.
     std::signal(SIGHUP, SIG_IGN);
-    auto config = load_config(opts->config);
+    auto text = read_file(opts->config);
+    auto config = text ? parse_config_text(*text, opts->config) : load_config(opts->config);
     if (!config) {
       for (const auto& d : config.error()) log::error("{}", d.to_string());
       exit_code = 1;
@@ -46,7 +47,12 @@ void add_run_command(CLI::App& app, int& exit_code) {
       }
       log::debug("store: {} passed PRAGMA quick_check", db);
     }
-    App daemon(std::move(*config), RunOptions{opts->once});
+    RunOptions run(opts->once);
+    if (!opts->once) {
+      run.config_path = opts->config;
+      run.config_text = std::move(*text);
+    }
+    App daemon(std::move(*config), std::move(run));
     exit_code = daemon.run();
   });
 }
