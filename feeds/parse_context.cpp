@@ -509,8 +509,11 @@ void set_text(std::optional<Text>& slot, std::string&& value, std::string_view t
 }
 
 // Email address inside an author string, as feedparser's regular
-// expression finds it: local@label.label.tld (tld 2-4 letters or 1-3
-// digits), optionally followed by "?subject=...".
+// expression finds it: local@label.label.tld, optionally followed by
+// "?subject=...". Unlike that expression, the top-level label must end the
+// domain: "zoe@news.example" is not cut to "zoe@news.exam". The top-level
+// label is letters (at least 2) or 1-3 digits; a trailing dot or label that
+// doesn't qualify is left out, as the expression's backtracking would.
 std::string_view find_email(std::string_view s) {
   auto local_char = [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -519,37 +522,35 @@ std::string_view find_email(std::string_view s) {
   auto label_char = [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
   };
+  auto top_label = [](std::string_view t) {
+    auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    return (t.size() >= 2 && std::all_of(t.begin(), t.end(), letter)) ||
+           (!t.empty() && t.size() <= 3 && std::all_of(t.begin(), t.end(), digit));
+  };
   for (std::size_t at = s.find('@'); at != std::string_view::npos; at = s.find('@', at + 1)) {
     std::size_t b = at;
     while (b > 0 && local_char(s[b - 1])) --b;
     if (b == at) continue;
-    // Labels "x." repeated, then the top-level part.
-    std::size_t p = at + 1;
-    std::size_t last_dot_end = std::string_view::npos;
-    while (true) {
-      std::size_t q = p;
-      while (q < s.size() && label_char(s[q])) ++q;
-      if (q == p || q >= s.size() || s[q] != '.') break;
-      p = q + 1;
-      last_dot_end = p;
+    // The domain: labels separated by single dots, as far as they go.
+    std::size_t end = at + 1;
+    while (end < s.size() && label_char(s[end])) {
+      while (end < s.size() && label_char(s[end])) ++end;
+      if (end + 1 < s.size() && s[end] == '.' && label_char(s[end + 1])) ++end;
     }
-    if (last_dot_end == std::string_view::npos) continue;
-    std::size_t q = last_dot_end;
-    std::size_t letters = 0;
-    while (q < s.size() && letters < 4 &&
-           ((s[q] >= 'a' && s[q] <= 'z') || (s[q] >= 'A' && s[q] <= 'Z'))) {
-      ++q;
-      ++letters;
-    }
-    if (letters < 2) {
-      q = last_dot_end;
-      std::size_t digits = 0;
-      while (q < s.size() && digits < 3 && s[q] >= '0' && s[q] <= '9') {
-        ++q;
-        ++digits;
+    // The longest part of it whose last label qualifies.
+    std::string_view domain = s.substr(at + 1, end - at - 1);
+    std::size_t q = std::string_view::npos;
+    for (std::size_t dot = domain.rfind('.'); dot != std::string_view::npos && dot > 0;
+         dot = domain.rfind('.', dot - 1)) {
+      std::size_t label_end = domain.find('.', dot + 1);
+      if (label_end == std::string_view::npos) label_end = domain.size();
+      if (top_label(domain.substr(dot + 1, label_end - dot - 1))) {
+        q = at + 1 + label_end;
+        break;
       }
-      if (digits == 0) continue;
     }
+    if (q == std::string_view::npos) continue;
     if (s.substr(q).starts_with("?subject=")) {
       std::size_t e = q + 9;
       while (e < s.size() && s[e] != ' ' && s[e] != '\t' && s[e] != '\n' && s[e] != '\r') ++e;

@@ -372,6 +372,14 @@ TEST(Parse, PersonsAreSplitIntoNameAndEmail) {
       {"Jane Doe (jane@example.org)", {"Jane Doe", "jane@example.org"}},
       {"jane@example.org (Jane Doe)", {"Jane Doe", "jane@example.org"}},
       {"Jane Doe <jane@example.org>", {"Jane Doe", "jane@example.org"}},
+      // The top-level label ends the address, however long it is.
+      {"zoe@news.example (Zoë Ŝmith)", {"Zoë Ŝmith", "zoe@news.example"}},
+      {"Ŝmith <z@a.b.museum>", {"Ŝmith", "z@a.b.museum"}},
+      {"z@news.example.com (Z)", {"Z", "z@news.example.com"}},
+      // A trailing dot is not part of the address; no top-level label, no address.
+      {"mail z@example.com.", {"mail .", "z@example.com"}},
+      {"z@192.168.0.1 (Z)", {"Z", "z@192.168.0.1"}},
+      {"z@localhost (Z)", {"z@localhost (Z)", ""}},
   };
   for (const auto& [text, want] : cases) {
     SCOPED_TRACE(text);

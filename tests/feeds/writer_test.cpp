@@ -284,6 +284,15 @@ Projection expected(const OutputEntry& oe, const OutputFeed& feed, Fmt f) {
       content_html = e.summary && e.summary->is_html();
     }
   }
+  // RSS has no plain-text content: the writer HTML-escapes it, and parsers
+  // (feedparser too) read content:encoded back as HTML, whatever the model's
+  // type was (text/plain, or a base64 media type decoded to text).
+  if (f == Fmt::rss && !content_html && !content.empty()) {
+    std::string escaped;
+    append_html_escaped(escaped, content);
+    content = std::move(escaped);
+    content_html = true;
+  }
   // The XML parsers trim text constructs (feedparser does); JSON strings
   // come back as written.
   auto trim = [](std::string v) {
