@@ -176,6 +176,11 @@ class Repairer {
   bool changed_ = false;
   bool external_dtd_ = false;
   std::vector<Entity> entities_;
+  // Bytes declared entities may still add: a plain value is short, but one
+  // 64 KiB value referenced 20,000 times would be 1.3 GB ("quadratic
+  // blowup"), so all substitutions together may add at most the document's
+  // own size.
+  std::size_t expansion_left_ = in_.size();
   Repaired result_;
 
   void replace(std::size_t from, std::size_t to, std::string_view with) {
@@ -328,10 +333,15 @@ class Repairer {
       std::size_t len = name.size() + 2;
       if (is_predefined(name)) return p + len;
       for (const Entity& e : entities_) {
-        if (e.name == name) {
-          replace(p, p + len, e.value);
+        if (e.name != name) continue;
+        if (e.value.size() > expansion_left_) {
+          defect("declared entities expand beyond the document's size", p);
+          replace(p, p + 1, "&amp;");
           return p + len;
         }
+        expansion_left_ -= e.value.size();
+        replace(p, p + len, e.value);
+        return p + len;
       }
       std::string key(name);
       key += ';';

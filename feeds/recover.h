@@ -35,9 +35,11 @@ struct Repaired {
 // legitimately leave to an external DTD it names (<!DOCTYPE x SYSTEM "...">):
 // XML 1.0 §4.1 makes an undeclared entity a well-formedness error only
 // without such a DTD. DTDs are never fetched, and declared entities are only
-// substituted when their value has no markup and no references, so entity
-// expansion cannot grow the document more than linearly (no billion laughs,
-// no XXE). The markup itself is never restructured: unbalanced tags are left
+// substituted when their value has no markup and no references, and only
+// until the substitutions together have added as many bytes as the document
+// has (beyond that a reference becomes "&amp;name;"), so entity expansion
+// cannot grow the document more than linearly (no billion laughs, no
+// quadratic blowup, no XXE). The markup itself is never restructured: unbalanced tags are left
 // to the tolerant tokenizer.
 Repaired repair_xml(std::string_view text);
 

@@ -79,6 +79,24 @@ TEST(RepairXml, NeverExpandsEntitiesThatCouldGrow) {
   EXPECT_TRUE(r.bozo);  // &lol3; could not be represented
 }
 
+TEST(RepairXml, DeclaredEntitiesAddAtMostTheDocumentsSize) {
+  // Quadratic blowup: one 64 KiB plain value referenced 20,000 times would
+  // expand to 1.3 GB.
+  std::string value(65536, 'A');
+  std::string refs;
+  for (int i = 0; i < 20000; ++i) refs += "&a;";
+  std::string doc = "<!DOCTYPE rss [<!ENTITY a \"" + value + "\">]><rss><d>" + refs + "</d></rss>";
+  Repaired r = repair_xml(doc);
+  ASSERT_TRUE(r.changed);
+  EXPECT_LE(r.text.size(), 2 * doc.size() + 20000 * 4);
+  EXPECT_TRUE(r.bozo);
+  EXPECT_NE(r.reason.find("expand beyond"), std::string::npos) << r.reason;
+  // The first references within the budget are substituted, the rest kept
+  // as text.
+  EXPECT_NE(r.text.find("<d>" + value), std::string::npos);
+  EXPECT_NE(r.text.find("&amp;a;</d>"), std::string::npos);
+}
+
 TEST(RepairXml, RecognizesTheNetscapeDoctype) {
   Repaired r = repair_xml(
       "<!DOCTYPE rss PUBLIC \"-//Netscape Communications//DTD RSS 0.91//EN\" "
