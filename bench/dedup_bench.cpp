@@ -146,6 +146,7 @@ void BM_Deduplicate(benchmark::State& state) {
   auto items = replicated(static_cast<std::size_t>(state.range(0)));
   dedup::Options options;
   options.stories = state.range(1) != 0;
+  options.batches_are_documents = false;
   for (auto _ : state) {
     dedup::Deduplicator d(options);
     benchmark::DoNotOptimize(d.add(items));

@@ -140,6 +140,7 @@ int run_dedup(const DedupOptions& opts) {
     return 1;
   }
   options.keep_keys = opts.explain;
+  options.batches_are_documents = false;  // one batch of a whole crawl log
   dedup::Deduplicator dedup(options);
   std::vector<std::size_t> handles = dedup.add(*items);
   // Handles are 0, 1, 2, ... in filing order: map them back to input lines.

@@ -44,13 +44,18 @@ struct StringHash {
 template <class V>
 using StringMap = boost::unordered_flat_map<std::string, V, StringHash, std::equal_to<>>;
 
-// A site's front page is no article identity: feeds that link every item
-// to their home page would collapse into one group.
-bool is_front_page(std::string_view canonical) {
-  auto scheme = canonical.find("://");
-  if (scheme == std::string_view::npos) return false;
-  auto slash = canonical.find('/', scheme + 3);
-  return slash == std::string_view::npos || canonical.substr(slash) == "/";
+// Whether a canonical link names an article: a web address (http is
+// folded into https) with a host and a path beyond the site's front page.
+// Feeds that link every item to their home page would collapse into one
+// group, and so would items linking "javascript:void(0)", "#", "data:...",
+// "file:///..." or a relative path the feed left unresolved: none of these
+// says which article an item is.
+bool names_article(std::string_view canonical) {
+  constexpr std::string_view kWeb = "https://";
+  if (!canonical.starts_with(kWeb)) return false;
+  auto slash = canonical.find('/', kWeb.size());
+  if (slash == kWeb.size()) return false;  // no host
+  return slash != std::string_view::npos && canonical.substr(slash) != "/";
 }
 
 // The first `n` words of a title key (words joined by single spaces).
@@ -191,7 +196,7 @@ bool summaries_agree(const Sketch& a, const Sketch& b) {
 
 struct Entry {
   // Hashes of the ItemKeys fields; 0 = no such key.
-  std::uint64_t guid = 0, url = 0, title = 0, learned_title = 0, label_title = 0;
+  std::uint64_t feed = 0, guid = 0, url = 0, title = 0, learned_title = 0, label_title = 0, tag = 0;
   std::string title_text;  // the title key: truncated copies match full titles by prefix
   std::int64_t ms = 0;
   std::uint32_t words = 0;
@@ -205,6 +210,22 @@ struct Entry {
   std::uint32_t title_terms = 0;
   std::unique_ptr<ItemKeys> keys;  // Options::keep_keys only
 };
+
+// Two entries of one document (one feed's batch, when batches are
+// documents) that the feed tells apart by their identities - each has a
+// GUID or link, and they share neither - are two articles: a feed lists an
+// article once. Their titles ("Weekly notes" twice, or after section tags),
+// even with the same instant (a feed may stamp every entry alike), are no
+// evidence against the feed's own word; only content (agreeing summaries)
+// is.
+bool told_apart(const Entry& a, const Entry& b) {
+  if (a.batch != b.batch || a.feed == 0 || a.feed != b.feed) return false;
+  if ((a.guid == 0 && a.url == 0) || (b.guid == 0 && b.url == 0)) return false;
+  return (a.guid == 0 || a.guid != b.guid) && (a.url == 0 || a.url != b.url);
+}
+
+// Items whose titles carry different item tags are different items.
+bool tags_differ(const Entry& a, const Entry& b) { return a.tag != 0 && b.tag != 0 && a.tag != b.tag; }
 
 struct Cluster {
   boost::unordered_flat_map<std::uint32_t, float> centroid;
@@ -240,7 +261,7 @@ void compute_keys(const Item& item, std::string_view feed_key, std::string_view 
   k.url.clear();
   if (!link.empty()) {
     k.url = canonical_url(link);
-    if (is_front_page(k.url)) k.url.clear();
+    if (!names_article(k.url)) k.url.clear();
   }
   TitleRules plain{rules.publishers, {}};
   k.clean = clean_folded_title(folded, fold_flags, plain);
@@ -250,6 +271,8 @@ void compute_keys(const Item& item, std::string_view feed_key, std::string_view 
   if (k.clean.has(kTitleTruncated) && k.words.size() >= 2) {
     join_words(std::span<const std::string>(k.words).first(k.words.size() - 1), k.prefix);
   }
+  k.tag.clear();
+  if (std::string_view tag = item_tag(k.clean.text); !tag.empty()) join_words(title_words(tag), k.tag);
   k.label_title.clear();
   if (std::size_t n = label_prefix_length(k.clean.text); n > 0) {
     join_words(title_words(std::string_view(k.clean.text).substr(n)), k.label_title);
@@ -301,6 +324,8 @@ struct Deduplicator::State {
   // identity is settled.
   std::vector<std::uint32_t> full_count;
   std::vector<bool> keyed;
+  // Per handle: the next member of its group, a circular list.
+  std::vector<Handle> next_member;
   // Key hash -> the items filed under it, newest first: a chain of nodes.
   struct Node {
     Handle item;
@@ -331,6 +356,7 @@ struct Deduplicator::State {
   // Scratch space reused across items.
   ItemKeys scratch_keys;
   std::vector<std::string> scratch_words;
+  std::vector<Handle> scratch_members;
   std::vector<std::pair<std::uint32_t, float>> scratch_terms;
 
   explicit State(Options o) : options(std::move(o)) {}
@@ -338,6 +364,7 @@ struct Deduplicator::State {
   Handle base() const { return groups.base(); }
   Entry& entry(Handle h) { return entries[h - base()]; }
   const Entry& entry(Handle h) const { return entries[h - base()]; }
+  Handle handle_of(const Entry& e) const { return base() + static_cast<Handle>(&e - entries.data()); }
 
   void file_under(std::uint64_t hash, Handle h) {
     auto [it, fresh] = key_heads.try_emplace(hash, kNone);
@@ -371,7 +398,35 @@ struct Deduplicator::State {
     keyed[root - base()] = true;
     if (gone == kNone) return;
     full_count[root - base()] += full_count[gone - base()];
+    std::swap(next_member[a - base()], next_member[b - base()]);  // splices the two lists
     merged_groups.push_back(Merge{root, gone});
+  }
+
+  // Whether joining the groups of `a` and `b` would join two members with
+  // different item tags, or - when the evidence is a title alone - two
+  // members their feed told apart (see told_apart); not even a third copy
+  // may join such a pair.
+  bool groups_conflict(Handle a, Handle b, bool title_only) {
+    title_only = title_only && options.batches_are_documents;
+    if (groups.find(a) == groups.find(b)) return false;
+    auto& mine = scratch_members;
+    mine.clear();
+    Handle m = a;
+    do {
+      const Entry& x = entry(m);
+      if (x.tag != 0 || (title_only && x.feed != 0)) mine.push_back(m);
+      m = next_member[m - base()];
+    } while (m != a);
+    if (mine.empty()) return false;
+    m = b;
+    do {
+      const Entry& y = entry(m);
+      for (Handle x : mine) {
+        if (tags_differ(entry(x), y) || (title_only && told_apart(entry(x), y))) return true;
+      }
+      m = next_member[m - base()];
+    } while (m != b);
+    return false;
   }
 
   Handle group_root(Handle h) const {
@@ -401,23 +456,32 @@ struct Deduplicator::State {
     // (a broken feed), unless their link or title says otherwise.
     auto same_guid = [&](const Entry& o) {
       if (o.guid != e.guid || !in_window(e, o, identity)) return false;
-      return o.batch != e.batch || (e.url != 0 && o.url == e.url) || o.title == e.title;
+      return !options.batches_are_documents || o.batch != e.batch || (e.url != 0 && o.url == e.url) ||
+             o.title == e.title;
     };
     if (e.guid != 0) join_last(KeyKind::guid, e.guid, same_guid);
     if (e.url != 0) {
-      join_last(KeyKind::url, e.url, [&](const Entry& o) { return o.url == e.url && in_window(e, o, identity); });
+      join_last(KeyKind::url, e.url, [&](const Entry& o) {
+        return o.url == e.url && in_window(e, o, identity) && !groups_conflict(h, handle_of(o), false);
+      });
     }
     if (e.title == 0) return;
     bool long_title = e.words >= options.min_title_words;
     auto same_instant = [&](const Entry& o) { return e.has_time && o.has_time && o.ms == e.ms; };
     auto agree = [&](const Entry& o) { return summaries_agree(o.summary, e.summary) && in_window(e, o, identity); };
+    // Content joins unless item tags differ; a title alone, also unless the
+    // feed told the two items apart.
+    auto by_content = [&](const Entry& o) { return agree(o) && !groups_conflict(h, handle_of(o), false); };
+    auto by_title = [&](const Entry& o, bool evidence) {
+      return evidence && !groups_conflict(h, handle_of(o), true);
+    };
     auto same_title = [&](const Entry& o) {
       if (o.title != e.title || o.truncated != e.truncated) return false;
       if (summaries_conflict(o.summary, e.summary)) return false;
       // Short titles ("Titanfall Review") need corroboration; the same text
       // under the same headline is the same article however late.
-      if (agree(o)) return true;
-      return in_window(e, o, duplicate) && (long_title || same_instant(o));
+      if (agree(o)) return !groups_conflict(h, handle_of(o), false);
+      return by_title(o, in_window(e, o, duplicate) && (long_title || same_instant(o)));
     };
     join_last(e.truncated ? KeyKind::truncated_title : KeyKind::title, e.title, same_title);
     if (e.truncated) {
@@ -427,7 +491,7 @@ struct Deduplicator::State {
     // Learned feed prefixes are weak evidence: "MARKET SNAPSHOT: US stocks
     // ..." may or may not be the outlet's copy of "US stocks ...".
     auto weak = [&](const Entry& o) {
-      return !summaries_conflict(o.summary, e.summary) && (same_instant(o) || agree(o));
+      return !summaries_conflict(o.summary, e.summary) && (by_content(o) || by_title(o, same_instant(o)));
     };
     if (e.learned_title != 0) {
       probe(KeyKind::title, e.learned_title, [&](const Entry& o) { return !o.truncated && o.title == e.learned_title && weak(o); });
@@ -437,11 +501,11 @@ struct Deduplicator::State {
     // A short label ("World: ", "Top story: ") may be a re-publisher's or
     // part of the headline: only agreeing summaries decide.
     if (e.label_title != 0) {
-      probe(KeyKind::title, e.label_title, [&](const Entry& o) { return !o.truncated && o.title == e.label_title && agree(o); });
-      probe(KeyKind::label_title, e.label_title, [&](const Entry& o) { return o.label_title == e.label_title && agree(o); });
+      probe(KeyKind::title, e.label_title, [&](const Entry& o) { return !o.truncated && o.title == e.label_title && by_content(o); });
+      probe(KeyKind::label_title, e.label_title, [&](const Entry& o) { return o.label_title == e.label_title && by_content(o); });
       file_under(chain_key(KeyKind::label_title, e.label_title), h);
     }
-    probe(KeyKind::label_title, e.title, [&](const Entry& o) { return o.label_title == e.title && agree(o); });
+    probe(KeyKind::label_title, e.title, [&](const Entry& o) { return o.label_title == e.title && by_content(o); });
     // Index the title under its first words, where a truncated copy looks
     // for it (and then checks the rest).
     if (e.words > prefix_words()) {
@@ -472,6 +536,7 @@ struct Deduplicator::State {
         // may be cut, so it need only start the full title's word.
         if (!full.title_text.starts_with(e.title_text)) return false;
         if (2 * e.words < full.words) return false;
+        if (groups_conflict(t, f, true)) return false;
         Handle r = groups.find(f);
         if (target == kNone) {
           target = r;
@@ -715,6 +780,13 @@ struct Deduplicator::State {
       entries.erase(entries.begin(), entries.begin() + drop);
       full_count.erase(full_count.begin(), full_count.begin() + drop);
       keyed.erase(keyed.begin(), keyed.begin() + drop);
+      // Member lists of what remains: each member spliced in after its root.
+      next_member.resize(entries.size());
+      for (Handle h = new_base; h < groups.end(); ++h) {
+        Handle r = groups.find(h);
+        next_member[h - new_base] = h;
+        if (r != h) std::swap(next_member[h - new_base], next_member[r - new_base]);
+      }
       stamp.erase(stamp.begin(), stamp.begin() + drop);
       // Stories none of whose members is remembered.
       boost::unordered::erase_if(clusters, [&](const auto& c) { return c.first < new_base; });
@@ -827,6 +899,8 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
     compute_keys(item, f == kNoFeed ? std::string_view() : feed_keys[f], folded[i], fold_flags[i],
                  TitleRules{&s.publishers, prefixes}, k);
     Entry e;
+    e.feed = field_hash(k.feed);
+    e.tag = field_hash(k.tag);
     e.guid = field_hash(k.guid);
     e.url = field_hash(k.url);
     e.title = field_hash(k.title);
@@ -850,6 +924,7 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
     s.stamp.push_back(0);
     s.full_count.push_back(e.truncated ? 0 : 1);
     s.keyed.push_back(false);
+    s.next_member.push_back(h);
     s.entries.push_back(std::move(e));
     handles[i] = h;
     s.file_keys(h);

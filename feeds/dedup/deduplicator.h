@@ -34,7 +34,8 @@ struct Item {
 struct ItemKeys {
   std::string feed;         // publisher_key(item.feed)
   std::string guid;         // feed + '\n' + guid: GUIDs are unique per feed only
-  std::string url;          // canonical_url(link), "" for a site's front page
+  std::string url;          // canonical_url(link); "" unless it is a web page
+                            // other than a site's front page
   std::vector<std::string> words;  // title_words of the clean title
   std::string title;        // title_key(words)
   // Truncated titles only: the words before the last, possibly cut, word.
@@ -46,6 +47,10 @@ struct ItemKeys {
   // The title key without a short leading label ("World: ", see
   // label_prefix_length): joins only items whose content agrees.
   std::string label_title;
+  // The words of the title's item tag ("[PATCH 2/5]", see item_tag):
+  // copies under different tags are different items, whatever else they
+  // share.
+  std::string tag;
   CleanTitle clean;         // the clean title (learned prefix removed), for display
 };
 
@@ -86,6 +91,14 @@ struct Options {
   // A truncated title needs this many complete words to match a full one.
   std::size_t min_prefix_words = 5;
   bool stories = true;  // false: every story is its group
+  // Whether each add() holds at most one document (one fetch) of each feed,
+  // as a daemon files one refresh of a feed. A feed lists an article once,
+  // so two entries of one document are joined under one GUID only when
+  // their link or title agrees too, and entries with different GUIDs and
+  // links are joined only by agreeing summaries, never by a title. Off for
+  // a stream of items whose documents are unknown (`tributary dedup` on a
+  // crawl log, where one feed re-lists an article under a new link).
+  bool batches_are_documents = true;
   StoryParams story = story_params(Granularity::story);
   // Keep each item's ItemKeys for keys() (explanations, tests); off, only
   // hashes are kept.
@@ -109,11 +122,17 @@ struct Merge {
 // Incremental two-layer deduplicator.
 //
 // Duplicate layer ("group": the same article): items join when they share
-// a GUID within one feed (two entries of one batch under one GUID only when
-// their link or title agrees too) or a canonical URL (within
-// identity_window), or a
-// normalized title of at least min_title_words words within
-// duplicate_window, unless both have summaries that share almost nothing.
+// a GUID within one feed (two entries of one document under one GUID only
+// when their link or title agrees too) or a canonical URL (within
+// identity_window), or a normalized title of at least min_title_words words
+// within duplicate_window, unless both have summaries that share almost
+// nothing, or the items are entries of one document that their GUIDs and
+// links tell apart (then only agreeing summaries join them, and not even a
+// third copy joins both by its title; see Options::batches_are_documents).
+// Only a web page other than a site's front page is a URL key (not
+// "javascript:", "data:", "file:" or relative links), and only a GUID joins
+// items whose titles carry different item tags ("[PATCH 1/3]" and
+// "[PATCH 2/3]" linking one thread).
 // Shorter titles, and titles without a learned feed prefix, also need the
 // same publication instant. Summaries that agree (most words shared) stand
 // in for the instant and stretch the title window to identity_window, and

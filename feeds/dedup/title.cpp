@@ -138,23 +138,37 @@ std::string fold_ascii(std::string_view t) {
   return out;
 }
 
-// Length of a leading "[Section] - " / "[Section]: " / "[Section] " (also
-// with the CJK lenticular brackets of "【速報】"), or 0.
-std::size_t bracket_prefix_length(std::string_view t) {
+// The text inside a leading "[...]" (or CJK lenticular brackets, "【速報】")
+// of at most 40 bytes, and in `*end` where the tag ends; "" when there is
+// none.
+std::string_view leading_tag(std::string_view t, std::size_t* end) {
   static constexpr std::string_view kOpenCjk = "\xe3\x80\x90", kCloseCjk = "\xe3\x80\x91";
-  std::size_t n = 0;
   if (t.starts_with('[')) {
     auto close = t.find(']');
-    if (close == std::string_view::npos || close < 2 || close > 41) return 0;
-    if (t.substr(1, close - 1).find('[') != std::string_view::npos) return 0;
-    n = close + 1;
-  } else if (t.starts_with(kOpenCjk)) {
-    auto close = t.find(kCloseCjk, kOpenCjk.size());
-    if (close == std::string_view::npos || close < kOpenCjk.size() + 2 || close > 41) return 0;
-    n = close + kCloseCjk.size();
-  } else {
-    return 0;
+    if (close == std::string_view::npos || close < 2 || close > 41) return {};
+    std::string_view tag = t.substr(1, close - 1);
+    if (tag.find('[') != std::string_view::npos) return {};
+    *end = close + 1;
+    return tag;
   }
+  if (t.starts_with(kOpenCjk)) {
+    auto close = t.find(kCloseCjk, kOpenCjk.size());
+    if (close == std::string_view::npos || close < kOpenCjk.size() + 2 || close > 41) return {};
+    *end = close + kCloseCjk.size();
+    return t.substr(kOpenCjk.size(), close - kOpenCjk.size());
+  }
+  return {};
+}
+
+bool names_item(std::string_view tag) { return std::any_of(tag.begin(), tag.end(), is_digit); }
+
+// Length of a leading "[Section] - " / "[Section]: " / "[Section] " (also
+// "【速報】"), or 0. A tag with a digit is no section (see item_tag): it
+// stays.
+std::size_t bracket_prefix_length(std::string_view t) {
+  std::size_t n = 0;
+  std::string_view tag = leading_tag(t, &n);
+  if (tag.empty() || names_item(tag)) return 0;
   while (n < t.size() && t[n] == ' ') ++n;
   while (n < t.size() && (t[n] == '-' || t[n] == ':' || t[n] == '|')) ++n;
   while (n < t.size() && t[n] == ' ') ++n;
@@ -521,6 +535,12 @@ std::vector<std::string> title_words(std::string_view clean) {
   std::vector<std::string> words;
   title_words_into(clean, words);
   return words;
+}
+
+std::string_view item_tag(std::string_view clean) {
+  std::size_t end = 0;
+  std::string_view tag = leading_tag(clean, &end);
+  return names_item(tag) ? tag : std::string_view();
 }
 
 std::size_t label_prefix_length(std::string_view clean) {

@@ -43,11 +43,12 @@ struct CleanTitle {
 };
 
 // The headline itself: fold_title, then (repeatedly, as they stack) a
-// leading "[Section] - ", wire tag, learned feed prefix or known publisher
-// credit are removed; a first sentence glued on without a separator is cut
-// at the boundary ("...in Istanbul?Russia and..." , "...in IstanbulThe
-// possibility...", "...'Military Clergy'Russia's...") but never inside a
-// name (McDonald, iPhone, O'Brien); a truncation ellipsis and a trailing
+// leading "[Section] - " (not a tag that names the item, see item_tag),
+// wire tag, learned feed prefix or known publisher credit are removed; a
+// first sentence glued on without a separator is cut at the boundary
+// ("...in Istanbul?Russia and..." , "...in IstanbulThe possibility...",
+// "...'Military Clergy'Russia's...") but never inside a name (McDonald,
+// iPhone, O'Brien); a truncation ellipsis and a trailing
 // credit (" - Reuters", " | About - News & Issues") naming a known publisher
 // are removed; in a truncated title also a credit the cut went through
 // ("... | The ..." when a known name starts with "The"), and then the
@@ -58,6 +59,14 @@ CleanTitle clean_title(std::string_view raw, const TitleRules& rules = {});
 // clean_title of a title already folded by fold_title, which reported
 // `flags`.
 CleanTitle clean_folded_title(std::string_view folded, std::uint32_t flags, const TitleRules& rules = {});
+
+// The leading bracketed tag of a clean title when it has a digit and so
+// names the item itself rather than a section ("[xss-001.ah] script html",
+// "[PATCH 2/5] fix the parser", "[#1234] crash on start", "[Part 2] ..."):
+// the text between the brackets, or "". clean_title keeps such a tag, since
+// entries that differ only in it are different items; copies under
+// different tags never join.
+std::string_view item_tag(std::string_view clean);
 
 // Length of a leading label of at most three words and 32 bytes that a
 // re-publisher may have put before a headline ("World: ", "Top story: ",

@@ -25,6 +25,13 @@ Item item(std::string id, std::string title, std::string link = "", std::string 
   return i;
 }
 
+const char* kSummaryA =
+    "<p>The city council approved a new budget on Tuesday that raises spending on schools, "
+    "roads and parks while cutting the cost of running city hall by a tenth.</p>";
+const char* kSummaryB =
+    "A football club fired its coach after a losing streak, and fans gathered outside the stadium "
+    "to demand that the owners sell the team before next season.";
+
 bool same_group(const std::vector<Assignment>& a, std::size_t x, std::size_t y) { return a[x].group == a[y].group; }
 bool same_story(const std::vector<Assignment>& a, std::size_t x, std::size_t y) { return a[x].story == a[y].story; }
 
@@ -66,6 +73,84 @@ TEST(Deduplicate, FrontPageLinksAreNoIdentity) {
                              item("b", "School board elects a new chairman", "https://www.example.com", "Local")};
   auto a = deduplicate(items);
   EXPECT_FALSE(same_group(a, 0, 1));
+}
+
+TEST(Deduplicate, LinksWithoutAHostNameNoArticle) {
+  const char* links[] = {"javascript:alert(1)", "#", "data:text/html,<b>x</b>", "file:///relative/post",
+                         "/relative/post", "feed:javascript:alert(1)", "javascript://example.com/%0Aalert(1)"};
+  for (const char* link : links) {
+    SCOPED_TRACE(link);
+    std::vector<Item> items = {item("a", "Council approves the new budget plan", link, "A"),
+                               item("b", "Football club fires its coach after a losing streak", link, "B")};
+    EXPECT_FALSE(same_group(deduplicate(items), 0, 1));
+    EXPECT_EQ(item_keys(items[0], {}).url, "");
+  }
+}
+
+// The hostile XSS corpus's feeds: every entry has its own id and link, one
+// instant, and a title "[xss-NNN.xx] <what it tests>".
+TEST(Deduplicate, EntriesUnderDifferentItemTagsStayApart) {
+  std::vector<Item> items = {
+      item("1", "[xss-001.ah] script html", "https://example.com/xss/xss-001.ah", "atom html"),
+      item("2", "[xss-002.ah] script html", "https://example.com/xss/xss-002.ah", "atom html"),
+      item("3", "[xss-022.at] case and leading spaces", "https://example.com/xss/xss-022.at", "atom html"),
+      item("4", "[xss-022.rt] case and leading spaces", "https://example.com/xss/xss-022.rt", "rss title"),
+      // Two feeds linking one page: different tags, different items.
+      item("5", "[xss-126.al] benign-control url (benign control)", "https://example.com/post?a=1&b=2", "atom links"),
+      item("6", "[xss-126.rl] benign-control url (benign control)", "https://example.com/post?a=1&b=2", "rss links"),
+      // The same tag: a copy.
+      item("7", "[PATCH 2/5] feeds: fix the tokenizer", "https://lists.example/p/2", "list"),
+      item("8", "[PATCH 2/5] feeds: fix the tokenizer", "https://lists.example/p/2?utm_source=x", "mirror")};
+  for (std::size_t i = 0; i < items.size(); ++i) items[i].guid = "urn:" + items[i].id;
+  auto a = deduplicate(items);
+  EXPECT_FALSE(same_group(a, 0, 1));
+  EXPECT_FALSE(same_group(a, 2, 3));
+  EXPECT_FALSE(same_group(a, 4, 5));
+  EXPECT_TRUE(same_group(a, 6, 7));
+}
+
+TEST(Deduplicate, EntriesTheirDocumentTellsApartJoinOnlyByContent) {
+  // One document, one instant, titles that clean to the same words: the
+  // feed's own GUIDs and links say these are different entries.
+  std::vector<Item> items = {
+      item("1", "[Parser] Weekly notes", "https://a.example/notes/1", "A"),
+      item("2", "[Writer] Weekly notes", "https://a.example/notes/2", "A"),
+      item("3", "Council approves the new budget plan", "https://a.example/budget", "A"),
+      item("4", "BREAKING: Council approves the new budget plan", "https://a.example/budget-2", "A"),
+      item("5", "Ten things you need to know this morning", "https://a.example/ten/1", "A"),
+      item("6", "Ten things you need to know this morning", "https://a.example/ten/2", "A")};
+  for (std::size_t i = 0; i < items.size(); ++i) items[i].guid = "urn:" + items[i].id;
+  items[4].summary = items[5].summary = kSummaryA;  // the same text: one article listed twice
+  auto a = deduplicate(items);
+  EXPECT_FALSE(same_group(a, 0, 1));
+  EXPECT_FALSE(same_group(a, 2, 3));
+  EXPECT_TRUE(same_group(a, 4, 5));
+
+  // In two documents (polls) the later one re-publishes the article; and
+  // a stream whose documents are unknown judges by the title too.
+  Deduplicator d;
+  auto h1 = d.add(std::span<const Item>(items).subspan(2, 1));
+  auto h2 = d.add(std::span<const Item>(items).subspan(3, 1));
+  EXPECT_EQ(d.assignment(h2[0]).group, h1[0]);
+  Options stream;
+  stream.batches_are_documents = false;
+  auto s = deduplicate(items, stream);
+  EXPECT_TRUE(same_group(s, 2, 3));
+  EXPECT_TRUE(same_group(s, 0, 1));
+}
+
+TEST(Deduplicate, NoThirdCopyJoinsEntriesTheirDocumentTellsApart) {
+  // A re-publisher's earlier copy has the title both entries clean to: it
+  // joins one of them, never both.
+  std::vector<Item> items = {
+      item("z", "Council approves the new budget plan", "https://b.example/go/1", "B", kT0 - minutes(5)),
+      item("x", "[World] - Council approves the new budget plan", "https://a.example/1", "A"),
+      item("y", "[Europe] - Council approves the new budget plan", "https://a.example/2", "A")};
+  items[1].guid = "urn:x";
+  items[2].guid = "urn:y";
+  auto a = deduplicate(items);
+  EXPECT_FALSE(same_group(a, 1, 2));
+  EXPECT_TRUE(same_group(a, 0, 1) || same_group(a, 0, 2));
 }
 
 TEST(Deduplicate, NormalizedTitleJoinsRepublishersWithinTheWindow) {
@@ -237,13 +322,6 @@ TEST(Deduplicator, ForgottenItemsNoLongerJoin) {
   EXPECT_EQ(d.first_remembered(), h2[0]);  // the first item's memory is released
   EXPECT_EQ(d.assignment(h2[0]).group, h2[0]);
 }
-
-const char* kSummaryA =
-    "<p>The city council approved a new budget on Tuesday that raises spending on schools, "
-    "roads and parks while cutting the cost of running city hall by a tenth.</p>";
-const char* kSummaryB =
-    "A football club fired its coach after a losing streak, and fans gathered outside the stadium "
-    "to demand that the owners sell the team before next season.";
 
 TEST(Deduplicate, LinksJoinCopiesPublishedMonthsApart) {
   std::vector<Item> items = {item("a", "Council approves the budget", "https://city.example/budget", "City"),

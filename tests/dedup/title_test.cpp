@@ -246,6 +246,29 @@ TEST(CleanTitle, RemovesCjkSectionBrackets) {
   EXPECT_TRUE(clean.has(kTitleBracketPrefix));
 }
 
+TEST(CleanTitle, KeepsATagThatNamesTheItem) {
+  // A section ("[World] - ") goes; a tag with a digit names the item and
+  // stays, so "[xss-001.ah] script html" and "[xss-002.ah] script html"
+  // keep different titles.
+  const CleanCase cases[] = {
+      {"[xss-001.ah] script html", "[xss-001.ah] script html", 0},
+      {"[PATCH 2/5] feeds: fix the tokenizer", "[PATCH 2/5] feeds: fix the tokenizer", 0},
+      {"[#1234] Crash on start with an empty config", "[#1234] Crash on start with an empty config", 0},
+      {"UPDATE 1-[Part 2] The long road to the budget", "[Part 2] The long road to the budget", kTitleWirePrefix},
+      {"[Update: Xbox Live Down] Titanfall beta extended", "Titanfall beta extended", kTitleBracketPrefix},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.input);
+    CleanTitle t = clean_title(c.input);
+    EXPECT_EQ(t.text, c.expected);
+    EXPECT_EQ(t.flags, c.flags);
+  }
+  EXPECT_EQ(item_tag("[xss-001.ah] script html"), "xss-001.ah");
+  EXPECT_EQ(item_tag("[PATCH 2/5] feeds: fix the tokenizer"), "PATCH 2/5");
+  EXPECT_EQ(item_tag("[World] - Ceasefire talks resume in Cairo"), "");
+  EXPECT_EQ(item_tag("Ceasefire talks resume in [2] rounds"), "");
+}
+
 TEST(TitleWords, SplitsUnspacedScriptsIntoCharacters) {
   EXPECT_EQ(title_words("\xe6\x9d\xb1\xe4\xba\xac\xe3\x81\xae Tower 3"),
             (std::vector<std::string>{"\xe6\x9d\xb1", "\xe4\xba\xac", "\xe3\x81\xae", "tower", "3"}));
