@@ -1,6 +1,7 @@
 #include "daemon/dedup_index.h"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 #include <boost/json.hpp>
@@ -168,7 +169,8 @@ Result<void> DedupIndex::prepare(sqlite::Database& db) {
       {&find_source_, "SELECT item_id FROM item_sources WHERE feed_id = ?1 AND item_key = ?2"},
       {&retired_, "SELECT 1 FROM retired WHERE feed_id = ?1 AND item_key = ?2"},
       {&item_row_, "SELECT output_id, rep_rank, rep_published, story_id FROM items WHERE id = ?1"},
-      {&find_by_url_, "SELECT item_id FROM item_sources WHERE url_key = ?1 AND url_key != '' LIMIT 1"},
+      {&find_by_url_,
+       "SELECT item_id FROM item_sources WHERE url_key = ?1 AND url_key != '' AND seen < ?2 LIMIT 1"},
       {&insert_item_,
        "INSERT INTO items (output_id, canonical_url, published, updated, first_seen, entry_json, "
        "rep_feed_id, rep_rank, rep_published, story_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL)"},
@@ -245,20 +247,23 @@ Result<void> DedupIndex::rebuild(sqlite::Database& db, std::int64_t now) {
 }
 
 void DedupIndex::forget_old(std::int64_t now) {
+  // The batches that arrived before the cutoff go together, when at least
+  // an eighth of what is remembered can go: compaction costs a pass over it.
   std::int64_t cutoff = now - settings_.memory_window.count();
-  std::size_t end = dedup_.first_remembered();
-  while (!arrivals_.empty() && arrivals_.front().first < cutoff) {
-    arrivals_.pop_front();
-    end = arrivals_.empty() ? dedup_.size() : arrivals_.front().second;
-  }
-  // Compaction costs a pass over what is remembered: do it when at least an
-  // eighth of it can go.
-  std::size_t live = dedup_.size() - dedup_.first_remembered();
-  if (end <= dedup_.first_remembered() || 8 * (end - dedup_.first_remembered()) < live) return;
+  auto keep = std::partition_point(arrivals_.begin(), arrivals_.end(),
+                                   [&](const auto& a) { return a.first < cutoff; });
+  std::size_t end = keep == arrivals_.end() ? dedup_.size() : keep->second;
+  std::size_t first = dedup_.first_remembered();
+  if (end <= first || 8 * (end - first) < dedup_.size() - first) return;
   dedup_.forget_handles_before(end);
+  arrivals_.erase(arrivals_.begin(), keep);
   std::size_t drop = std::min(item_of_.size(), dedup_.first_remembered() - item_of_base_);
   item_of_.erase(item_of_.begin(), item_of_.begin() + static_cast<std::ptrdiff_t>(drop));
   item_of_base_ = dedup_.first_remembered();
+}
+
+std::int64_t DedupIndex::remembered_since() const {
+  return arrivals_.empty() ? std::numeric_limits<std::int64_t>::max() : arrivals_.front().first;
 }
 
 Result<void> DedupIndex::save(sqlite::Database& db, std::int64_t feed_id, std::string_view feed_url,
@@ -361,9 +366,10 @@ Result<void> DedupIndex::save(sqlite::Database& db, std::int64_t feed_id, std::s
       }
       item_row_.reset();
     }
-    // Older than the memory window: the canonical URL still finds it.
+    // A copy older than what the deduplicator remembers (which it judged
+    // already): the canonical URL still finds it.
     if (target == kUnset && settings_.enabled && !keys.url.empty()) {
-      find_by_url_.bind(1, keys.url);
+      find_by_url_.bind(1, keys.url).bind(2, remembered_since());
       auto row = find_by_url_.step();
       if (!row) {
         find_by_url_.reset();

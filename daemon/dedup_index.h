@@ -85,6 +85,9 @@ class DedupIndex {
   std::int64_t& item_of(std::size_t handle);
   std::int64_t resolve(std::int64_t item_id) const;
   void forget_old(std::int64_t now);
+  // When the oldest copy the deduplicator remembers arrived (Unix seconds);
+  // the SQL lookups are for copies before it.
+  std::int64_t remembered_since() const;
 
   DedupSettings settings_;
   feeds::dedup::Deduplicator dedup_;
@@ -92,7 +95,8 @@ class DedupIndex {
   // row it belongs to; kDeleted when that item was deleted.
   std::deque<std::int64_t> item_of_;
   std::size_t item_of_base_ = 0;
-  // When each batch arrived: (seen, its first handle), oldest first.
+  // When each remembered batch arrived: (seen, its first handle), oldest
+  // first.
   std::deque<std::pair<std::int64_t, std::size_t>> arrivals_;
   // Items merged into others while their copies were remembered.
   boost::unordered_flat_map<std::int64_t, std::int64_t> merged_into_;

@@ -171,6 +171,31 @@ TEST(DedupStore, OldCopiesAreFoundByTheirLinkBeyondTheMemoryWindow) {
   EXPECT_EQ(s->merged, 1);
 }
 
+TEST(DedupStore, EntriesUnderDifferentItemTagsStayItemsOfTheirOwn) {
+  // As in the hostile XSS corpus: entries of one instant whose titles
+  // differ only in a tag naming each, one link shared by two feeds.
+  auto f = open_store();
+  const std::int64_t t = kNow - 86400;
+  auto s1 = f.store.save(f.a, meta("atom html"),
+                         {item(entry("urn:x:001.ah", "[xss-001.ah] script html", "https://a.example/xss/001.ah", t,
+                                     "payload")),
+                          item(entry("urn:x:002.ah", "[xss-002.ah] script html", "https://a.example/xss/002.ah", t,
+                                     "payload")),
+                          item(entry("urn:x:126.al", "[xss-126.al] benign control", "https://a.example/post?a=1&b=2",
+                                     t, "payload"))},
+                         kNow);
+  ASSERT_TRUE(s1);
+  EXPECT_EQ(s1->added, 3);
+  auto s2 = f.store.save(f.b, meta("rss links"),
+                         {item(entry("urn:x:126.rl", "[xss-126.rl] benign control", "https://a.example/post?a=1&b=2",
+                                     t, "payload"))},
+                         kNow + 60);
+  ASSERT_TRUE(s2);
+  EXPECT_EQ(s2->added, 1);
+  EXPECT_EQ(s2->merged, 0);
+  EXPECT_EQ(f.store.item_count().value_or(-1), 4);
+}
+
 TEST(DedupStore, ACopyBridgingTwoItemsMergesThem) {
   auto f = open_store();
   ASSERT_TRUE(f.store.save(f.a, meta("A News"),
