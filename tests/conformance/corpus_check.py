@@ -28,7 +28,9 @@ What is checked, per feed and per item:
 An item is "recovered" when its link, id and (where known) title are right.
 The run fails (exit 1) when fewer than --min-recovered of the items of the
 malformed feeds are recovered, or when any feed fails to parse. Exit 77 when
-CORPUS is missing.
+CORPUS is missing, unless --generate SHARED names the shared test material:
+then a --feeds sized corpus (default 300) is generated into a temporary
+folder with SHARED/bench/gen_feeds.py first (what CI does).
 """
 import argparse
 import html
@@ -37,6 +39,7 @@ import re
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 NOT_WELL_FORMED = {"undeclared_entity", "bare_ampersand", "control_char", "invalid_utf8",
@@ -97,8 +100,18 @@ def main():
     ap.add_argument("corpus")
     ap.add_argument("--min-recovered", type=float, default=0.995)
     ap.add_argument("--list", type=int, default=20, help="problems to print (default 20)")
+    ap.add_argument("--generate", metavar="SHARED", help="generate a corpus when CORPUS is missing")
+    ap.add_argument("--feeds", type=int, default=300, help="feeds of a generated corpus (default 300)")
     args = ap.parse_args()
     manifest_path = os.path.join(args.corpus, "manifest.json")
+    gen = os.path.join(args.generate or "", "bench", "gen_feeds.py")
+    if not os.path.isfile(manifest_path) and args.generate and os.path.isfile(gen):
+        tmp = tempfile.TemporaryDirectory(prefix="tributary-corpus-")
+        args.corpus = tmp.name
+        manifest_path = os.path.join(args.corpus, "manifest.json")
+        subprocess.run([sys.executable, gen, args.corpus, "--feeds", str(args.feeds), "--no-gz"],
+                       check=True, stdout=subprocess.DEVNULL)
+        print("generated a %d-feed corpus in %s" % (args.feeds, args.corpus))
     if not os.path.isfile(manifest_path):
         print("SKIP: no corpus at %s (generate it with shared/bench/gen_feeds.py)" % args.corpus)
         return 77
