@@ -145,7 +145,9 @@ PollResult process_fetch(FetchResult fetched, const PollContext& context, TimePo
   }
   feeds::Source source{fetched.effective_url.empty() ? context.request_url : fetched.effective_url,
                        fetched.content_type, fetched.content_location, fetched.content_language};
-  Result<feeds::Feed> feed = feeds::parse(fetched.body, source);
+  // Only the newest max_items entries are kept while parsing: a document of
+  // 50,000 items costs no more memory than one of 2 * max_items.
+  Result<feeds::Feed> feed = feeds::parse(fetched.body, source, feeds::ParseOptions{context.max_items});
   // The body is the largest thing a poll holds; let it go before the items
   // are built.
   std::string().swap(fetched.body);
@@ -162,6 +164,7 @@ PollResult process_fetch(FetchResult fetched, const PollContext& context, TimePo
   r.recovered_reason = feed->bozo_reason;
   r.feed_hint = feed_interval_hint(*feed, now);
   r.items = pick_items(*feed, context.max_items, &r.items_dropped);
+  r.items_dropped += feed->entries_dropped;
   r.meta = std::move(feed->meta);
   // A permanent redirect is taken only now that its target served a feed.
   const std::string& moved = fetched.permanent_url;

@@ -135,6 +135,7 @@ struct Feed {
   std::string bozo_reason;
   FeedMeta meta;
   std::vector<Entry> entries;
+  std::size_t entries_dropped = 0;  // older entries left out by ParseOptions::max_entries
   UpdateHints hints;
 };
 

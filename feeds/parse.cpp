@@ -60,7 +60,8 @@ constexpr unsigned kPugiOptions = pugi::parse_cdata | pugi::parse_escapes | pugi
 // Reads `text` strictly. Returns false, leaving `feed` as it was, when
 // pugixml rejects the document (pugixml parses in place: `text` is then
 // spoiled and must be rebuilt for the tolerant reader).
-bool read_strict(std::string& text, const Source& source, bool netscape, Feed& feed) {
+bool read_strict(std::string& text, const Source& source, const ParseOptions& options, bool netscape,
+                 Feed& feed) {
   pugi::xml_document doc;
   pugi::xml_parse_result r =
       doc.load_buffer_inplace(text.data(), text.size(), kPugiOptions, pugi::encoding_utf8);
@@ -74,6 +75,7 @@ bool read_strict(std::string& text, const Source& source, bool netscape, Feed& f
   }
   detail::ParseContext ctx(document_base(source), source.content_language, true);
   ctx.set_text_is_stable(true);  // `doc` outlives ctx.finish()
+  ctx.set_max_entries(options.max_entries);
   xml::walk(doc, ctx);
   if (ctx.undeclared_prefix() && !feed.bozo) {
     feed.bozo = true;
@@ -84,8 +86,10 @@ bool read_strict(std::string& text, const Source& source, bool netscape, Feed& f
   return true;
 }
 
-void read_tolerant(std::string_view text, const Source& source, bool netscape, Feed& feed) {
+void read_tolerant(std::string_view text, const Source& source, const ParseOptions& options, bool netscape,
+                   Feed& feed) {
   detail::ParseContext ctx(document_base(source), source.content_language, true);
+  ctx.set_max_entries(options.max_entries);
   recover::parse_tolerant(text, ctx);
   ctx.finish(feed);
   if (netscape && feed.format != Format::unknown) feed.format = Format::rss091n;
@@ -95,12 +99,15 @@ constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 }  // namespace
 
-Feed parse_document(std::string_view bytes, const Source& source) {
+Feed parse_document(std::string_view bytes, const Source& source, const ParseOptions& options) {
   std::string_view unbommed = bytes.starts_with(kUtf8Bom) ? bytes.substr(3) : bytes;
   if (source.content_type.find("json") != std::string::npos ||
       detail::looks_like_json(unbommed)) {
     if (is_valid_utf8(unbommed)) {
       if (auto json = detail::parse_json_feed(unbommed, document_base(source))) {
+        json->entries_dropped = detail::keep_newest(json->entries, options.max_entries, [](const Entry& e) {
+          return e.published ? e.published : e.updated;
+        });
         return std::move(*json);
       }
     }
@@ -118,17 +125,17 @@ Feed parse_document(std::string_view bytes, const Source& source) {
     if (feed.bozo_reason.empty()) feed.bozo_reason = repaired.reason;
   }
   std::string& text = repaired.changed ? repaired.text : decoded.text;
-  if (!read_strict(text, source, repaired.netscape_doctype, feed)) {
+  if (!read_strict(text, source, options, repaired.netscape_doctype, feed)) {
     // Rare: decode and repair again rather than copy every document.
     Decoded again = decode_xml(bytes, source.content_type);
     recover::Repaired re = recover::repair_xml(again.text);
-    read_tolerant(re.changed ? re.text : again.text, source, re.netscape_doctype, feed);
+    read_tolerant(re.changed ? re.text : again.text, source, options, re.netscape_doctype, feed);
   }
   return feed;
 }
 
-Result<Feed> parse(std::string_view bytes, const Source& source) {
-  Feed feed = parse_document(bytes, source);
+Result<Feed> parse(std::string_view bytes, const Source& source, const ParseOptions& options) {
+  Feed feed = parse_document(bytes, source, options);
   if (feed.format == Format::unknown && feed.entries.empty()) {
     return fail(Errc::unsupported_format, "parse: not a feed" +
                                               (feed.bozo_reason.empty() ? std::string()

@@ -17,6 +17,16 @@ struct Source {
   std::string content_language;  // HTTP Content-Language (default language)
 };
 
+// What the caller keeps of a document.
+struct ParseOptions {
+  // 0: every entry. Else only the newest `max_entries` are kept (by
+  // published, else updated date; undated entries rank after dated ones, in
+  // document order), in document order, and Feed::entries_dropped counts the
+  // others. While reading, at most twice this many entries are held, so a
+  // document of 50,000 items costs what one of 2 * max_entries does.
+  std::size_t max_entries = 0;
+};
+
 // Parses a feed document from its raw bytes: RSS 0.90/0.91/0.92/0.93/0.94/
 // 2.0, RSS 1.0 (RDF), Atom 0.3/1.0, CDF, JSON Feed 1.0/1.1, with the common
 // extension namespaces (dc, dcterms, content, itunes, media, sy, ...). The
@@ -36,10 +46,10 @@ struct Source {
 // beyond the plain-text ones an internal subset declares. Never fails and
 // never throws: input that is no feed yields format Format::unknown and no
 // entries.
-Feed parse_document(std::string_view bytes, const Source& source);
+Feed parse_document(std::string_view bytes, const Source& source, const ParseOptions& options = {});
 
 // parse_document, failing with Errc::unsupported_format when the bytes are
 // not a feed (no dialect recognized and no entries).
-Result<Feed> parse(std::string_view bytes, const Source& source);
+Result<Feed> parse(std::string_view bytes, const Source& source, const ParseOptions& options = {});
 
 }  // namespace tributary::feeds

@@ -607,6 +607,8 @@ struct ParseContext::State {
   // Output.
   Record feed;
   std::vector<Record> entries;
+  std::size_t max_entries = 0;      // 0 = all
+  std::size_t entries_dropped = 0;  // by max_entries
   Record sourcedata;
   Record sink;  // textinput and other discarded contexts
 
@@ -725,6 +727,13 @@ struct ParseContext::State {
   }
 
   Record& context_record() { return record(context()); }
+
+  // Keeps the newest max_entries entries (ParseOptions::max_entries).
+  void drop_old_entries() {
+    entries_dropped += keep_newest(entries, max_entries, [](const Record& r) {
+      return r.published ? r.published : r.updated;
+    });
+  }
 
   const std::string& base_uri() const { return bases[base]; }
 
@@ -1132,6 +1141,9 @@ struct ParseContext::State {
       case El::subtitle: push_content("subtitle", kTextPlain, true); break;
       case El::rights: push_content("rights", kTextPlain, true); break;
       case El::item: {
+        // Older entries beyond the cap go as soon as there are twice as
+        // many, so memory stays bounded whatever the document holds.
+        if (max_entries && !inentry && entries.size() >= 2 * max_entries) drop_old_entries();
         entries.emplace_back();
         push("item", false);
         inentry = true;
@@ -1530,6 +1542,8 @@ bool ParseContext::undeclared_prefix() const { return s_->undeclared; }
 
 void ParseContext::set_text_is_stable(bool stable) { s_->stable_text = stable; }
 
+void ParseContext::set_max_entries(std::size_t max) { s_->max_entries = max; }
+
 void ParseContext::start_element(std::string_view qname,
                                  std::span<const xml::Attribute> attributes) {
   State& s = *s_;
@@ -1770,6 +1784,8 @@ void ParseContext::finish(Feed& feed) {
     }
   }
   fill_meta(s.feed, feed.meta, true);
+  if (s.max_entries) s.drop_old_entries();
+  feed.entries_dropped = s.entries_dropped;
   feed.entries.reserve(s.entries.size());
   for (Record& r : s.entries) {
     Entry e;

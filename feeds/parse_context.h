@@ -3,8 +3,10 @@
 // Internal to the feed parsers (feeds/parse.cpp): the reader that turns XML
 // events into the feed model, for every XML dialect at once.
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <numeric>
 #include <optional>
 #include <span>
 #include <string>
@@ -41,6 +43,9 @@ class ParseContext final : public xml::Handler {
   // in one piece is not copied before it is stored. Default false.
   void set_text_is_stable(bool stable);
 
+  // Keeps only the newest `max` entries (0: all), as ParseOptions says.
+  void set_max_entries(std::size_t max);
+
   void start_element(std::string_view name, std::span<const xml::Attribute> attributes) override;
   void characters(std::string_view text) override;
   void end_element(std::string_view name) override;
@@ -60,6 +65,30 @@ class ParseContext final : public xml::Handler {
   struct State;
   std::unique_ptr<State> s_;
 };
+
+// Keeps the newest `max` of `items` (by `date_of(item)`, an optional time;
+// undated ones rank after dated ones, ties in document order) in document
+// order, and returns how many it dropped. 0 keeps everything.
+template <class T, class DateOf>
+std::size_t keep_newest(std::vector<T>& items, std::size_t max, DateOf date_of) {
+  if (max == 0 || items.size() <= max) return 0;
+  std::vector<std::size_t> order(items.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    auto ta = date_of(items[a]);
+    auto tb = date_of(items[b]);
+    if (ta && tb) return *ta > *tb;
+    return ta.has_value() && !tb.has_value();
+  });
+  order.resize(max);
+  std::sort(order.begin(), order.end());
+  std::vector<T> kept;
+  kept.reserve(max);
+  for (std::size_t i : order) kept.push_back(std::move(items[i]));
+  std::size_t dropped = items.size() - max;
+  items = std::move(kept);
+  return dropped;
+}
 
 // Person from "Name (mail@x)", "mail@x (Name)", "Name <mail@x>", or just a
 // name or address, as feedparser splits an RSS author string.

@@ -508,5 +508,72 @@ TEST(Parse, DeepNestingDoesNotOverflowTheStack) {
   EXPECT_EQ(f.entries.size(), 1u);
 }
 
+// An RSS document of `n` items; item i is dated i hours after a base time,
+// except every seventh, which has no date, and items 5 and 6 share one date.
+std::string many_items(int n, bool broken = false) {
+  std::string doc = "<rss version=\"2.0\"><channel><title>many</title>";
+  for (int i = 0; i < n; ++i) {
+    doc += "<item><guid>g" + std::to_string(i) + "</guid>";
+    if (i % 7 != 3) {
+      int hours = i == 6 ? 5 : i;
+      doc += "<pubDate>" + format_rfc822(Time{std::chrono::seconds{1700000000 + hours * 3600}}) + "</pubDate>";
+    }
+    doc += broken ? "<title>a & b</item>" : "</item>";
+  }
+  return doc + "</channel></rss>";
+}
+
+std::vector<std::string> ids(const Feed& f) {
+  std::vector<std::string> out;
+  for (const auto& e : f.entries) out.push_back(e.id);
+  return out;
+}
+
+TEST(Parse, MaxEntriesKeepsTheNewestInDocumentOrder) {
+  for (bool broken : {false, true}) {  // strict reader, then the tolerant one
+    SCOPED_TRACE(broken ? "tolerant" : "strict");
+    std::string doc = many_items(12, broken);
+    Feed all = parse_document(doc, {});
+    ASSERT_EQ(all.entries.size(), 12u);
+    Feed some = parse_document(doc, {}, ParseOptions{4});
+    EXPECT_EQ(some.entries_dropped, 8u);
+    // Newest dated first: 11, 9, 8, 7 (3 and 10 are undated).
+    EXPECT_EQ(ids(some), (std::vector<std::string>{"g7", "g8", "g9", "g11"}));
+    Feed undated_too = parse_document(doc, {}, ParseOptions{11});
+    EXPECT_EQ(undated_too.entries_dropped, 1u);
+    // Ten dated ones, then the first undated one in document order.
+    std::vector<std::string> want;
+    for (int i = 0; i < 12; ++i) {
+      if (i != 10) want.push_back("g" + std::to_string(i));
+    }
+    EXPECT_EQ(ids(undated_too), want);
+  }
+}
+
+TEST(Parse, MaxEntriesWhileReadingEqualsSelectingAfterwards) {
+  // Pruning as the document is read (at twice the cap) keeps exactly what a
+  // selection over every entry keeps, ties included.
+  std::string doc = many_items(2345);
+  Feed all = parse_document(doc, {});
+  std::size_t dropped = detail::keep_newest(all.entries, 100, [](const Entry& e) {
+    return e.published ? e.published : e.updated;
+  });
+  Feed capped = parse_document(doc, {}, ParseOptions{100});
+  EXPECT_EQ(capped.entries_dropped, dropped);
+  EXPECT_EQ(ids(capped), ids(all));
+  EXPECT_EQ(capped.entries.size(), 100u);
+}
+
+TEST(Parse, MaxEntriesAppliesToJsonFeed) {
+  std::string doc = R"({"version": "https://jsonfeed.org/version/1.1", "title": "j", "items": [
+    {"id": "a", "date_published": "2024-01-01T00:00:00Z"},
+    {"id": "b", "date_published": "2024-01-03T00:00:00Z"},
+    {"id": "c"},
+    {"id": "d", "date_published": "2024-01-02T00:00:00Z"}]})";
+  Feed f = parse_document(doc, {}, ParseOptions{2});
+  EXPECT_EQ(f.entries_dropped, 2u);
+  EXPECT_EQ(ids(f), (std::vector<std::string>{"b", "d"}));
+}
+
 }  // namespace
 }  // namespace tributary::feeds
