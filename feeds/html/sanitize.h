@@ -33,7 +33,8 @@ namespace tributary::feeds::html {
 //    is dropped.
 //  - Text: character references decoded, invalid UTF-8 replaced by U+FFFD,
 //    C0 controls other than TAB/LF removed, CR/CRLF written as LF, and only
-//    & < > " escaped (as &amp; &lt; &gt; &quot;).
+//    & < > " escaped (as &amp; &lt; &gt; &quot;, or in text as the numeric
+//    reference they were written as: "&#38;" stays "&#38;").
 //  - Structure: tags are balanced with the HTML tree builder's implied end
 //    tags (a block start closes an open <p>, <li> closes <li>, <td> closes
 //    <td>, ...); stray end tags are dropped; an unterminated tag at the end

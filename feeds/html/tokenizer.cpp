@@ -261,7 +261,17 @@ std::size_t append_reference(std::string& out, std::string_view s, std::size_t i
       if (cp <= 0x10FFFF) cp = cp * (hex ? 16u : 10u) + static_cast<std::uint32_t>(d);
     }
     if (j == first) return 0;
+    const std::size_t digits_end = j;
     if (j < n && s[j] == ';') ++j;
+    if (mode.escape && !mode.attribute && (cp == '&' || cp == '<' || cp == '>' || cp == '"')) {
+      // A markup character must be escaped anyway: keep the author's numeric
+      // form ("&#38;" stays "&#38;", as feedparser keeps it), lower-cased.
+      for (std::size_t k = i; k < digits_end; ++k) {
+        out += static_cast<char>(kLower[static_cast<unsigned char>(s[k])]);
+      }
+      out += ';';
+      return j - i;
+    }
     append_code_point(out, cp, mode.escape);
     return j - i;
   }

@@ -243,6 +243,9 @@ TEST(Sanitize, DecodesEntitiesAndEscapesOnlyMarkupCharacters) {
       {"&copy2024 &notit; &ampx &unknown; & a", "\xC2\xA9" "2024 \xC2\xAC" "it; &amp;x &amp;unknown; &amp; a"},
       {"&#128512; &#x1F600; &#150; &#0; &#xD800; &#x110000;",
        "\xF0\x9F\x98\x80 \xF0\x9F\x98\x80 \xE2\x80\x93 \xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBD"},
+      // Numeric references to markup characters keep their form in text.
+      {"&#38; &#X3C;b&#x3e &#34; <a title=\"&#38;\">&#0060;</a>",
+       "&#38; &#x3c;b&#x3e; &#34; <a title=\"&amp;\">&#0060;</a>"},
       {"<a title=\"&copy=1 &copy;=1 a&amp;b\">t</a>", "<a title=\"&amp;copy=1 \xC2\xA9=1 a&amp;b\">t</a>"},
       {"<img alt=\"&quot; onerror=&quot;alert(1)\">", "<img alt=\"&quot; onerror=&quot;alert(1)\" />"},
       {"\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82, \xE4\xB8\x96\xE7\x95\x8C",
