@@ -104,7 +104,9 @@ std::vector<NewItem> pick_items(const feeds::Feed& feed, std::size_t max, std::s
     const feeds::Entry& e = feed.entries[i];
     std::string key = item_key(e);
     if (key.empty()) continue;
-    items.push_back(NewItem{std::move(key), canonical_link(e.link), e});
+    NewItem& item = items.emplace_back(NewItem{std::move(key), {}, e});
+    bound_entry(item.entry);
+    item.canonical_url = canonical_link(item.entry.link);
   }
   return items;
 }
@@ -155,6 +157,13 @@ PollResult process_fetch(FetchResult fetched, const PollContext& context, TimePo
     r.outcome = PollOutcome::failed;
     // The parser says "not a feed" itself when the document is something else.
     r.error = "parse error: " + feed.error().message;
+    return r;
+  }
+  if (feed->bozo && feed->entries.empty()) {
+    // A broken document with nothing in it (cut short, say): a failure, not
+    // an empty feed whose metadata would replace what is stored.
+    r.outcome = PollOutcome::failed;
+    r.error = "parse error: broken document without items (" + feed->bozo_reason + ")";
     return r;
   }
   r.outcome = PollOutcome::fetched;

@@ -59,11 +59,13 @@ FetchRequest poll_request(const std::string& configured_url, const FeedState& st
 
 // Classifies a finished transfer and parses its body (which it consumes and
 // frees). 429/503 become rate_limited, 410 gone, any other failure (network,
-// status, empty body, not a feed, parse error) failed. Never throws.
+// status, empty body, not a feed, parse error, a broken document without
+// items) failed. Never throws.
 PollResult process_fetch(FetchResult fetched, const PollContext& context, TimePoint now);
 
 // The newest `max` items of `feed` by date (undated ones keep document order,
-// after the dated), with identities; entries with no identity are skipped.
+// after the dated), with identities and bounded by bound_entry; entries with
+// no identity are skipped.
 std::vector<NewItem> pick_items(const feeds::Feed& feed, std::size_t max, std::size_t* dropped);
 
 // True when `url` may become a feed's stored URL: http(s), and not a

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "daemon/progress.h"
+#include "daemon/refresh.h"
 
 namespace tributary::daemon {
 namespace {
@@ -97,6 +98,9 @@ TEST(ProcessFetch, BodiesThatAreNotFeedsAreFailuresWithTheirCause) {
       {"<html><head><title>Checking your browser</title></head><body>wait</body></html>", "parse error"},
       {"{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": []", "parse error"},
       {std::string("\x00\x01\x02\xff\xfe binary", 14), "parse error"},
+      // A feed cut short after 100 bytes (a lying Content-Length): broken,
+      // nothing in it.
+      {std::string(kRss).substr(0, 100), "parse error: broken document without items"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.body.substr(0, 20));
@@ -173,6 +177,55 @@ TEST(PickItems, KeepsTheNewestItemsWhenOverTheCap) {
   EXPECT_EQ(items[2].key, "id:e5");
   EXPECT_EQ(pick_items(feed, 100, &dropped).size(), 6u);
   EXPECT_EQ(dropped, 0u);
+}
+
+TEST(BoundEntry, CutsLongTitlesAndTextsAndDropsAbsurdUrls) {
+  feeds::Entry e;
+  e.id = std::string(10000, 'i');
+  e.title = feeds::Text{std::string(3000, 'x') + "\u00e9" + std::string(10 << 20, 'y'), feeds::kTextPlain};
+  e.summary = feeds::Text{"<p>" + std::string(kMaxTextBytes - 5, 'a') + "<b>bold</b></p>", feeds::kTextHtml};
+  e.content = feeds::Text{"short", feeds::kTextHtml};
+  e.link = "https://a.example/" + std::string(9000, 'l');
+  e.links.push_back(feeds::Link{"alternate", e.link, "", "", "", std::nullopt});
+  e.links.push_back(feeds::Link{"related", "https://a.example/ok", "", "", "", std::nullopt});
+  e.enclosures.push_back(feeds::Enclosure{"https://a.example/" + std::string(9000, 'e'), "audio/mpeg", 1});
+  std::string key_before = item_key(e);
+  EXPECT_TRUE(key_before.starts_with("id:sha:")) << key_before.substr(0, 40);
+
+  EXPECT_TRUE(bound_entry(e));
+  EXPECT_TRUE(item_key(e).starts_with("sha:"));  // id and link dropped: title and body identify it
+  EXPECT_TRUE(e.id.empty());
+  EXPECT_LE(e.title->value.size(), kMaxTitleBytes);
+  EXPECT_TRUE(e.title->value.ends_with("\u2026"));
+  EXPECT_TRUE(e.title->value.starts_with(std::string(2000, 'x')));
+  EXPECT_LE(e.summary->value.size(), kMaxTextBytes);
+  EXPECT_EQ(e.summary->value.find("<b"), std::string::npos);  // not cut inside a tag
+  EXPECT_EQ(e.content->value, "short");
+  EXPECT_TRUE(e.link.empty());
+  ASSERT_EQ(e.links.size(), 1u);
+  EXPECT_EQ(e.links[0].href, "https://a.example/ok");
+  EXPECT_TRUE(e.enclosures.empty());
+  EXPECT_FALSE(bound_entry(e));  // nothing more to cut
+
+  // A title cut inside a multi-byte character backs up to its start.
+  feeds::Entry t;
+  t.title = feeds::Text{std::string(kMaxTitleBytes - 4, 'x') + "\u00e9\u00e9\u00e9", feeds::kTextPlain};
+  EXPECT_TRUE(bound_entry(t));
+  EXPECT_EQ(t.title->value, std::string(kMaxTitleBytes - 4, 'x') + "\u2026");
+}
+
+TEST(PickItems, BoundsEveryItem) {
+  feeds::Feed feed;
+  feeds::Entry e;
+  e.id = "long";
+  e.title = feeds::Text{std::string(1 << 20, 't'), feeds::kTextPlain};
+  e.link = "https://a.example/" + std::string(9000, 'l');
+  feed.entries.push_back(e);
+  auto items = pick_items(feed, 10, nullptr);
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].key, "id:long");
+  EXPECT_LE(items[0].entry.title->value.size(), kMaxTitleBytes);
+  EXPECT_TRUE(items[0].canonical_url.empty());
 }
 
 class StorePollTest : public ::testing::Test {
