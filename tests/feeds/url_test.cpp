@@ -33,6 +33,11 @@ TEST(SafeUrl, AcceptsWebSchemesAndRefusesScriptSchemes) {
   EXPECT_FALSE(is_safe_url("javascript:alert(1)"));
   EXPECT_FALSE(is_safe_url(" JavaScript:alert(1)"));
   EXPECT_FALSE(is_safe_url("data:text/html,x"));
+  EXPECT_TRUE(is_safe_url("feed:https://example.org/rss"));
+  EXPECT_TRUE(is_safe_url("feed://example.org/rss"));
+  EXPECT_FALSE(is_safe_url("feed:javascript:alert(1)"));
+  EXPECT_FALSE(is_safe_url("feed:java\tscript:alert(1)"));
+  EXPECT_FALSE(is_safe_url("FEED: data:text/html,x"));
   EXPECT_FALSE(is_safe_url("/relative"));
   EXPECT_EQ(url_scheme("HTTP://x"), "http");
 }
