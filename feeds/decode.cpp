@@ -358,6 +358,48 @@ bool is_utf16_or_32_name(std::string_view n) {
   return false;
 }
 
+// ICU has no Thai detector. TIS-620 (windows-874 adds punctuation at
+// 0x80-0x97) is recognized by Thai spelling: every byte >= 0x80 a Thai
+// character, vowel and tone marks (which sit on a consonant) only after a
+// consonant or another mark, leading vowels only before a consonant. Runs of
+// such bytes of odd length tell it from the two-byte CJK charsets (EUC-KR
+// Hangul also sits in these ranges). Returns the charset, or "".
+std::string_view thai_charset(std::string_view bytes) {
+  auto consonant = [](unsigned char b) { return b >= 0xA1 && b <= 0xCE; };
+  auto mark = [](unsigned char b) { return b == 0xD1 || (b >= 0xD4 && b <= 0xDA) || (b >= 0xE7 && b <= 0xEE); };
+  auto leading = [](unsigned char b) { return b >= 0xE0 && b <= 0xE4; };
+  std::size_t marks = 0, misplaced = 0, runs = 0, odd_runs = 0, run = 0;
+  bool windows = false;
+  unsigned char prev = 0;
+  for (std::size_t i = 0; i <= bytes.size(); ++i) {
+    const auto b = static_cast<unsigned char>(i < bytes.size() ? bytes[i] : ' ');
+    if (b < 0x80) {
+      if (leading(prev)) ++misplaced;
+      if (run > 0) {
+        ++runs;
+        odd_runs += run % 2;
+        run = 0;
+      }
+      prev = b;
+      continue;
+    }
+    ++run;
+    if (b == 0x80 || b == 0x85 || (b >= 0x91 && b <= 0x97)) {
+      windows = true;
+    } else if (b < 0xA1 || (b >= 0xDB && b <= 0xDE) || b >= 0xFC) {
+      return {};
+    }
+    if (mark(b)) {
+      ++marks;
+      if (!consonant(prev) && !mark(prev)) ++misplaced;
+    }
+    if (leading(prev) && !consonant(b)) ++misplaced;
+    prev = b;
+  }
+  if (marks < 8 || misplaced * 20 > marks || odd_runs * 5 < runs) return {};
+  return windows ? "windows-874" : "tis-620";
+}
+
 // ICU's statistical charset detector; "" when it has no opinion.
 std::string detect_charset(std::string_view bytes) {
   UErrorCode status = U_ZERO_ERROR;
@@ -367,13 +409,19 @@ std::string detect_charset(std::string_view bytes) {
   ucsdet_setText(det, bytes.data(), static_cast<int32_t>(std::min<std::size_t>(bytes.size(), 1 << 20)),
                  &status);
   const UCharsetMatch* m = U_SUCCESS(status) ? ucsdet_detect(det, &status) : nullptr;
+  int32_t confidence = 0;
   if (m && U_SUCCESS(status)) {
     const char* n = ucsdet_getName(m, &status);
     if (U_SUCCESS(status) && n) name = lower(n);
+    confidence = ucsdet_getConfidence(m, &status);
   }
   // Read Hebrew as windows-1255, the superset of ISO-8859-8 that Hebrew
   // text without a declaration is nearly always in.
   if (name == "iso-8859-8" || name == "iso-8859-8-i") name = "windows-1255";
+  if (confidence < 100) {  // Thai gets a guess at best (Latin-1, or a CJK charset)
+    std::string_view thai = thai_charset(bytes.substr(0, 1 << 20));
+    if (!thai.empty()) name = thai;
+  }
   ucsdet_close(det);
   return name;
 }

@@ -445,6 +445,47 @@ TEST(Parse, StrayBytesInUtf8AreReadAsWindows1252) {
   EXPECT_EQ(f.meta.title->value, "\u201CQuote\u201D caf\u00e9");
 }
 
+// Thai UTF-8 (U+0E01-U+0E5B, three bytes each) to TIS-620 (0xA1-0xFB).
+std::string to_tis620(std::string_view utf8) {
+  std::string out;
+  for (std::size_t i = 0; i < utf8.size(); ++i) {
+    const auto b = static_cast<unsigned char>(utf8[i]);
+    if (b < 0x80) {
+      out += static_cast<char>(b);
+      continue;
+    }
+    const unsigned cp = ((b & 0x0Fu) << 12) | ((static_cast<unsigned char>(utf8[i + 1]) & 0x3Fu) << 6) |
+                        (static_cast<unsigned char>(utf8[i + 2]) & 0x3Fu);
+    out += static_cast<char>(cp - 0x0E01 + 0xA1);
+    i += 2;
+  }
+  return out;
+}
+
+TEST(Parse, UndeclaredThaiIsTis620AndLatin1StaysLatin1) {
+  // Thai in TIS-620, no declaration anywhere (ICU guesses GB18030).
+  const std::string text =
+      "ข่าววันนี้ รัฐบาลประกาศนโยบายใหม่ เพื่อส่งเสริมซอฟต์แวร์โอเพนซอร์สในประเทศไทย "
+      "ผู้สนใจสามารถส่งผลงานเข้าประกวดได้";
+  Feed thai = parse_ok("<rss version=\"2.0\"><channel><title>" + to_tis620(text) + "</title></channel></rss>");
+  EXPECT_TRUE(thai.bozo);
+  EXPECT_EQ(thai.encoding, "tis-620");
+  EXPECT_EQ(thai.meta.title->value, text);
+  // Korean in EUC-KR falls in the same byte ranges, but in pairs.
+  Feed korean = parse_ok("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>"
+                         "\xb4\xeb\xc7\xd1\xb9\xce\xb1\xb9\xc0\xba \xb9\xce\xc1\xd6\xb0\xf8\xc8\xad\xb1\xb9"
+                         "\xc0\xcc\xb4\xd9. \xbf\xc0\xb4\xc3 \xbc\xad\xbf\xef\xc0\xc7 \xb3\xaf\xbe\xbe\xb4\xc2 "
+                         "\xb8\xbc\xb0\xed \xb1\xe2\xbf\xc2\xc0\xba \xc0\xfb\xb4\xe7\xc7\xd5\xb4\xcf\xb4\xd9."
+                         "</title></channel></rss>");
+  EXPECT_NE(korean.encoding, "tis-620");
+  // French in Latin-1: accented letters between ASCII ones.
+  Feed latin = parse_ok("<rss version=\"2.0\"><channel><title>D\xe9j\xe0 vu \xe0 la cr\xe8me br\xfbl\xe9" "e, "
+                        "o\xf9 est ma fen\xeatre? \xc7" "a co\xfbte tr\xe8s cher, na\xefve \xe9l\xe8ve</title>"
+                        "</channel></rss>");
+  EXPECT_NE(latin.encoding, "tis-620");
+  EXPECT_EQ(latin.meta.title->value, "Déjà vu à la crème brûlée, où est ma fenêtre? Ça coûte très cher, naïve élève");
+}
+
 // ---- recovery -------------------------------------------------------------------
 
 TEST(Parse, RecoveredDocumentsKeepTheirItemsAndAreBozo) {
