@@ -10,6 +10,10 @@
 #include <set>
 #include <thread>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -52,6 +56,11 @@ std::int64_t unix_now() { return wall_now().time_since_epoch().count(); }
 // bounded separately by the fetch queue).
 constexpr int kBacklogPerThread = 3;
 
+// Bodies above this size are parsed one at a time (on their own strand): a
+// parse holds several times its document in memory, and two 15 MiB ones at
+// once would double the daemon's peak.
+constexpr std::size_t kLargeDocument = 1u << 20;
+
 }  // namespace
 
 class App::Impl {
@@ -62,6 +71,7 @@ class App::Impl {
         threads_(std::max(2u, std::thread::hardware_concurrency())),
         pool_(threads_),
         store_strand_(asio::make_strand(pool_)),
+        large_strand_(asio::make_strand(pool_)),
         client_(io_, client_limits(), allowed_origins()),
         queue_(io_, politeness_policy(), static_cast<int>(client_limits().max_connections)),
         server_(io_),
@@ -78,6 +88,14 @@ class App::Impl {
   // ---- start-up -----------------------------------------------------------
 
   int run() {
+#if defined(__GLIBC__)
+    // Bodies and documents of up to 15 MiB come and go on three threads.
+    // glibc raises its mmap threshold to the size of every mmapped block
+    // freed, after which such buffers land in the per-thread heaps and their
+    // memory stays with the process; a fixed threshold gives every large
+    // buffer back when it is freed.
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
     if (!open_store()) return 1;
     if (!options_.once && !start_server()) return 1;
 
@@ -349,11 +367,17 @@ class App::Impl {
       if (stopping_) return;
       ++backlog_;
       update_backpressure();
-      asio::post(pool_, [this, &task, context = std::move(context), r = std::move(r),
-                         interval = interval_of(task), policy = policy_]() mutable {
+      bool large = r.body.size() > kLargeDocument;
+      auto process = [this, &task, context = std::move(context), r = std::move(r),
+                      interval = interval_of(task), policy = policy_]() mutable {
         PollResult result = process_fetch(std::move(r), context, wall_now());
         enqueue_store(task, std::move(result), interval, policy);
-      });
+      };
+      if (large) {
+        asio::post(large_strand_, std::move(process));
+      } else {
+        asio::post(pool_, std::move(process));
+      }
     });
   }
 
@@ -637,6 +661,7 @@ class App::Impl {
   asio::io_context io_;
   asio::thread_pool pool_;
   asio::strand<asio::thread_pool::executor_type> store_strand_;
+  asio::strand<asio::thread_pool::executor_type> large_strand_;  // parses of large documents
   HttpClient client_;
   FetchQueue queue_;
   HttpServer server_;
