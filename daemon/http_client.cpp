@@ -493,9 +493,13 @@ void HttpClient::fetch(FetchRequest request, Callback done) {
   curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Transfer::on_open_socket);
   curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
   curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-  // Prefer waiting for a multiplexed HTTP/2 stream on a connection being set
-  // up over opening another connection to the same host.
-  curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+  // Over TLS, prefer waiting for a multiplexed HTTP/2 stream on a connection
+  // being set up over opening another connection to the same host: ALPN
+  // settles the question during the handshake. Not over plain http, where
+  // a connection's protocol is known only from its response headers: a
+  // server dripping those would hold every other request to it until they
+  // time out unstarted.
+  if (r.url.starts_with("https:")) curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
   t->headers = curl_slist_append(t->headers, ("Accept: " + r.accept).c_str());
   t->headers = curl_slist_append(t->headers, "Accept-Encoding: gzip, deflate");
   if (!r.etag.empty()) t->headers = curl_slist_append(t->headers, ("If-None-Match: " + r.etag).c_str());

@@ -298,5 +298,49 @@ TEST_F(HttpClientTest, ASilentServerTimesOut) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(4));
 }
 
+TEST_F(HttpClientTest, ASlowResponseDoesNotHoldOtherRequestsToItsHost) {
+  // A server that sits on its response headers must not make a second
+  // request to the same host wait for them (curl's PIPEWAIT over plain http).
+  RawServer server([](const std::string& path, const std::string&) {
+    if (path == "/slow") std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    return response(200, "", kFeed);
+  });
+  boost::asio::io_context io;
+  HttpClient client(io, small(), allow(server));
+  auto t0 = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::duration fast_took{}, slow_took{};
+  int done = 0;
+  FetchRequest slow;
+  slow.url = server.url("/slow");
+  client.fetch(slow, [&](FetchResult r) {
+    EXPECT_EQ(r.status, FetchStatus::ok) << r.error.message;
+    slow_took = std::chrono::steady_clock::now() - t0;
+    ++done;
+  });
+  io.run_for(milliseconds(200));  // the slow request is on the wire
+  FetchRequest fast;
+  fast.url = server.url("/fast");
+  client.fetch(fast, [&](FetchResult r) {
+    EXPECT_EQ(r.status, FetchStatus::ok) << r.error.message;
+    fast_took = std::chrono::steady_clock::now() - t0;
+    ++done;
+  });
+  while (done < 2 && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10)) io.run_for(milliseconds(50));
+  EXPECT_EQ(done, 2);
+  EXPECT_LT(fast_took, std::chrono::milliseconds(1000));
+  EXPECT_GE(slow_took, std::chrono::milliseconds(1500));
+}
+
+TEST_F(HttpClientTest, ABodyShorterThanItsContentLengthIsTruncated) {
+  RawServer server([](const std::string&, const std::string&) {
+    return fmt::format("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}", kFeed.size() + 5000,
+                       kFeed);
+  });
+  FetchResult r = fetch(server.url("/"), allow(server));
+  EXPECT_EQ(r.status, FetchStatus::failed);
+  EXPECT_TRUE(r.error.message.starts_with("truncated transfer")) << r.error.message;
+  EXPECT_TRUE(r.body.empty());
+}
+
 }  // namespace
 }  // namespace tributary::daemon
