@@ -6,14 +6,19 @@
 
 Starts the server on a free loopback port (its canary on the next one),
 writes a config that subscribes to every case of its index with
-?good_first=1 (allow_private = exactly the server's origin, 10 s intervals
-with a 5 s floor, 16 connections to the one test host), runs the daemon for
-a bounded time, then checks every case against the server's /_stats, the
+?good_first=1 (allow_private = exactly the server's origin, 4 s intervals
+and floor, 16 connections to the one test host), runs the daemon for a
+bounded time, then checks every case against the server's /_stats, the
 daemon's log and its store, plus global properties: no canary hit, the
 daemon stayed up and kept serving, its peak RSS (VmHWM) stayed below the
-budget, nothing stored or published is invalid UTF-8, holds C0 controls,
-the canary token or /etc/passwd lines, and every XSS output passes
-check_sanitized.py.
+budget (not checked for sanitizer builds), nothing stored or published is
+invalid UTF-8, holds C0 controls, the canary token or /etc/passwd lines, and
+every XSS output passes check_sanitized.py.
+
+The seed documents date their items in 2023: the daemon stretches the poll
+interval of such a quiet feed by its posting rate, up to 8x (32 s here), so
+a successful feed is polled about every 32 s and a failing one backs off
+from 4 s (4, 8, 16, 32 s...), with 10% jitter either way.
 
 Prints one line per case (PASS/FAIL and why), then "N passed, M failed".
 Exit status: 0 all passed, 1 failures, 77 skipped (no ../shared).
@@ -71,6 +76,36 @@ def get(url, timeout=10):
         return r.status, r.read()
 
 
+def sanitized(binary):
+    """True for an ASan/UBSan build, whose RSS says nothing about ours."""
+    try:
+        with open(binary, "rb") as f:
+            return b"__asan_init" in f.read()
+    except OSError:
+        return False
+
+
+def polls(times, window=1.0):
+    """Request times grouped into polls: the hops of one poll's redirect
+    chain arrive within milliseconds of each other."""
+    out = []
+    for t in times:
+        if out and t - out[-1][-1] < window:
+            out[-1].append(t)
+        else:
+            out.append([t])
+    return out
+
+
+def announced_delay(line):
+    """Seconds of "next poll in 40s" / "3m" / "1h05m" / "2d3h" in a log line."""
+    m = re.search(r"next poll in (?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?\b", line)
+    if not m or not any(m.groups()):
+        return None
+    d, h, mi, s = (int(g or 0) for g in m.groups())
+    return ((d * 24 + h) * 60 + mi) * 60 + s
+
+
 def vm_hwm_kb(pid):
     try:
         with open("/proc/%d/status" % pid) as f:
@@ -95,6 +130,15 @@ def vm_hwm_kb(pid):
 #   moved   a validated 301/308: the stored URL is /moved/rss.xml and the
 #           original path is not polled after the move
 
+# Paths other cases' redirects also reach, so their hits mix several feeds'
+# polls (how many feeds): /redirect/temporary -> /ok/rss.xml, the permanent
+# moves -> /moved/rss.xml, and the ping-pong pair into each other. Their gaps
+# say nothing about one feed's schedule; only their total is bounded.
+SHARED = {"/ok/rss.xml": 2, "/moved/rss.xml": 3, "/redirect/pingpong-a": 2, "/redirect/pingpong-b": 2}
+MAX_HOPS = 6  # a poll and its redirects (the daemon's limit is 5)
+INTERVAL = 4  # seconds, the configured interval and floor
+MIN_GAP = 3.0  # below the floor minus jitter: a retry loop
+
 TIMEOUT = r"timeout"
 TOO_LARGE = r"body too large"
 REDIRECTS = r"too many redirects"
@@ -114,7 +158,11 @@ EXPECT = {
     "/slow/no-response": ("error", TIMEOUT),
     "/size/infinite": ("error", TOO_LARGE),
     "/size/huge-announced": ("error", TOO_LARGE),
-    "/size/lying-length": ("error", r"truncated"),
+    # Content-Length: 1 GiB, then a small feed and EOF: refused up front as
+    # over the body cap (what /size/huge-announced asks for; the two are the
+    # same until the body) or, read on, a truncated transfer. Either way an
+    # error and nothing stored.
+    "/size/lying-length": ("error", r"truncated|body too large"),
     "/size/short-length": ("error", NOT_FEED),
     "/bomb/gzip": ("error", TOO_LARGE),
     "/bomb/gzip-nested": ("error", TOO_LARGE),
@@ -211,7 +259,7 @@ class Suite:
             with open(config, "w") as f:
                 f.write('[daemon]\nstate_dir = "state"\noutput_dir = "out"\n')
                 f.write('listen = "127.0.0.1:%d"\n' % listen_port)
-                f.write('min_interval = "5s"\ninterval = "10s"\n')
+                f.write('min_interval = "%ds"\ninterval = "%ds"\n' % (INTERVAL, INTERVAL))
                 f.write('allow_private = ["%s"]\n' % origin)
                 f.write("domain_connections = 16\nmax_connections = 32\n")
                 for path in cases:
@@ -243,6 +291,8 @@ class Suite:
             alive = daemon.poll() is None
             peak = max(peak, vm_hwm_kb(daemon.pid) or 0) if alive else peak
             stats = json.loads(get(origin + "/_stats")[1])
+            with open(os.path.join(work, "stats.json"), "w") as f:
+                json.dump(stats, f, indent=1)
             if alive:
                 daemon.send_signal(signal.SIGTERM)
                 try:
@@ -256,13 +306,16 @@ class Suite:
                        "" if alive else "exited with %s" % daemon.returncode)
             self.check(daemon.returncode == 0, "daemon exited cleanly on SIGTERM", "status %s" % daemon.returncode)
             self.check(served >= 3, "daemon kept serving its outputs", "%d successful GETs" % served)
-            self.check(0 < peak < RSS_BUDGET_KB, "peak RSS %.1f MiB < %d MiB" % (peak / 1024, RSS_BUDGET_KB // 1024))
+            if sanitized(a.tributary):
+                self.check(peak > 0, "peak RSS %.1f MiB (budget not checked: sanitizer build)" % (peak / 1024))
+            else:
+                self.check(0 < peak < RSS_BUDGET_KB, "peak RSS %.1f MiB < %d MiB" % (peak / 1024, RSS_BUDGET_KB // 1024))
             self.check(stats["canary_hit_count"] == 0, "0 canary hits", json.dumps(stats["canary_hits"])[:300])
             lines = open(log_path, errors="replace").read().splitlines()
             self.check(not any("terminate called" in l or "Assertion" in l or "AddressSanitizer" in l for l in lines),
                        "no crash or assertion in the log")
             db = sqlite3.connect("file:%s?mode=ro" % os.path.join(work, "state", "tributary.db"), uri=True)
-            self.check_cases(cases, origin, stats, lines, db)
+            self.check_cases(cases, origin, stats, lines, db, elapsed)
             self.check_store(db)
             self.check_outputs(work, shared)
             print("work directory: %s (%.0f s run)" % (work, elapsed))
@@ -280,7 +333,7 @@ class Suite:
         print("%d passed, %d failed" % (len(self.results) - len(failed), len(failed)))
         return 1 if failed else 0
 
-    def check_cases(self, cases, origin, stats, lines, db):
+    def check_cases(self, cases, origin, stats, lines, db, elapsed):
         hits = stats["hits"]
         times = stats["hit_times"]
         rows = {}
@@ -288,6 +341,9 @@ class Suite:
                             "FROM feeds"):
             rows[r[1]] = r
         items = dict(db.execute("SELECT feed_id, count(*) FROM item_sources GROUP BY feed_id").fetchall())
+        # Items other than the seed's (whose GUIDs are urn:tributary-test:seed-...).
+        unseeded = dict(db.execute("SELECT feed_id, count(*) FROM item_sources "
+                                   "WHERE item_key NOT LIKE 'id:urn:tributary-test:seed-%' GROUP BY feed_id").fetchall())
         for path in cases:
             url = "%s%s?good_first=1" % (origin, path)
             kind, cause = EXPECT.get(path, DEFAULT)
@@ -300,15 +356,23 @@ class Suite:
             feed_lines = [l for l in lines if (" %s: " % url) in l]
             warn = [l for l in feed_lines if l.startswith("<4>") or l.startswith("<3>")]
             n = hits.get(path, 0)
-            gaps = [b - a for a, b in zip(times.get(path, []), times.get(path, [])[1:])]
+            # /_stats keeps the last 50 request times of a path.
+            runs = polls(times.get(path, []))
+            starts = [r[0] for r in runs]
+            gaps = [b - a for a, b in zip(starts, starts[1:])] if path not in SHARED else []
             problems = []
             # Common: the seed poll's three items are never lost.
             if n_items < 3:
                 problems.append("only %d items stored (the 3 seed items must stay)" % n_items)
             if n < 2 and kind not in ("moved",):
                 problems.append("polled %d time(s)" % n)
-            if gaps and min(gaps) < 4.0:
+            if gaps and min(gaps) < MIN_GAP:
                 problems.append("tight retry loop (gap %.1f s)" % min(gaps))
+            feeds_here = SHARED.get(path, 1)
+            if max(len(r) for r in runs or [[]]) > MAX_HOPS * feeds_here:
+                problems.append("tight retry loop (%d requests within a second)" % max(len(r) for r in runs))
+            if len(runs) > feeds_here * (elapsed / MIN_GAP + 1):
+                problems.append("tight retry loop (%d polls in %.0f s)" % (len(runs), elapsed))
             if any(l.startswith("<3>") for l in feed_lines):
                 problems.append("error-level log line: %s" % [l for l in feed_lines if l.startswith("<3>")][0][:200])
             if kind in ("error", "held", "gone", "flaky"):
@@ -324,10 +388,17 @@ class Suite:
             if kind == "error":
                 if not error:
                     problems.append("last poll recorded no error (status %s)" % status)
-                if errors >= 3 and len(gaps) >= 3:
-                    # Backoff: the later gaps are longer than the first error's.
-                    if gaps[-1] < 1.5 * gaps[1]:
-                        problems.append("no growing backoff: gaps %s" % [round(g, 1) for g in gaps])
+                # Backoff: the delays the daemon announces after each failure
+                # grow, and the server saw it wait at least that long. (The
+                # gaps between requests also hold each poll's own length, up
+                # to the 20 s timeout, so they alone cannot show the doubling.)
+                delays = [d for d in (announced_delay(l) for l in warn) if d is not None]
+                if len(delays) >= 3 and any(b <= a for a, b in zip(delays, delays[1:])):
+                    problems.append("no growing backoff: announced delays %s" % delays)
+                # gaps[0] is seed -> first failure; gaps[i] follows failure i.
+                early = [(g, d) for g, d in zip(gaps[1:], delays) if g < d - 1.5]
+                if early:
+                    problems.append("polled %.1f s after announcing %d s" % early[0])
             if kind == "held":
                 if n != 2:
                     problems.append("polled %d times (seed + one limited poll expected)" % n)
@@ -356,8 +427,8 @@ class Suite:
                 problems.append("internal URL persisted: %s" % effective)
             if path == "/cache/etag" and status != 304:
                 problems.append("last status %s, expected 304 from the validators" % status)
-            if path == "/ok/rss.xml" and n_items != 3:
-                problems.append("%d items, expected exactly 3" % n_items)
+            if path == "/ok/rss.xml" and unseeded.get(fid, 0) != 3:
+                problems.append("%d items besides the seed's, expected exactly 3" % unseeded.get(fid, 0))
             if path == "/xml/many-items" and n_items > 1003:
                 problems.append("%d items stored from one document (cap 1000)" % n_items)
             detail = "; ".join(problems) if problems else "%s, %d hits, %d items%s" % (
@@ -412,7 +483,7 @@ class Suite:
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("tributary")
-    ap.add_argument("--seconds", type=float, default=120)
+    ap.add_argument("--seconds", type=float, default=100)
     ap.add_argument("--shared", help="the ../shared folder (default: next to the checkout)")
     ap.add_argument("--keep", help="work directory to use and keep")
     sys.exit(Suite(ap.parse_args()).run())
