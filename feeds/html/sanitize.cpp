@@ -200,12 +200,15 @@ class Sanitizer {
 
     // Raw text and RCDATA: the browser reads the content as text, so must we.
     if (ns == Ns::html && (f & (tables::kRawText | tables::kRcdata | tables::kPlaintext)) != 0) {
+      const bool write = suppress_ == nullptr && (f & tables::kDropContent) == 0;
+      // <textarea> is the one kept: an element whose content is only text. It
+      // is opened before its content is read: reading the end tag replaces
+      // the start tag's attributes.
+      const bool keep = write && (f & tables::kHtml) != 0 && open_html(info);
       std::string_view content =
           (f & tables::kPlaintext) != 0 ? tokenizer_.rest() : tokenizer_.raw_text(info->name);
-      if (suppress_ != nullptr || (f & tables::kDropContent) != 0) return;
+      if (!write) return;
       const TextMode mode{.decode = (f & tables::kRcdata) != 0, .attribute = false, .escape = true};
-      // <textarea> is the one kept: an element whose content is only text.
-      const bool keep = (f & tables::kHtml) != 0 && open_html(info);
       append_text(out_, content, mode);
       if (keep) close_to(stack_.size() - 1);
       return;

@@ -390,6 +390,9 @@ TEST(Sanitize, ResistsMutationXssVectors) {
 TEST(Sanitize, TurnsRawTextElementsIntoText) {
   expect_sanitized({
       {"<textarea><b>x</b> &amp; y</textarea>", "<textarea>&lt;b&gt;x&lt;/b&gt; &amp; y</textarea>"},
+      // Its attributes are kept whether or not the end tag follows (fuzz finding).
+      {"<textarea rows=\"3\">x</textarea>", "<textarea rows=\"3\">x</textarea>"},
+      {"<textarea rows=\"3\">x", "<textarea rows=\"3\">x</textarea>"},
       {"<title>Crazy &amp; <b>HTML</b></title>after", "Crazy &amp; &lt;b&gt;HTML&lt;/b&gt;after"},
       {"<xmp><i>&amp;</i></xmp>", "&lt;i&gt;&amp;amp;&lt;/i&gt;"},
       {"a<plaintext></plaintext><b>b", "a&lt;/plaintext&gt;&lt;b&gt;b"},
