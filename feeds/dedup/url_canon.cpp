@@ -44,12 +44,40 @@ bool is_unreserved(unsigned char c) {
          c == '.' || c == '_' || c == '~';
 }
 
-// Bytes that may not appear raw anywhere in a URI (RFC 3986 §2): controls,
-// space, non-ASCII and the "unwise" set. Feeds publish them anyway.
-bool needs_escape(unsigned char c) {
-  return c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' ||
-         c == '`' || c == '{' || c == '|' || c == '}';
-}
+// Character classes of RFC 3986 (§2.2, §2.3), one table lookup each.
+enum CharClass : std::uint8_t {
+  kAlnum = 1,
+  kUnreservedMark = 2,   // - . _ ~
+  kSubDelim = 4,         // ! $ & ' ( ) * + , ; =
+  kPathMark = 8,         // : @ /, allowed in paths beside the above
+  kQuestion = 16,        // ?, allowed in queries and fragments
+  kPercent = 32,
+  // Bytes that may not appear raw anywhere in a URI (§2): controls, space,
+  // non-ASCII and the "unwise" set. Feeds publish them anyway.
+  kNeedsEscape = 64,
+};
+constexpr std::uint8_t kHostChar = kAlnum | kUnreservedMark | kSubDelim;
+constexpr std::uint8_t kPathChar = kHostChar | kPathMark;
+
+constexpr std::array<std::uint8_t, 256> kCharClasses = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = kAlnum;
+  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = kAlnum;
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = kAlnum;
+  for (char c : std::string_view("-._~")) t[static_cast<unsigned char>(c)] = kUnreservedMark;
+  for (char c : std::string_view("!$&'()*+,;=")) t[static_cast<unsigned char>(c)] = kSubDelim;
+  for (char c : std::string_view(":@/")) t[static_cast<unsigned char>(c)] = kPathMark;
+  t['?'] = kQuestion;
+  t['%'] = kPercent;
+  for (int c = 0; c <= 0x20; ++c) t[static_cast<std::size_t>(c)] = kNeedsEscape;
+  for (int c = 0x7f; c <= 0xff; ++c) t[static_cast<std::size_t>(c)] = kNeedsEscape;
+  for (char c : std::string_view("\"<>\\^`{|}")) t[static_cast<unsigned char>(c)] = kNeedsEscape;
+  return t;
+}();
+
+std::uint8_t char_class(char c) { return kCharClasses[static_cast<unsigned char>(c)]; }
+bool is_alnum(char c) { return (char_class(c) & kAlnum) != 0; }
+bool needs_escape(unsigned char c) { return (kCharClasses[c] & kNeedsEscape) != 0; }
 
 void append_escape(std::string& out, unsigned char c) {
   out += '%';
@@ -64,7 +92,7 @@ void append_normalized_pct(std::string& out, std::string_view in) {
   for (std::size_t i = 0; i < in.size(); ++i) {
     // Runs of plain characters are copied whole.
     std::size_t run = i;
-    while (run < in.size() && in[run] != '%' && !needs_escape(static_cast<unsigned char>(in[run]))) ++run;
+    while (run < in.size() && (char_class(in[run]) & (kPercent | kNeedsEscape)) == 0) ++run;
     if (run > i) {
       out.append(in, i, run - i);
       i = run;
@@ -205,7 +233,9 @@ void append_canonical_host(std::string& out, std::string_view encoded) {
       break;
     }
   }
-  for (char c : encoded) out += ascii_lower(c);
+  std::size_t start = out.size();
+  out += encoded;
+  std::transform(out.begin() + static_cast<std::ptrdiff_t>(start), out.end(), out.begin() + static_cast<std::ptrdiff_t>(start), ascii_lower);
 }
 
 // The components of an absolute URI with an authority, still encoded.
@@ -214,29 +244,13 @@ struct UrlParts {
   bool has_port = false, has_query = false, has_fragment = false;
 };
 
-// Character classes of RFC 3986 (§2.2, §2.3), one table lookup each.
-enum CharClass : std::uint8_t { kAlnum = 1, kUnreservedMark = 2, kSubDelim = 4 };
-
-constexpr std::array<std::uint8_t, 256> kCharClasses = [] {
-  std::array<std::uint8_t, 256> t{};
-  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = kAlnum;
-  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = kAlnum;
-  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = kAlnum;
-  for (char c : std::string_view("-._~")) t[static_cast<unsigned char>(c)] = kUnreservedMark;
-  for (char c : std::string_view("!$&'()*+,;=")) t[static_cast<unsigned char>(c)] = kSubDelim;
-  return t;
-}();
-
-std::uint8_t char_class(char c) { return kCharClasses[static_cast<unsigned char>(c)]; }
-bool is_alnum(char c) { return (char_class(c) & kAlnum) != 0; }
-bool is_sub_delim(char c) { return (char_class(c) & kSubDelim) != 0; }
-bool is_unreserved_char(char c) { return (char_class(c) & (kAlnum | kUnreservedMark)) != 0; }
-
 // The shape most feed links have -- scheme "://" host [":" port] path
 // ["?" query] ["#" fragment], without userinfo or IP-literal, every
 // character valid where it stands (RFC 3986 §3) -- split without a general
 // parser; nullopt for anything else (the caller then parses with
-// Boost.URL, which gives the same parts for these shapes).
+// Boost.URL, which gives the same parts for these shapes). A URL it splits
+// has nothing to escape: every byte is one RFC 3986 allows there, every '%'
+// starts an escape.
 std::optional<UrlParts> split_common_url(std::string_view url) {
   UrlParts p;
   std::size_t i = 0;
@@ -245,65 +259,48 @@ std::optional<UrlParts> split_common_url(std::string_view url) {
   if (url.substr(i, 3) != "://") return std::nullopt;
   p.scheme = url.substr(0, i);
   i += 3;
-  auto valid_pct = [&](std::size_t at) {
-    return at + 2 < url.size() && hex_value(url[at + 1]) >= 0 && hex_value(url[at + 2]) >= 0;
-  };
-  std::size_t host_start = i;
-  while (i < url.size() && url[i] != '/' && url[i] != '?' && url[i] != '#' && url[i] != ':') {
-    char c = url[i];
-    if (c == '%') {
-      if (!valid_pct(i)) return std::nullopt;
-    } else if (!is_unreserved_char(c) && !is_sub_delim(c)) {
-      return std::nullopt;  // '@' (userinfo), '[' (IP literal), anything invalid
+  // Advances over the characters of `allowed` and valid escapes; false at
+  // a character that is neither and not one of `stops`.
+  auto scan = [&](std::uint8_t allowed, std::string_view stops) {
+    while (i < url.size()) {
+      std::uint8_t c = char_class(url[i]);
+      if ((c & allowed) != 0) {
+        ++i;
+      } else if (c == kPercent) {
+        if (i + 2 >= url.size() || hex_value(url[i + 1]) < 0 || hex_value(url[i + 2]) < 0) return false;
+        i += 3;
+      } else {
+        return stops.find(url[i]) != std::string_view::npos;
+      }
     }
-    ++i;
-  }
-  p.host = url.substr(host_start, i - host_start);
+    return true;
+  };
+  // Host: unreserved and sub-delims ('@' of userinfo, '[' of an IP literal
+  // and anything invalid stop the fast path).
+  std::size_t start = i;
+  if (!scan(kHostChar, "/?#:")) return std::nullopt;
+  p.host = url.substr(start, i - start);
   if (i < url.size() && url[i] == ':') {
     p.has_port = true;
-    std::size_t port_start = ++i;
+    start = ++i;
     while (i < url.size() && url[i] >= '0' && url[i] <= '9') ++i;
-    p.port = url.substr(port_start, i - port_start);
+    p.port = url.substr(start, i - start);
     if (i < url.size() && url[i] != '/' && url[i] != '?' && url[i] != '#') return std::nullopt;
   }
   // Path, query and fragment: pchar, '/', and '?' outside the path.
-  auto scan = [&](bool allow_question) {
-    std::size_t start = i;
-    while (i < url.size() && url[i] != '#' && (allow_question || url[i] != '?')) {
-      char c = url[i];
-      if (c == '%') {
-        if (!valid_pct(i)) return std::optional<std::string_view>();
-      } else if (!is_unreserved_char(c) && !is_sub_delim(c) && c != ':' && c != '@' && c != '/' &&
-                 !(allow_question && c == '?')) {
-        return std::optional<std::string_view>();
-      }
-      ++i;
-    }
-    return std::optional<std::string_view>(url.substr(start, i - start));
-  };
-  auto path = scan(false);
-  if (!path) return std::nullopt;
-  p.path = *path;
+  start = i;
+  if (!scan(kPathChar, "?#")) return std::nullopt;
+  p.path = url.substr(start, i - start);
   if (i < url.size() && url[i] == '?') {
-    ++i;
     p.has_query = true;
-    auto query = scan(true);
-    if (!query) return std::nullopt;
-    p.query = *query;
+    start = ++i;
+    if (!scan(kPathChar | kQuestion, "#")) return std::nullopt;
+    p.query = url.substr(start, i - start);
   }
   if (i < url.size() && url[i] == '#') {
-    ++i;
     p.has_fragment = true;
-    std::size_t start = i;
-    while (i < url.size()) {
-      char c = url[i];
-      if (c == '%') {
-        if (!valid_pct(i)) return std::nullopt;
-      } else if (!is_unreserved_char(c) && !is_sub_delim(c) && c != ':' && c != '@' && c != '/' && c != '?') {
-        return std::nullopt;
-      }
-      ++i;
-    }
+    start = ++i;
+    if (!scan(kPathChar | kQuestion, "")) return std::nullopt;
     p.fragment = url.substr(start);
   }
   return p;
@@ -337,28 +334,31 @@ std::string canonical_url(std::string_view url) {
     decoded = html::decode_entities(url);
     url = decoded;
   }
-  // Escape what a strict RFC 3986 parser rejects but feeds publish: raw
-  // spaces and non-ASCII bytes, and a '%' that starts no escape.
-  auto stray_percent = [&](std::size_t i) {
-    return url[i] == '%' && (i + 2 >= url.size() || hex_value(url[i + 1]) < 0 || hex_value(url[i + 2]) < 0);
-  };
-  bool needs_pass = false;
-  for (std::size_t i = 0; i < url.size() && !needs_pass; ++i) {
-    needs_pass = needs_escape(static_cast<unsigned char>(url[i])) || stray_percent(i);
-  }
-  std::string escaped;
-  if (needs_pass) {
-    for (std::size_t i = 0; i < url.size(); ++i) {
-      auto u = static_cast<unsigned char>(url[i]);
-      if (needs_escape(u) || stray_percent(i)) {
-        append_escape(escaped, u);
-      } else {
-        escaped += url[i];
-      }
-    }
-    url = escaped;
-  }
   std::optional<UrlParts> parts = split_common_url(url);
+  std::string escaped;
+  if (!parts) {
+    // Escape what a strict RFC 3986 parser rejects but feeds publish: raw
+    // spaces and non-ASCII bytes, and a '%' that starts no escape.
+    auto stray_percent = [&](std::size_t i) {
+      return url[i] == '%' && (i + 2 >= url.size() || hex_value(url[i + 1]) < 0 || hex_value(url[i + 2]) < 0);
+    };
+    bool needs_pass = false;
+    for (std::size_t i = 0; i < url.size() && !needs_pass; ++i) {
+      needs_pass = needs_escape(static_cast<unsigned char>(url[i])) || stray_percent(i);
+    }
+    if (needs_pass) {
+      for (std::size_t i = 0; i < url.size(); ++i) {
+        auto u = static_cast<unsigned char>(url[i]);
+        if (needs_escape(u) || stray_percent(i)) {
+          append_escape(escaped, u);
+        } else {
+          escaped += url[i];
+        }
+      }
+      url = escaped;
+      parts = split_common_url(url);
+    }
+  }
   if (!parts) {
     auto parsed = boost::urls::parse_uri(url);
     if (!parsed || !parsed->has_authority()) return std::string(url);
