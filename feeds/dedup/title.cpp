@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstring>
 
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
@@ -14,8 +15,17 @@
 namespace tributary::feeds::dedup {
 namespace {
 
+// Eight bytes at a time: this runs on every title.
 bool is_ascii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  std::size_t i = 0;
+  std::uint64_t high = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    high |= word;
+  }
+  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
+  return (high & 0x8080808080808080ull) == 0;
 }
 
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
@@ -121,8 +131,22 @@ std::string fold_characters(std::string_view s) {
   return out;
 }
 
+// Whether fold_ascii leaves ASCII text as it is: printable characters
+// other than '`', single spaces between them.
+bool is_folded_ascii(std::string_view t) {
+  if (t.empty()) return true;
+  if (t.front() == ' ' || t.back() == ' ') return false;
+  char prev = 0;
+  for (char c : t) {
+    if (c < 0x20 || c == 0x7f || c == '`' || (c == ' ' && prev == ' ')) return false;
+    prev = c;
+  }
+  return true;
+}
+
 // fold_title of ASCII text: only whitespace and controls to fold.
 std::string fold_ascii(std::string_view t) {
+  if (is_folded_ascii(t)) return std::string(t);
   std::string out;
   out.reserve(t.size());
   bool space = false;
@@ -333,6 +357,17 @@ std::size_t without_credit(std::string_view t, const Publishers* publishers) {
   return t.size();
 }
 
+// Where the last `sep` (a credit separator: ' ', then not ' ') in `t`
+// starts, or npos. Not std::string_view::rfind, which compares at every
+// position.
+std::size_t last_separator(std::string_view t, std::string_view sep) {
+  if (t.size() < sep.size()) return std::string_view::npos;
+  for (std::size_t i = t.size() - sep.size() + 1; i-- > 0;) {
+    if (t[i + 1] == sep[1] && t[i] == sep[0] && t.substr(i, sep.size()) == sep) return i;
+  }
+  return std::string_view::npos;
+}
+
 // Length of a truncated title without a credit the cut went through
 // ("... tastes | The  ..." where "The" opens a known name), or t.size().
 std::size_t without_cut_credit(std::string_view t, const Publishers* publishers) {
@@ -340,7 +375,7 @@ std::size_t without_cut_credit(std::string_view t, const Publishers* publishers)
   constexpr std::size_t kMinTitle = 12;
   std::size_t best = t.size();
   for (std::string_view sep : {std::string_view(" | "), std::string_view(" - "), std::string_view(" :: ")}) {
-    auto pos = t.rfind(sep);
+    auto pos = last_separator(t, sep);
     if (pos == std::string_view::npos || pos < kMinTitle) continue;
     std::string key = publisher_key(t.substr(pos + sep.size()));
     if (key.size() >= 3 && publishers->has_prefix(key)) best = std::min(best, pos);
@@ -481,21 +516,34 @@ class WordSink {
 void title_words_into(std::string_view clean, std::vector<std::string>& words) {
   WordSink sink(words);
   if (is_ascii(clean)) {  // the common case, without ICU
-    std::string* word = nullptr;
-    for (std::size_t i = 0; i < clean.size(); ++i) {
-      char c = clean[i];
-      if (is_upper(c)) c = static_cast<char>(c + 32);
-      if (is_lower(c) || is_digit(c) || c == '$' || c == '%') {
-        if (!sink.is_open()) word = &sink.open();
-        *word += c;
-      } else if (c == '\'' && sink.is_open() && i + 1 < clean.size() &&
-                 (is_alpha(clean[i + 1]) || is_digit(clean[i + 1]))) {
-        continue;  // "what's" -> "whats"
-      } else {
-        sink.close();
+    // Runs of word characters are appended whole, then lower-cased.
+    auto word_char = [](char c) { return is_alpha(c) || is_digit(c) || c == '$' || c == '%'; };
+    std::size_t i = 0;
+    while (i < clean.size()) {
+      if (!word_char(clean[i])) {
+        ++i;
+        continue;
       }
+      std::string& word = sink.open();
+      for (;;) {
+        std::size_t end = i;
+        while (end < clean.size() && word_char(clean[end])) ++end;
+        std::size_t start = word.size();
+        word.append(clean, i, end - i);
+        for (std::size_t w = start; w < word.size(); ++w) {
+          if (is_upper(word[w])) word[w] = static_cast<char>(word[w] + 32);
+        }
+        i = end;
+        // "what's" -> "whats": an apostrophe before a letter or digit
+        // continues the word.
+        if (i + 1 < clean.size() && clean[i] == '\'' && (is_alpha(clean[i + 1]) || is_digit(clean[i + 1]))) {
+          ++i;
+          continue;
+        }
+        break;
+      }
+      sink.close();
     }
-    sink.close();
     return;
   }
   std::string folded = case_fold(clean);
