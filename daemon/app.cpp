@@ -28,7 +28,9 @@
 #include "daemon/http_server.h"
 #include "daemon/log.h"
 #include "daemon/maintenance.h"
+#include "daemon/metrics.h"
 #include "daemon/notify.h"
+#include "daemon/ops_metrics.h"
 #include "daemon/pipeline.h"
 #include "daemon/politeness.h"
 #include "daemon/progress.h"
@@ -60,6 +62,11 @@ constexpr int kBacklogPerThread = 3;
 // parse holds several times its document in memory, and two 15 MiB ones at
 // once would double the daemon's peak.
 constexpr std::size_t kLargeDocument = 1u << 20;
+
+// A poll still unfinished this long after its transfer started (which the
+// client ends within its 20 s timeout) means a stage has stalled: /healthz
+// says so.
+constexpr std::chrono::minutes kStuckPoll{5};
 
 }  // namespace
 
@@ -145,6 +152,7 @@ class App::Impl {
     std::string domain;    // politeness group of the URL polled
     asio::steady_timer timer;
     bool busy = false;     // queued, fetching, parsing or storing
+    std::optional<std::chrono::steady_clock::time_point> fetch_started;  // while busy past the queue
     bool removed = false;  // dropped by a reload while busy: freed when it finishes
   };
 
@@ -171,6 +179,9 @@ class App::Impl {
       return false;
     }
     store_.emplace(std::move(*store));
+    if (auto n = store_->item_count()) metrics_.set("tributary_store_items", static_cast<double>(*n));
+    metrics_.set("tributary_start_time_seconds", static_cast<double>(unix_now()));
+    metrics_.set("tributary_config_generation", 1);
     for (const auto& f : config_.feeds) {
       if (!f.enabled) continue;
       auto state = store_->feed(f.url);
@@ -203,6 +214,7 @@ class App::Impl {
     articles_.emplace(io_, client_, politeness_gate(queue_), pool_.get_executor(), store_strand_, store_->db(),
                       *site_rules_, article_settings(config_, feed_ids_, kUserAgent));
     articles_->on_stored([this](const ArticleJob&, const ArticleRecord& record) {
+      metrics_.add("tributary_extractions_total", {{"outcome", record.ok ? "ok" : "failed"}});
       if (record.ok && !options_.once && !stopping_) render_soon();
     });
   }
@@ -231,7 +243,7 @@ class App::Impl {
   // ---- outputs: server, render, publish ------------------------------------
 
   bool start_server() {
-    server_.route("/healthz", [](const Request&) { return Response{200, "text/plain; charset=utf-8", "ok\n"}; });
+    add_ops_routes(server_, metrics_, [this] { refresh_gauges(); }, [this] { return health(); });
     if (!config_.daemon.listen.empty()) {
       if (auto r = server_.listen(config_.daemon.listen); !r) {
         log::error("{}", r.error().message);
@@ -247,6 +259,39 @@ class App::Impl {
       log::info("serving outputs on unix:{}", config_.daemon.socket);
     }
     return true;
+  }
+
+  // On the io thread, before /metrics renders.
+  void refresh_gauges() {
+    int failing = 0;
+    for (const auto& t : tasks_) failing += t->state.error_count > 0 ? 1 : 0;
+    std::size_t disabled = std::count_if(config_.feeds.begin(), config_.feeds.end(),
+                                         [](const config::FeedConfig& f) { return !f.enabled; });
+    metrics_.set("tributary_feeds", {{"state", "enabled"}}, static_cast<double>(tasks_.size()));
+    metrics_.set("tributary_feeds", {{"state", "disabled"}}, static_cast<double>(disabled));
+    metrics_.set("tributary_feeds", {{"state", "failing"}}, failing);
+    metrics_.set("tributary_queue_size", {{"queue", "fetch"}}, static_cast<double>(queue_.queued()));
+    metrics_.set("tributary_queue_size", {{"queue", "store"}}, backlog_);
+    metrics_.set("tributary_watchdog_pings_total", {}, static_cast<double>(watchdog_.pings()));
+  }
+
+  // /healthz, on the io thread (which must be running to answer at all): 503
+  // while stopping, after a failed store transaction, or with polls stalled.
+  Health health() const {
+    if (stopping_) return {false, "stopping"};
+    {
+      std::lock_guard lock(stats_mutex_);
+      if (!store_error_.empty()) return {false, "store: " + store_error_};
+    }
+    auto now = std::chrono::steady_clock::now();
+    int failing = 0;
+    int stuck = 0;
+    for (const auto& t : tasks_) {
+      failing += t->state.error_count > 0 ? 1 : 0;
+      stuck += t->busy && t->fetch_started && now - *t->fetch_started > kStuckPoll ? 1 : 0;
+    }
+    if (stuck > 0) return {false, fmt::format("{} polls unfinished {} min after their transfer started", stuck, kStuckPoll.count())};
+    return {true, fmt::format("ok: {} feeds, {} failing, {} polls since start", tasks_.size(), failing, polls_finished_)};
   }
 
   // The base URL outputs link to themselves with: [daemon] public_url, else
@@ -277,6 +322,7 @@ class App::Impl {
       std::vector<std::string> topics = docs ? publisher_.changed_topics() : std::vector<std::string>{};
       asio::post(io_, [this, docs = std::move(docs), topics = std::move(topics)] {
         if (docs) server_.publish(*docs);
+        if (docs) metrics_.add("tributary_renders_total");
         // WebSub: tell the hub which outputs changed (not for --once, which
         // stops and cancels transfers right away).
         if (!topics.empty() && !config_.daemon.websub_hub.empty() && !options_.once && !stopping_) {
@@ -356,6 +402,7 @@ class App::Impl {
       drop_task(task);
       return;
     }
+    task.fetch_started = std::chrono::steady_clock::now();
     FetchRequest req = poll_request(task.config.url, task.state,
                                     !task.config.user_agent.empty() ? task.config.user_agent
                                                                     : config_.daemon.user_agent,
@@ -420,6 +467,10 @@ class App::Impl {
       return {};
     });
     if (!r) log::error("store: {}", r.error().message);
+    {
+      std::lock_guard lock(stats_mutex_);
+      store_error_ = r ? std::string() : r.error().message;
+    }
     for (std::size_t i = 0; i < batch.size(); ++i) {
       asio::post(io_, [this, p = std::move(batch[i]), s = std::move(stored[i])]() mutable {
         finished(*p.task, p.result, s);
@@ -432,6 +483,9 @@ class App::Impl {
     --backlog_;
     update_backpressure();
     task.busy = false;
+    task.fetch_started.reset();
+    ++polls_finished_;
+    record_poll(metrics_, result, s.saved);
     if (task.removed) {
       drop_task(task);
       return;
@@ -565,6 +619,8 @@ class App::Impl {
     }
     std::erase_if(tasks_, [](const auto& t) { return t->removed && !t->busy; });
     config_ = std::move(next);
+    metrics_.add("tributary_config_reloads_total", {{"result", "ok"}});
+    metrics_.add("tributary_config_generation");
     policy_.floor = config_.daemon.min_interval;
     for (auto& t : tasks_) {
       if (changed.contains(t->config.url)) reschedule(*t);
@@ -651,6 +707,8 @@ class App::Impl {
     }
     log::info("retention: {} old items deleted ({} more kept: listed in an output)", plan->item_ids.size(),
               plan->kept_for_outputs);
+    metrics_.add("tributary_retention_deleted_total", {}, static_cast<double>(plan->item_ids.size()));
+    metrics_.add("tributary_store_items", {}, -static_cast<double>(plan->item_ids.size()));
     return {plan->item_ids.size(), plan->more};
   }
 
@@ -662,6 +720,7 @@ class App::Impl {
   asio::thread_pool pool_;
   asio::strand<asio::thread_pool::executor_type> store_strand_;
   asio::strand<asio::thread_pool::executor_type> large_strand_;  // parses of large documents
+  Metrics metrics_;  // before server_, whose routes use it
   HttpClient client_;
   FetchQueue queue_;
   HttpServer server_;
@@ -692,6 +751,8 @@ class App::Impl {
   ProgressCounts progress_counts_;
   mutable std::mutex stats_mutex_;
   RunStats stats_;
+  std::string store_error_;  // of the last store transaction; guarded by stats_mutex_
+  std::uint64_t polls_finished_ = 0;  // io thread
 };
 
 App::App(config::Config config, RunOptions options)

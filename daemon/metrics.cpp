@@ -18,7 +18,7 @@ struct Declaration {
 constexpr Declaration kFamilies[] = {
     {"tributary_polls_total", "counter", "Feed polls finished, by outcome (ok, not_modified, error)."},
     {"tributary_poll_errors_total", "counter",
-     "Failed polls by kind (network, timeout, http_status, parse, gone, rate_limited, store)."},
+     "Failed polls by kind (network, timeout, http_status, parse, not_a_feed, empty, gone, rate_limited, store)."},
     {"tributary_fetched_bytes_total", "counter", "Bytes received for feeds, as sent on the wire."},
     {"tributary_items_total", "counter",
      "Items seen in polled feeds, by result: new (stored), duplicate (merged into an item from "

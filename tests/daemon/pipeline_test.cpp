@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/ops_metrics.h"
 #include "daemon/progress.h"
 #include "daemon/refresh.h"
 
@@ -338,6 +339,37 @@ TEST(Progress, LineShowsCountsAndIsOnlyWantedOnAPlainTerminal) {
   EXPECT_FALSE(progress_wanted(false, nullptr, nullptr));
   EXPECT_FALSE(progress_wanted(true, "8:1234", nullptr));
   EXPECT_FALSE(progress_wanted(true, nullptr, "/run/systemd/notify"));
+}
+
+TEST(OpsMetrics, PollsAreCountedByOutcomeAndErrorKind) {
+  Metrics m;
+  SaveStats saved;
+  saved.added = 3;
+  saved.merged = 2;
+  saved.unchanged = 1;
+  PollResult fetched = process_fetch(ok(kRss), context(), kNow);
+  record_poll(m, fetched, saved);
+  record_poll(m, process_fetch(failed(500, "http: status 500"), context(), kNow), {});
+  record_poll(m, process_fetch(failed(429), context(), kNow), {});
+  record_poll(m, process_fetch(ok("<html><body>no</body></html>"), context(), kNow), {});
+  record_poll(m, process_fetch(ok(std::string(kRss).substr(0, 100)), context(), kNow), {});
+  FetchResult slow = failed(0, "timeout: Operation timed out");
+  slow.error.code = Errc::timeout;
+  record_poll(m, process_fetch(std::move(slow), context(), kNow), {});
+  EXPECT_EQ(m.value("tributary_polls_total", {{"outcome", "ok"}}), 1);
+  EXPECT_EQ(m.value("tributary_polls_total", {{"outcome", "error"}}), 5);
+  EXPECT_EQ(m.value("tributary_poll_errors_total", {{"kind", "http_status"}}), 1);
+  EXPECT_EQ(m.value("tributary_poll_errors_total", {{"kind", "rate_limited"}}), 1);
+  EXPECT_EQ(m.value("tributary_poll_errors_total", {{"kind", "not_a_feed"}}), 1);
+  EXPECT_EQ(m.value("tributary_poll_errors_total", {{"kind", "parse"}}), 1);
+  EXPECT_EQ(m.value("tributary_poll_errors_total", {{"kind", "timeout"}}), 1);
+  EXPECT_EQ(m.value("tributary_items_total", {{"result", "new"}}), 3);
+  EXPECT_EQ(m.value("tributary_items_total", {{"result", "duplicate"}}), 2);
+  EXPECT_EQ(m.value("tributary_items_total", {{"result", "known"}}), 1);
+  EXPECT_EQ(m.value("tributary_store_items"), 3);
+  PollResult gone = process_fetch(failed(410), context(), kNow);
+  EXPECT_EQ(poll_error_kind(gone), "gone");
+  EXPECT_EQ(poll_error_kind(fetched), "");
 }
 
 }  // namespace

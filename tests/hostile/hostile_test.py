@@ -290,6 +290,13 @@ class Suite:
                     pass
             alive = daemon.poll() is None
             peak = max(peak, vm_hwm_kb(daemon.pid) or 0) if alive else peak
+            health = metrics = ""
+            if alive:
+                try:
+                    health = get("http://127.0.0.1:%d/healthz" % listen_port, 5)[1].decode()
+                    metrics = get("http://127.0.0.1:%d/metrics" % listen_port, 5)[1].decode()
+                except OSError as e:
+                    health = health or "unreachable: %s" % e
             stats = json.loads(get(origin + "/_stats")[1])
             with open(os.path.join(work, "stats.json"), "w") as f:
                 json.dump(stats, f, indent=1)
@@ -306,6 +313,12 @@ class Suite:
                        "" if alive else "exited with %s" % daemon.returncode)
             self.check(daemon.returncode == 0, "daemon exited cleanly on SIGTERM", "status %s" % daemon.returncode)
             self.check(served >= 3, "daemon kept serving its outputs", "%d successful GETs" % served)
+            self.check(health.startswith("ok:"), "/healthz is ok: %s" % health.strip(), health)
+            polled = sum(float(l.split()[-1]) for l in metrics.splitlines() if l.startswith("tributary_polls_total{"))
+            failed_polls = sum(float(l.split()[-1]) for l in metrics.splitlines()
+                               if l.startswith("tributary_poll_errors_total{"))
+            self.check(polled >= len(cases) and failed_polls > 0,
+                       "/metrics counts polls (%d, %d failed)" % (polled, failed_polls), metrics[:300])
             if sanitized(a.tributary):
                 self.check(peak > 0, "peak RSS %.1f MiB (budget not checked: sanitizer build)" % (peak / 1024))
             else:
