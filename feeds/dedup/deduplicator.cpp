@@ -260,7 +260,7 @@ void compute_keys(const Item& item, std::string_view feed_key, std::string_view 
   if (link.empty() && (item.guid.starts_with("http://") || item.guid.starts_with("https://"))) link = item.guid;
   k.url.clear();
   if (!link.empty()) {
-    k.url = canonical_url(link);
+    canonical_url_into(link, k.url);
     if (!names_article(k.url)) k.url.clear();
   }
   TitleRules plain{rules.publishers, {}};

@@ -57,10 +57,19 @@ std::string_view AffixLearner::candidate(std::string_view folded_title) {
   constexpr std::size_t kMaxCandidate = 48;
   // A separator ending past kMaxCandidate makes no candidate: look no further.
   std::string_view head = folded_title.substr(0, kMaxCandidate);
+  // The first occurrence of each separator counts (none when it opens the
+  // title); the candidate ends with the one that ends first. One pass,
+  // comparing only where a separator may start.
   std::size_t best = std::string_view::npos;
-  for (auto sep : kSeparators) {
-    auto pos = head.find(sep);
-    if (pos != std::string_view::npos && pos > 0) best = std::min(best, pos + sep.size());
+  std::array<bool, kSeparators.size()> seen{};
+  for (std::size_t i = 0; i < head.size() && i < best; ++i) {
+    if (head[i] != ':' && head[i] != ' ' && head[i] != ']') continue;
+    for (std::size_t k = 0; k < kSeparators.size(); ++k) {
+      std::string_view sep = kSeparators[k];
+      if (seen[k] || head.size() - i < sep.size() || head[i + 1] != sep[1] || head.substr(i, sep.size()) != sep) continue;
+      seen[k] = true;
+      if (i > 0) best = std::min(best, i + sep.size());
+    }
   }
   if (best == std::string_view::npos || best > kMaxCandidate) return {};
   // "[Russia] - ": separators may follow each other.

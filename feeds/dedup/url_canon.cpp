@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
@@ -121,10 +123,10 @@ void append_normalized_pct(std::string& out, std::string_view in) {
   }
 }
 
-// Percent-decodes and lower-cases a query parameter name for matching.
-std::string decoded_name(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
+// Percent-decodes and lower-cases a query parameter name for matching,
+// into `out` (replacing its contents).
+void decoded_name(std::string_view in, std::string& out) {
+  out.clear();
   for (std::size_t i = 0; i < in.size(); ++i) {
     if (in[i] == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 &&
         hex_value(in[i + 2]) >= 0) {
@@ -134,7 +136,6 @@ std::string decoded_name(std::string_view in) {
       out += ascii_lower(in[i]);
     }
   }
-  return out;
 }
 
 // RFC 3986 §5.2.4 on an already normalized absolute path; also collapses
@@ -169,6 +170,14 @@ std::string remove_dot_segments(std::string_view path) {
   return out;
 }
 
+// Whether a path has a "/." or "//" (one pass; most have neither).
+bool has_dot_or_empty_segment(std::string_view path) {
+  for (auto slash = path.find('/'); slash != std::string_view::npos; slash = path.find('/', slash + 1)) {
+    if (slash + 1 < path.size() && (path[slash + 1] == '.' || path[slash + 1] == '/')) return true;
+  }
+  return false;
+}
+
 // Canonical path: normalized escapes, no dot segments, no "/amp" view suffix,
 // no trailing slash.
 void append_canonical_path(std::string& out, std::string_view encoded) {
@@ -176,7 +185,7 @@ void append_canonical_path(std::string& out, std::string_view encoded) {
   out += '/';
   append_normalized_pct(out, encoded.starts_with('/') ? encoded.substr(1) : encoded);
   std::string_view path = std::string_view(out).substr(start);
-  if (path.find("/.") != std::string_view::npos || path.find("//") != std::string_view::npos) {
+  if (has_dot_or_empty_segment(path)) {
     std::string clean = remove_dot_segments(path);
     out.resize(start);
     out += clean;
@@ -191,8 +200,17 @@ void append_canonical_path(std::string& out, std::string_view encoded) {
   }
 }
 
-std::string canonical_query(std::string_view encoded) {
-  std::vector<std::pair<std::string, std::string>> kept;
+// Appends "?" and the parameters of `encoded` that do not track the reader,
+// escapes normalized, sorted by name then value; nothing when none is left.
+void append_canonical_query(std::string& out, std::string_view encoded) {
+  // Each kept parameter is appended right away; `value` starts right after
+  // the name ("=..." or empty).
+  struct Param {
+    std::size_t name, value, end;
+  };
+  boost::container::small_vector<Param, 8> kept;
+  std::string decoded;
+  const std::size_t start = out.size();
   std::size_t pos = 0;
   while (pos <= encoded.size()) {
     auto amp = encoded.find('&', pos);
@@ -202,23 +220,36 @@ std::string canonical_query(std::string_view encoded) {
     if (param.empty()) continue;
     auto eq = param.find('=');
     std::string_view name = param.substr(0, eq);
-    if (name.empty() || is_tracking_parameter(decoded_name(name))) continue;
-    std::pair<std::string, std::string> p;
-    append_normalized_pct(p.first, name);
+    if (name.empty()) continue;
+    decoded_name(name, decoded);
+    if (is_tracking_parameter(decoded)) continue;
+    out += kept.empty() ? '?' : '&';
+    Param p{out.size(), 0, 0};
+    append_normalized_pct(out, name);
+    p.value = out.size();
     if (eq != std::string_view::npos) {
-      p.second.push_back('=');
-      append_normalized_pct(p.second, param.substr(eq + 1));
+      out += '=';
+      append_normalized_pct(out, param.substr(eq + 1));
     }
-    kept.push_back(std::move(p));
+    p.end = out.size();
+    kept.push_back(p);
   }
-  std::sort(kept.begin(), kept.end());
-  std::string out;
-  for (const auto& [name, value] : kept) {
-    out += out.empty() ? '?' : '&';
-    out += name;
-    out += value;
+  // Sorted as (name, value) pairs, which is not the order of the joined
+  // text ("a=x" sorts before "a1").
+  auto less = [](std::string_view text, std::size_t base) {
+    return [text, base](const Param& a, const Param& b) {
+      auto part = [&](std::size_t from, std::size_t to) { return text.substr(from - base, to - from); };
+      return std::pair(part(a.name, a.value), part(a.value, a.end)) < std::pair(part(b.name, b.value), part(b.value, b.end));
+    };
+  };
+  if (std::is_sorted(kept.begin(), kept.end(), less(out, 0))) return;
+  std::string text = out.substr(start);
+  std::sort(kept.begin(), kept.end(), less(text, start));
+  out.resize(start);
+  for (const Param& p : kept) {
+    out += out.size() == start ? '?' : '&';
+    out.append(text, p.name - start, p.end - p.name);
   }
-  return out;
 }
 
 void append_canonical_host(std::string& out, std::string_view encoded) {
@@ -309,7 +340,7 @@ std::optional<UrlParts> split_common_url(std::string_view url) {
 }  // namespace
 
 bool is_tracking_parameter(std::string_view name) {
-  // Sorted for binary search; lower case.
+  // Lower case.
   static constexpr std::array<std::string_view, 52> kNames = {
       "__s", "__twitter_impression", "_ga", "_gl", "_hsenc", "_hsmi", "_openstat", "amp",
       "ceneo_spo", "cmpid", "dclid", "echobox", "fb_ref", "fb_source", "fbclid", "gbraid",
@@ -320,15 +351,17 @@ bool is_tracking_parameter(std::string_view name) {
   static constexpr std::array<std::string_view, 16> kPrefixes = {
       "utm_", "mtm_", "ga_", "otm_", "itm_", "hmb_", "vn_", "pk_", "ns_", "__hs", "fb_action_",
       "action_object_", "action_type_", "action_ref_", "oly_", "vero_"};
-  static_assert(std::is_sorted(kNames.begin(), kNames.end()));
-  if (std::binary_search(kNames.begin(), kNames.end(), name)) return true;
-  return std::any_of(kPrefixes.begin(), kPrefixes.end(),
-                     [&](std::string_view p) { return name.starts_with(p) && name.size() > p.size(); });
+  static const boost::unordered_flat_set<std::string_view> kNameSet(kNames.begin(), kNames.end());
+  if (kNameSet.contains(name)) return true;
+  return std::any_of(kPrefixes.begin(), kPrefixes.end(), [&](std::string_view p) {
+    return name.size() > p.size() && name[0] == p[0] && name.starts_with(p);
+  });
 }
 
-std::string canonical_url(std::string_view url) {
+void canonical_url_into(std::string_view url, std::string& out) {
+  out.clear();
   url = trim(url);
-  if (url.empty()) return {};
+  if (url.empty()) return;
   std::string decoded;
   if (url.find('&') != std::string_view::npos) {
     decoded = html::decode_entities(url);
@@ -361,7 +394,10 @@ std::string canonical_url(std::string_view url) {
   }
   if (!parts) {
     auto parsed = boost::urls::parse_uri(url);
-    if (!parsed || !parsed->has_authority()) return std::string(url);
+    if (!parsed || !parsed->has_authority()) {
+      out = url;
+      return;
+    }
     const boost::urls::url_view& u = *parsed;
     parts = UrlParts{u.scheme(),      u.encoded_host(),     u.port(),         u.encoded_path(),
                      u.encoded_query(), u.encoded_fragment(), u.has_port(),     u.has_query(),
@@ -370,7 +406,6 @@ std::string canonical_url(std::string_view url) {
   const UrlParts& u = *parts;
   std::string scheme = lower(u.scheme);
   bool web = scheme == "http" || scheme == "https";
-  std::string out;
   out.reserve(url.size() + 8);
   out += web ? "https" : scheme;
   out += "://";
@@ -385,11 +420,16 @@ std::string canonical_url(std::string_view url) {
     }
   }
   append_canonical_path(out, u.path);
-  if (u.has_query) out += canonical_query(u.query);
+  if (u.has_query) append_canonical_query(out, u.query);
   if (u.has_fragment && u.fragment.starts_with('!')) {
     out += '#';
     append_normalized_pct(out, u.fragment);
   }
+}
+
+std::string canonical_url(std::string_view url) {
+  std::string out;
+  canonical_url_into(url, out);
   return out;
 }
 

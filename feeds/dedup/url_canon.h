@@ -27,6 +27,9 @@ namespace tributary::feeds::dedup {
 // result is always usable as a key. Empty in, empty out.
 std::string canonical_url(std::string_view url);
 
+// canonical_url into `out` (replacing its contents, reusing its storage).
+void canonical_url_into(std::string_view url, std::string& out);
+
 // True when a query parameter named `name` (matched case-insensitively, after
 // percent-decoding) only tracks the reader: campaign tags (utm_*, mtm_*,
 // ga_*, itm_*, ...), click ids (fbclid, gclid, msclkid, yclid, ...), mail
