@@ -264,7 +264,8 @@ void compute_keys(const Item& item, std::string_view feed_key, std::string_view 
     if (!names_article(k.url)) k.url.clear();
   }
   TitleRules plain{rules.publishers, {}};
-  k.clean = clean_folded_title(folded, fold_flags, plain);
+  k.clean.flags = fold_flags;
+  k.clean.text.assign(clean_folded_view(folded, &k.clean.flags, plain));
   title_words_into(k.clean.text, k.words);
   join_words(k.words, k.title);
   k.prefix.clear();

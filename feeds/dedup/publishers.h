@@ -33,6 +33,9 @@ class Publishers {
   // True when `name` (any spelling publisher_key folds alike) was added.
   bool contains(std::string_view name) const;
 
+  // contains() of a name whose publisher_key is `key`.
+  bool contains_key(std::string_view key) const { return !key.empty() && keys_.contains(key); }
+
   // True when some added name's key starts with `key` (a publisher_key).
   bool has_prefix(std::string_view key) const;
 

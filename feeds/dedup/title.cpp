@@ -256,7 +256,7 @@ bool is_known_credit(std::string_view name, const Publishers* publishers) {
   auto key = publisher_key(name);
   if (key.empty()) return false;
   if (std::binary_search(std::begin(kWires), std::end(kWires), key)) return true;
-  return publishers != nullptr && publishers->contains(name);
+  return publishers != nullptr && publishers->contains_key(key);
 }
 
 // Length of a leading "Publisher: " naming a known publisher, or 0.
@@ -412,6 +412,15 @@ CleanTitle clean_title(std::string_view raw, const TitleRules& rules) {
 CleanTitle clean_folded_title(std::string_view folded, std::uint32_t flags, const TitleRules& rules) {
   CleanTitle out;
   out.flags = flags;
+  out.text = clean_folded_view(folded, &out.flags, rules);
+  return out;
+}
+
+std::string_view clean_folded_view(std::string_view folded, std::uint32_t* flags, const TitleRules& rules) {
+  struct {
+    std::uint32_t flags;
+    bool has(TitleFlag f) const { return (flags & f) != 0; }
+  } out{*flags};
   std::string_view t = folded;
   // A wrapper is removed only when this much title remains behind it.
   constexpr std::size_t kMinRest = 8;
@@ -455,8 +464,8 @@ CleanTitle clean_folded_title(std::string_view folded, std::uint32_t flags, cons
     if (t.size() == before) break;
   }
   t = trim_chars(t, " -|:");
-  out.text = t.empty() ? folded : t;
-  return out;
+  *flags = out.flags;
+  return t.empty() ? folded : t;
 }
 
 std::string case_fold(std::string_view utf8) {
@@ -513,11 +522,23 @@ class WordSink {
 
 }  // namespace
 
+// The ASCII characters of words (letters, digits, '$', '%'), lower-cased;
+// 0 for the others.
+constexpr std::array<char, 256> kWordChars = [] {
+  std::array<char, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<char>(c);
+  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<char>(c + 32);
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<char>(c);
+  t['$'] = '$';
+  t['%'] = '%';
+  return t;
+}();
+
 void title_words_into(std::string_view clean, std::vector<std::string>& words) {
   WordSink sink(words);
   if (is_ascii(clean)) {  // the common case, without ICU
-    // Runs of word characters are appended whole, then lower-cased.
-    auto word_char = [](char c) { return is_alpha(c) || is_digit(c) || c == '$' || c == '%'; };
+    // Runs of word characters are appended whole, lower-cased.
+    auto word_char = [](char c) { return kWordChars[static_cast<unsigned char>(c)] != 0; };
     std::size_t i = 0;
     while (i < clean.size()) {
       if (!word_char(clean[i])) {
@@ -529,11 +550,8 @@ void title_words_into(std::string_view clean, std::vector<std::string>& words) {
         std::size_t end = i;
         while (end < clean.size() && word_char(clean[end])) ++end;
         std::size_t start = word.size();
-        word.append(clean, i, end - i);
-        for (std::size_t w = start; w < word.size(); ++w) {
-          if (is_upper(word[w])) word[w] = static_cast<char>(word[w] + 32);
-        }
-        i = end;
+        word.resize(start + (end - i));
+        for (std::size_t w = start; i < end; ++w, ++i) word[w] = kWordChars[static_cast<unsigned char>(clean[i])];
         // "what's" -> "whats": an apostrophe before a letter or digit
         // continues the word.
         if (i + 1 < clean.size() && clean[i] == '\'' && (is_alpha(clean[i + 1]) || is_digit(clean[i + 1]))) {

@@ -60,6 +60,10 @@ CleanTitle clean_title(std::string_view raw, const TitleRules& rules = {});
 // `flags`.
 CleanTitle clean_folded_title(std::string_view folded, std::uint32_t flags, const TitleRules& rules = {});
 
+// clean_folded_title without a copy: the clean text is a part of `folded`;
+// `*flags` (what fold_title reported) gets the flags or-ed in.
+std::string_view clean_folded_view(std::string_view folded, std::uint32_t* flags, const TitleRules& rules = {});
+
 // The leading bracketed tag of a clean title when it has a digit and so
 // names the item itself rather than a section ("[xss-001.ah] script html",
 // "[PATCH 2/5] fix the parser", "[#1234] crash on start", "[Part 2] ..."):
