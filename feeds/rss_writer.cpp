@@ -3,6 +3,7 @@
 // titles carry HTML-escaped text, <author> only with an e-mail address
 // (dc:creator otherwise), one <enclosure> per item, atom:link rel="self".
 
+#include <algorithm>
 #include <set>
 
 #include "feeds/date.h"
@@ -11,6 +12,32 @@
 
 namespace tributary::feeds {
 namespace {
+
+// Whether feedparser reads `email` back whole from "email (Name)". Its
+// pattern takes a top-level label of 2-4 letters or 1-3 digits and cuts a
+// longer one: from "ed@news.example (Ed)" it reads the address
+// "ed@news.exam" and the name "ple (Ed". Such addresses stay out of RSS.
+bool reads_back_whole(std::string_view email) {
+  const std::size_t at = email.find('@');
+  const std::size_t dot = email.rfind('.');
+  if (at == 0 || at == std::string_view::npos || dot == std::string_view::npos || dot < at + 2) return false;
+  auto in = [](char c, std::string_view extra) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           extra.find(c) != std::string_view::npos;
+  };
+  for (char c : email.substr(0, at)) {
+    if (!in(c, "_-.+")) return false;
+  }
+  const std::string_view labels = email.substr(at + 1, dot - at);  // "news.", with the dot
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (labels[i] == '.' ? i == 0 || labels[i - 1] == '.' : !in(labels[i], "-")) return false;
+  }
+  const std::string_view top = email.substr(dot + 1);
+  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  return (top.size() >= 2 && top.size() <= 4 && std::all_of(top.begin(), top.end(), letter)) ||
+         (!top.empty() && top.size() <= 3 && std::all_of(top.begin(), top.end(), digit));
+}
 
 class RssWriter {
  public:
@@ -78,10 +105,11 @@ class RssWriter {
       x_.element("pubDate", format_rfc822(*e.updated));
     }
     // RSS has one <author>, an e-mail address ("x@y (Name)"): the first
-    // author with an address. Everyone else goes in dc:creator by name.
+    // author with an address readers take back whole. Everyone else goes
+    // in dc:creator by name.
     const Person* with_email = nullptr;
     for (const auto& p : e.authors) {
-      if (p.email.find('@') != std::string::npos) {
+      if (reads_back_whole(p.email)) {
         with_email = &p;
         x_.element("author", p.name.empty() ? p.email : p.email + " (" + p.name + ")");
         break;

@@ -465,6 +465,20 @@ TEST(Writers, RssTitlesAreHtmlEscapedOnce) {
             std::string::npos);
 }
 
+TEST(Writers, RssAuthorIsAnAddressReadersTakeBackWhole) {
+  OutputFeed feed = hand_made();
+  Entry& e = feed.entries[0].entry;
+  // feedparser reads "ed@news.example (Ed)" as ed@news.exam, name "ple (Ed".
+  e.authors = {Person{"Ed", "ed@news.example", ""}, Person{"Al", "al@news.example.com", ""}};
+  std::string rss = write_rss(feed);
+  EXPECT_NE(rss.find("<author>al@news.example.com (Al)</author>"), std::string::npos);
+  EXPECT_NE(rss.find("<dc:creator>Ed</dc:creator>"), std::string::npos);
+  EXPECT_EQ(rss.find("ed@news.example"), std::string::npos);
+  e.authors = {Person{"O'Brien", "o'brien@news.example.com", ""}};
+  rss = write_rss(feed);
+  EXPECT_NE(rss.find("<dc:creator>O'Brien</dc:creator>"), std::string::npos);
+}
+
 // ---- real feeds ------------------------------------------------------------
 
 std::string read_file(const fs::path& p) {
