@@ -77,6 +77,13 @@ void join_words(std::span<const std::string> words, std::string& out) {
   }
 }
 
+// Room for `extra` more elements, growing geometrically (reserving exactly
+// what each batch needs would copy the whole vector every batch).
+template <class V>
+void reserve_more(V& v, std::size_t extra) {
+  if (v.capacity() - v.size() < extra) v.reserve(std::max(v.size() + extra, 2 * v.capacity()));
+}
+
 // Union-find over handles [base, end) whose root is always the smallest
 // handle: the earliest remembered item. Handles below the base are gone.
 class MinUnionFind {
@@ -847,15 +854,25 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
   // Learn from the whole batch first: who the publishers are, what each
   // feed puts before every title. Feeds are looked up once per batch.
   constexpr std::uint32_t kNoFeed = static_cast<std::uint32_t>(-1);
-  std::vector<std::string> folded(batch.size());
+  // The folded titles, end to end in one string.
+  std::string folded_text;
+  std::vector<std::size_t> folded_end(batch.size());
   std::vector<std::uint32_t> fold_flags(batch.size(), 0);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    append_folded_title(batch[i].title, folded_text, &fold_flags[i]);
+    folded_end[i] = folded_text.size();
+  }
+  std::vector<std::string_view> folded(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    std::size_t begin = i == 0 ? 0 : folded_end[i - 1];
+    folded[i] = std::string_view(folded_text).substr(begin, folded_end[i] - begin);
+  }
   std::vector<std::uint32_t> feed_of(batch.size(), kNoFeed);
-  boost::unordered_flat_map<std::string_view, std::uint32_t> feed_ids;
+  boost::unordered_flat_map<std::string_view, std::uint32_t, StringHash> feed_ids;
   std::vector<std::string_view> feed_names;
   std::vector<std::vector<std::string_view>> titles_of;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const Item& item = batch[i];
-    folded[i] = fold_title(item.title, &fold_flags[i]);
     if (item.feed.empty()) continue;
     auto [it, fresh] = feed_ids.try_emplace(item.feed, static_cast<std::uint32_t>(feed_names.size()));
     if (fresh) {
@@ -890,6 +907,7 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
 
   std::vector<std::size_t> handles(batch.size());
   Handle first = s.groups.end();
+  reserve_more(s.entries, batch.size());
   ++s.batches;
   ItemKeys& k = s.scratch_keys;
   static const std::vector<std::string> kNoPrefixes;

@@ -23,7 +23,7 @@ void Publishers::add(std::string_view feed_name) {
   names_.emplace(feed_name);
   auto key = publisher_key(feed_name);
   if (key.empty()) return;
-  sorted_keys_.insert(key);
+  sorted_stale_ = true;
   keys_.insert(std::move(key));
   if (feed_name.ends_with(')')) {
     auto open = feed_name.rfind(" (");
@@ -34,10 +34,7 @@ void Publishers::add(std::string_view feed_name) {
     auto pos = feed_name.find(sep);
     if (pos != std::string_view::npos && pos > 0) {
       auto base = publisher_key(feed_name.substr(0, pos));
-      if (base.size() >= 3) {
-        sorted_keys_.insert(base);
-        keys_.insert(std::move(base));
-      }
+      if (base.size() >= 3) keys_.insert(std::move(base));
     }
   }
 }
@@ -48,7 +45,12 @@ bool Publishers::contains(std::string_view name) const {
 }
 
 bool Publishers::has_prefix(std::string_view key) const {
-  auto it = sorted_keys_.lower_bound(key);
+  if (sorted_stale_) {
+    sorted_keys_.assign(keys_.begin(), keys_.end());
+    std::sort(sorted_keys_.begin(), sorted_keys_.end());
+    sorted_stale_ = false;
+  }
+  auto it = std::lower_bound(sorted_keys_.begin(), sorted_keys_.end(), key, std::less<>());
   return it != sorted_keys_.end() && std::string_view(*it).starts_with(key);
 }
 

@@ -6,7 +6,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
-#include <set>
 #include <span>
 #include <vector>
 
@@ -48,8 +47,10 @@ class Publishers {
   };
   using NameSet = boost::unordered_flat_set<std::string, NameHash, std::equal_to<>>;
   NameSet keys_;
-  std::set<std::string, std::less<>> sorted_keys_;  // for has_prefix
-  NameSet names_;                                   // as added, to skip repeats
+  NameSet names_;  // as added, to skip repeats
+  // keys_ sorted, for has_prefix; sorted again when keys were added since.
+  mutable std::vector<std::string> sorted_keys_;
+  mutable bool sorted_stale_ = false;
 };
 
 // Learns the boilerplate a feed puts in front of every title ("[Russia] - ",

@@ -131,35 +131,46 @@ std::string fold_characters(std::string_view s) {
   return out;
 }
 
-// Whether fold_ascii leaves ASCII text as it is: printable characters
-// other than '`', single spaces between them.
-bool is_folded_ascii(std::string_view t) {
+// Bytes fold_title may change or drop, or that start a reference: controls,
+// '`', '&', non-ASCII.
+constexpr std::array<bool, 256> kNotPlain = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = true;
+  for (int c = 0x7f; c <= 0xff; ++c) t[static_cast<std::size_t>(c)] = true;
+  t['`'] = true;
+  t['&'] = true;
+  return t;
+}();
+
+// Whether fold_title leaves `t` as it is: ASCII without references, only
+// printable characters other than '`', single spaces between them. One
+// pass without branches per byte: most titles are like this.
+bool is_plain_title(std::string_view t) {
   if (t.empty()) return true;
   if (t.front() == ' ' || t.back() == ' ') return false;
-  char prev = 0;
+  bool plain = true, space = false;
   for (char c : t) {
-    if (c < 0x20 || c == 0x7f || c == '`' || (c == ' ' && prev == ' ')) return false;
-    prev = c;
+    bool is_space = c == ' ';
+    plain &= !kNotPlain[static_cast<unsigned char>(c)] & !(is_space & space);
+    space = is_space;
   }
-  return true;
+  return plain;
 }
 
-// fold_title of ASCII text: only whitespace and controls to fold.
-std::string fold_ascii(std::string_view t) {
-  if (is_folded_ascii(t)) return std::string(t);
-  std::string out;
-  out.reserve(t.size());
+// fold_title of ASCII text, appended to `out`: only whitespace and
+// controls to fold.
+void append_folded_ascii(std::string_view t, std::string& out) {
+  const std::size_t start = out.size();
   bool space = false;
   for (char c : t) {
     if (c == ' ' || (c >= '\t' && c <= '\r')) {
-      space = !out.empty();
+      space = out.size() > start;
     } else if (c >= 0x20 && c != 0x7f) {
       if (space) out += ' ';
       space = false;
       out += c == '`' ? '\'' : c;
     }
   }
-  return out;
 }
 
 // The text inside a leading "[...]" (or CJK lenticular brackets, "【速報】")
@@ -386,8 +397,20 @@ std::size_t without_cut_credit(std::string_view t, const Publishers* publishers)
 }  // namespace
 
 std::string fold_title(std::string_view raw, std::uint32_t* flags) {
-  // The common case, ASCII without references: one pass.
-  if (raw.find('&') == std::string_view::npos && is_ascii(raw)) return fold_ascii(raw);
+  std::string out;
+  append_folded_title(raw, out, flags);
+  return out;
+}
+
+void append_folded_title(std::string_view raw, std::string& out, std::uint32_t* flags) {
+  if (is_plain_title(raw)) {
+    out += raw;
+    return;
+  }
+  if (raw.find('&') == std::string_view::npos && is_ascii(raw)) {
+    append_folded_ascii(raw, out);
+    return;
+  }
   std::string t(raw);
   // A reference cut off by a length limit: drop it before decoding, or
   // "&#82" (of "&#8217;") would decode to "R".
@@ -399,8 +422,11 @@ std::string fold_title(std::string_view raw, std::uint32_t* flags) {
   }
   partial = drop_partial_entity(t) || partial;  // "&amp;rsq" decodes to "&rsq"
   if (partial && flags != nullptr) *flags |= kTitlePartialEntity;
-  if (is_ascii(t)) return fold_ascii(t);
-  return fold_characters(nfkc(t));
+  if (is_ascii(t)) {
+    append_folded_ascii(t, out);
+  } else {
+    out += fold_characters(nfkc(t));
+  }
 }
 
 CleanTitle clean_title(std::string_view raw, const TitleRules& rules) {

@@ -30,6 +30,9 @@ enum TitleFlag : std::uint32_t {
 // reference was dropped.
 std::string fold_title(std::string_view raw, std::uint32_t* flags = nullptr);
 
+// fold_title appended to `out`.
+void append_folded_title(std::string_view raw, std::string& out, std::uint32_t* flags = nullptr);
+
 // What clean_title may know beyond the title itself.
 struct TitleRules {
   const Publishers* publishers = nullptr;     // names for prefix/suffix credits

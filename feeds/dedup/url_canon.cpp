@@ -351,7 +351,7 @@ bool is_tracking_parameter(std::string_view name) {
   static constexpr std::array<std::string_view, 16> kPrefixes = {
       "utm_", "mtm_", "ga_", "otm_", "itm_", "hmb_", "vn_", "pk_", "ns_", "__hs", "fb_action_",
       "action_object_", "action_type_", "action_ref_", "oly_", "vero_"};
-  static const boost::unordered_flat_set<std::string_view> kNameSet(kNames.begin(), kNames.end());
+  static const boost::unordered_flat_set<std::string_view, std::hash<std::string_view>> kNameSet(kNames.begin(), kNames.end());
   if (kNameSet.contains(name)) return true;
   return std::any_of(kPrefixes.begin(), kPrefixes.end(), [&](std::string_view p) {
     return name.size() > p.size() && name[0] == p[0] && name.starts_with(p);
