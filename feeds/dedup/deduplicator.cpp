@@ -69,11 +69,13 @@ std::string_view first_words(std::string_view key, std::size_t n) {
   return key.substr(0, pos);
 }
 
-void join_words(std::span<const std::string> words, std::string& out) {
-  out.clear();
-  for (const auto& w : words) {
-    if (!out.empty()) out += ' ';
-    out += w;
+// The words of a title key (words joined by single spaces), into `words`.
+void split_words(std::string_view key, std::vector<std::string>& words) {
+  words.clear();
+  for (std::size_t pos = 0; pos < key.size();) {
+    std::size_t end = std::min(key.find(' ', pos), key.size());
+    words.emplace_back(key.substr(pos, end - pos));
+    pos = end + 1;
   }
 }
 
@@ -252,9 +254,10 @@ double dot(const boost::unordered_flat_map<std::uint32_t, float>& a,
   return s;
 }
 
-// The keys of `item` from its folded title, into `k` (reusing its storage).
-void compute_keys(const Item& item, std::string_view feed_key, std::string_view folded, std::uint32_t fold_flags,
-                  const TitleRules& rules, ItemKeys& k) {
+// The keys of `item` from its folded title, into `k` (reusing its storage);
+// k.words only when `with_words`. Returns the number of title words.
+std::size_t compute_keys(const Item& item, std::string_view feed_key, std::string_view folded, std::uint32_t fold_flags,
+                         const TitleRules& rules, bool with_words, ItemKeys& k) {
   k.feed = feed_key;
   k.guid.clear();
   if (!item.guid.empty()) {
@@ -273,17 +276,16 @@ void compute_keys(const Item& item, std::string_view feed_key, std::string_view 
   TitleRules plain{rules.publishers, {}};
   k.clean.flags = fold_flags;
   k.clean.text.assign(clean_folded_view(folded, &k.clean.flags, plain));
-  title_words_into(k.clean.text, k.words);
-  join_words(k.words, k.title);
+  std::size_t words = title_key_into(k.clean.text, k.title);
+  k.words.clear();
+  if (with_words) split_words(k.title, k.words);
   k.prefix.clear();
-  if (k.clean.has(kTitleTruncated) && k.words.size() >= 2) {
-    join_words(std::span<const std::string>(k.words).first(k.words.size() - 1), k.prefix);
-  }
+  if (k.clean.has(kTitleTruncated) && words >= 2) k.prefix.assign(k.title, 0, k.title.rfind(' '));
   k.tag.clear();
-  if (std::string_view tag = item_tag(k.clean.text); !tag.empty()) join_words(title_words(tag), k.tag);
+  if (std::string_view tag = item_tag(k.clean.text); !tag.empty()) title_key_into(tag, k.tag);
   k.label_title.clear();
   if (std::size_t n = label_prefix_length(k.clean.text); n > 0) {
-    join_words(title_words(std::string_view(k.clean.text).substr(n)), k.label_title);
+    title_key_into(std::string_view(k.clean.text).substr(n), k.label_title);
   }
   k.learned_title.clear();
   // A learned prefix can only be removed when it occurs in the title.
@@ -292,10 +294,11 @@ void compute_keys(const Item& item, std::string_view feed_key, std::string_view 
   if (maybe_learned) {
     CleanTitle learned = clean_folded_title(folded, fold_flags, rules);
     if (learned.has(kTitleLearnedPrefix)) {
-      join_words(title_words(learned.text), k.learned_title);
+      title_key_into(learned.text, k.learned_title);
       k.clean = std::move(learned);
     }
   }
+  return words;
 }
 
 }  // namespace
@@ -315,7 +318,7 @@ ItemKeys item_keys(const Item& item, const TitleRules& rules) {
   std::uint32_t flags = 0;
   std::string folded = fold_title(item.title, &flags);
   ItemKeys k;
-  compute_keys(item, publisher_key(item.feed), folded, flags, rules, k);
+  compute_keys(item, publisher_key(item.feed), folded, flags, rules, true, k);
   return k;
 }
 
@@ -884,10 +887,12 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
   }
   std::vector<std::vector<std::string>> prefixes_of(feed_names.size());
   std::vector<std::string> feed_keys(feed_names.size());
+  std::vector<std::uint64_t> feed_hashes(feed_names.size());
   for (std::size_t f = 0; f < feed_names.size(); ++f) {
     s.publishers.add(feed_names[f]);
     s.affixes.observe(feed_names[f], titles_of[f]);
     feed_keys[f] = publisher_key(feed_names[f]);
+    feed_hashes[f] = field_hash(feed_keys[f]);
   }
   for (std::size_t f = 0; f < feed_names.size(); ++f) prefixes_of[f] = s.affixes.prefixes(feed_names[f]);
 
@@ -915,10 +920,10 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
     const Item& item = batch[i];
     std::uint32_t f = feed_of[i];
     const auto& prefixes = f == kNoFeed ? kNoPrefixes : prefixes_of[f];
-    compute_keys(item, f == kNoFeed ? std::string_view() : feed_keys[f], folded[i], fold_flags[i],
-                 TitleRules{&s.publishers, prefixes}, k);
+    std::size_t words = compute_keys(item, f == kNoFeed ? std::string_view() : feed_keys[f], folded[i], fold_flags[i],
+                                     TitleRules{&s.publishers, prefixes}, s.options.stories || s.options.keep_keys, k);
     Entry e;
-    e.feed = field_hash(k.feed);
+    e.feed = f == kNoFeed ? 0 : feed_hashes[f];
     e.tag = field_hash(k.tag);
     e.guid = field_hash(k.guid);
     e.url = field_hash(k.url);
@@ -926,7 +931,7 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
     e.learned_title = field_hash(k.learned_title);
     e.label_title = field_hash(k.label_title);
     e.title_text = k.title;
-    e.words = static_cast<std::uint32_t>(k.words.size());
+    e.words = static_cast<std::uint32_t>(words);
     e.ms = times[i];
     e.has_time = has_time[i];
     e.batch = s.batches;

@@ -623,6 +623,43 @@ void title_words_into(std::string_view clean, std::vector<std::string>& words) {
   sink.close();
 }
 
+std::size_t title_key_into(std::string_view clean, std::string& key) {
+  key.clear();
+  if (!is_ascii(clean)) {
+    std::vector<std::string> words;
+    title_words_into(clean, words);
+    for (const auto& w : words) {
+      if (!key.empty()) key += ' ';
+      key += w;
+    }
+    return words.size();
+  }
+  // title_words_into's ASCII path, writing the words joined.
+  auto word_char = [](char c) { return kWordChars[static_cast<unsigned char>(c)] != 0; };
+  std::size_t words = 0;
+  std::size_t i = 0;
+  while (i < clean.size()) {
+    if (!word_char(clean[i])) {
+      ++i;
+      continue;
+    }
+    if (words++ > 0) key += ' ';
+    for (;;) {
+      std::size_t end = i;
+      while (end < clean.size() && word_char(clean[end])) ++end;
+      std::size_t start = key.size();
+      key.resize(start + (end - i));
+      for (std::size_t w = start; i < end; ++w, ++i) key[w] = kWordChars[static_cast<unsigned char>(clean[i])];
+      if (i + 1 < clean.size() && clean[i] == '\'' && (is_alpha(clean[i + 1]) || is_digit(clean[i + 1]))) {
+        ++i;
+        continue;
+      }
+      break;
+    }
+  }
+  return words;
+}
+
 std::vector<std::string> title_words(std::string_view clean) {
   std::vector<std::string> words;
   title_words_into(clean, words);

@@ -100,4 +100,8 @@ void title_words_into(std::string_view clean, std::vector<std::string>& words);
 // title_words joined by ' '.
 std::string title_key(std::span<const std::string> words);
 
+// title_key(title_words(clean)) into `key` (replacing its contents),
+// without the word list; returns the number of words.
+std::size_t title_key_into(std::string_view clean, std::string& key);
+
 }  // namespace tributary::feeds::dedup

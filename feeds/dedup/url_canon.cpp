@@ -172,8 +172,8 @@ std::string remove_dot_segments(std::string_view path) {
 
 // Whether a path has a "/." or "//" (one pass; most have neither).
 bool has_dot_or_empty_segment(std::string_view path) {
-  for (auto slash = path.find('/'); slash != std::string_view::npos; slash = path.find('/', slash + 1)) {
-    if (slash + 1 < path.size() && (path[slash + 1] == '.' || path[slash + 1] == '/')) return true;
+  for (std::size_t i = 0; i + 1 < path.size(); ++i) {
+    if (path[i] == '/' && (path[i + 1] == '.' || path[i + 1] == '/')) return true;
   }
   return false;
 }

@@ -207,6 +207,10 @@ TEST(TitleWords, CaseFoldsAndSplitsOnPunctuation) {
   for (const auto& c : cases) {
     SCOPED_TRACE(c.input);
     EXPECT_EQ(title_words(c.input), c.expected);
+    // The key written directly is the words joined.
+    std::string key = "stale";
+    EXPECT_EQ(title_key_into(c.input, key), c.expected.size());
+    EXPECT_EQ(key, title_key(c.expected));
   }
 }
 
