@@ -64,13 +64,19 @@ std::string_view AffixLearner::candidate(std::string_view folded_title) {
   // comparing only where a separator may start.
   std::size_t best = std::string_view::npos;
   std::array<bool, kSeparators.size()> seen{};
-  for (std::size_t i = 0; i < head.size() && i < best; ++i) {
-    if (head[i] != ':' && head[i] != ' ' && head[i] != ']') continue;
-    for (std::size_t k = 0; k < kSeparators.size(); ++k) {
-      std::string_view sep = kSeparators[k];
-      if (seen[k] || head.size() - i < sep.size() || head[i + 1] != sep[1] || head.substr(i, sep.size()) != sep) continue;
-      seen[k] = true;
-      if (i > 0) best = std::min(best, i + sep.size());
+  auto found = [&](std::size_t k, std::size_t i) {
+    if (seen[k]) return;
+    seen[k] = true;
+    if (i > 0) best = std::min(best, i + kSeparators[k].size());
+  };
+  for (std::size_t i = 0; i + 1 < head.size() && i < best; ++i) {
+    char c = head[i], next = head[i + 1];
+    if (next == ' ' && c == ':') {
+      found(0, i);
+    } else if (next == ' ' && c == ']') {
+      found(3, i);
+    } else if (c == ' ' && (next == '-' || next == '|') && i + 2 < head.size() && head[i + 2] == ' ') {
+      found(next == '-' ? 1 : 2, i);
     }
   }
   if (best == std::string_view::npos || best > kMaxCandidate) return {};

@@ -34,10 +34,18 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return is_upper(c) || is_lower(c); }
 char to_upper(char c) { return is_lower(c) ? static_cast<char>(c - 32) : c; }
 
+// `s` without leading and trailing `chars` (a loop: find_first_not_of
+// searches `chars` once per byte).
 std::string_view trim_chars(std::string_view s, std::string_view chars) {
-  auto b = s.find_first_not_of(chars);
-  if (b == std::string_view::npos) return {};
-  return s.substr(b, s.find_last_not_of(chars) - b + 1);
+  auto in = [&](char c) {
+    for (char x : chars) {
+      if (c == x) return true;
+    }
+    return false;
+  };
+  while (!s.empty() && in(s.front())) s.remove_prefix(1);
+  while (!s.empty() && in(s.back())) s.remove_suffix(1);
+  return s;
 }
 
 // Drops a character reference cut off at the end of a title: "Point&",
@@ -677,12 +685,14 @@ std::size_t label_prefix_length(std::string_view clean) {
   constexpr std::size_t kMinRest = 12;
   constexpr int kMaxSpaces = 2;  // three words
   int spaces = 0;
+  auto at = [&](std::size_t i, char a, char b, char c) {
+    return i + 2 < clean.size() && clean[i] == a && clean[i + 1] == b && clean[i + 2] == c;
+  };
   for (std::size_t i = 1; i < clean.size() && i <= kMaxLabel; ++i) {
     std::size_t n = 0;
-    if (clean.substr(i).starts_with(": ")) {
+    if (clean[i] == ':' && i + 1 < clean.size() && clean[i + 1] == ' ') {
       n = i + 2;
-    } else if (clean.substr(i).starts_with(" : ") || clean.substr(i).starts_with(" - ") ||
-               clean.substr(i).starts_with(" | ")) {
+    } else if (at(i, ' ', ':', ' ') || at(i, ' ', '-', ' ') || at(i, ' ', '|', ' ')) {
       n = i + 3;
     } else if (clean[i] == ' ' && ++spaces > kMaxSpaces) {
       return 0;
