@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cctype>
 #include <cstring>
 
@@ -150,19 +151,44 @@ constexpr std::array<bool, 256> kNotPlain = [] {
   return t;
 }();
 
+// Bit tricks on eight bytes at a time: the high bit of each byte of the
+// result is set where the byte is zero (exact, no carries between bytes).
+constexpr std::uint64_t kLowBits = 0x7F7F7F7F7F7F7F7Full;
+constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
+constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+std::uint64_t zero_bytes(std::uint64_t x) { return ~(((x & kLowBits) + kLowBits) | x) & kHighBits; }
+std::uint64_t bytes_equal(std::uint64_t x, unsigned char c) { return zero_bytes(x ^ (kOnes * c)); }
+
 // Whether fold_title leaves `t` as it is: ASCII without references, only
-// printable characters other than '`', single spaces between them. One
-// pass without branches per byte: most titles are like this.
+// printable characters other than '`', single spaces between them. Eight
+// bytes at a time: most titles are like this.
 bool is_plain_title(std::string_view t) {
   if (t.empty()) return true;
   if (t.front() == ' ' || t.back() == ' ') return false;
-  bool plain = true, space = false;
-  for (char c : t) {
-    bool is_space = c == ' ';
-    plain &= !kNotPlain[static_cast<unsigned char>(c)] & !(is_space & space);
-    space = is_space;
+  std::size_t i = 0;
+  bool space_before = false;  // the byte before t[i] is a space
+  for (; i + 8 <= t.size(); i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, t.data() + i, 8);
+    // Non-ASCII, controls (below 0x20 and 0x7F), '`', '&'.
+    std::uint64_t bad = (x & kHighBits) | zero_bytes(x & 0x6060606060606060ull) | bytes_equal(x, 0x7f) |
+                        bytes_equal(x, '`') | bytes_equal(x, '&');
+    // Two spaces in a row: neighbouring bytes, or t[i] after the last
+    // byte of the previous eight.
+    std::uint64_t spaces = bytes_equal(x, ' ');
+    bad |= spaces & (spaces >> 8);
+    constexpr bool kLittle = std::endian::native == std::endian::little;
+    constexpr std::uint64_t kFirst = kLittle ? 0x80ull : 0x80ull << 56;
+    constexpr std::uint64_t kLast = kLittle ? 0x80ull << 56 : 0x80ull;
+    if (bad != 0 || (space_before && (spaces & kFirst) != 0)) return false;
+    space_before = (spaces & kLast) != 0;
   }
-  return plain;
+  for (; i < t.size(); ++i) {
+    char c = t[i];
+    if (kNotPlain[static_cast<unsigned char>(c)] || (c == ' ' && space_before)) return false;
+    space_before = c == ' ';
+  }
+  return true;
 }
 
 // fold_title of ASCII text, appended to `out`: only whitespace and
@@ -642,29 +668,24 @@ std::size_t title_key_into(std::string_view clean, std::string& key) {
     }
     return words.size();
   }
-  // title_words_into's ASCII path, writing the words joined.
-  auto word_char = [](char c) { return kWordChars[static_cast<unsigned char>(c)] != 0; };
+  // title_words_into's ASCII path in one pass, writing the words joined:
+  // the key is never longer than the title.
+  key.resize(clean.size());
+  char* out = key.data();
   std::size_t words = 0;
-  std::size_t i = 0;
-  while (i < clean.size()) {
-    if (!word_char(clean[i])) {
-      ++i;
-      continue;
-    }
-    if (words++ > 0) key += ' ';
-    for (;;) {
-      std::size_t end = i;
-      while (end < clean.size() && word_char(clean[end])) ++end;
-      std::size_t start = key.size();
-      key.resize(start + (end - i));
-      for (std::size_t w = start; i < end; ++w, ++i) key[w] = kWordChars[static_cast<unsigned char>(clean[i])];
-      if (i + 1 < clean.size() && clean[i] == '\'' && (is_alpha(clean[i + 1]) || is_digit(clean[i + 1]))) {
-        ++i;
-        continue;
-      }
-      break;
+  bool in_word = false;
+  for (std::size_t i = 0; i < clean.size(); ++i) {
+    if (char c = kWordChars[static_cast<unsigned char>(clean[i])]; c != 0) {
+      if (!in_word && words++ > 0) *out++ = ' ';
+      in_word = true;
+      *out++ = c;
+    } else if (in_word && clean[i] == '\'' && i + 1 < clean.size() && (is_alpha(clean[i + 1]) || is_digit(clean[i + 1]))) {
+      continue;  // "what's" -> "whats"
+    } else {
+      in_word = false;
     }
   }
+  key.resize(static_cast<std::size_t>(out - key.data()));
   return words;
 }
 
