@@ -18,6 +18,7 @@
 
 #include "daemon/cli.h"
 #include "feeds/dedup/deduplicator.h"
+#include "feeds/json_dump.h"
 #include "feeds/result.h"
 
 namespace tributary::daemon::cli {
@@ -108,10 +109,6 @@ Result<std::vector<dedup::Item>> parse_items(std::string_view text) {
   return items;
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  out += boost::json::serialize(boost::json::string_view(s.data(), s.size()));
-}
-
 int run_dedup(const DedupOptions& opts) {
   dedup::Options options;
   if (opts.granularity == "story") {
@@ -148,17 +145,23 @@ int run_dedup(const DedupOptions& opts) {
   for (std::size_t i = 0; i < handles.size(); ++i) line_of[handles[i]] = i;
   std::string out;
   out.reserve(items->size() * 64);
+  std::string label;
+  auto append_label = [&](char prefix, const std::string& id) {
+    label.assign(1, prefix);
+    label += id;
+    feeds::append_json_string(out, label);
+  };
   for (std::size_t i = 0; i < items->size(); ++i) {
     dedup::Assignment a = dedup.assignment(handles[i]);
     out += "{\"id\":";
-    append_json_string(out, (*items)[i].id);
+    feeds::append_json_string(out, (*items)[i].id);
     out += ",\"group\":";
-    append_json_string(out, "g" + (*items)[line_of[a.group]].id);
+    append_label('g', (*items)[line_of[a.group]].id);
     out += ",\"story\":";
-    append_json_string(out, "s" + (*items)[line_of[a.story]].id);
+    append_label('s', (*items)[line_of[a.story]].id);
     if (opts.explain) {
       out += ",\"clean_title\":";
-      append_json_string(out, dedup.keys(handles[i]).clean.text);
+      feeds::append_json_string(out, dedup.keys(handles[i]).clean.text);
       out += ",\"flags\":" + std::to_string(dedup.keys(handles[i]).clean.flags);
     }
     out += "}\n";

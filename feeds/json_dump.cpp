@@ -459,6 +459,8 @@ class Writer {
 
 }  // namespace
 
+void append_json_string(std::string& out, std::string_view s) { put_string(out, s); }
+
 void append_json(std::string& out, const Feed& feed) {
   Writer w(out);
   w.open_object();

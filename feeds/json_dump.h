@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include <boost/json/object.hpp>
 
@@ -17,6 +18,9 @@ boost::json::object to_json(const Feed& feed);
 // members in the same order, same escaping) to `out`, without building a
 // JSON DOM: the `parse --json` command prints feeds this way.
 void append_json(std::string& out, const Feed& feed);
+
+// Appends `s` as a JSON string, escaped as Boost.JSON's serializer does.
+void append_json_string(std::string& out, std::string_view s);
 
 // One entry as a JSON object of the same contract, and back. The round trip
 // entry_from_json(to_json(e)) == e holds for every entry.
