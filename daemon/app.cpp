@@ -223,7 +223,7 @@ class App::Impl {
     ClientLimits limits;
     limits.max_connections = config_.daemon.max_connections;
     // curl's own per-host cap backs up the per-domain one of the fetch queue.
-    limits.max_host_connections = std::max(1, config_.daemon.domain_connections);
+    limits.max_host_connections = std::max<long>(limits.max_host_connections, config_.daemon.domain_connections);
     return limits;
   }
 
@@ -523,6 +523,8 @@ class App::Impl {
     if (result.recovered) log::debug("feed {}: recovered from: {}", url, result.recovered_reason);
 
     bool changed = s.saved.added > 0 || s.saved.merged > 0;
+    // A parsed document may also have changed the feed's title or link.
+    if (result.outcome == PollOutcome::fetched) fetched_any_ = true;
     {
       std::lock_guard lock(stats_mutex_);
       ++stats_.feeds_polled;
@@ -548,6 +550,13 @@ class App::Impl {
         articles_->when_idle([this] {
           const ArticleStats& a = articles_->stats();
           if (a.fetched + a.failed > 0) log::info("full text: {} articles extracted, {} failed", a.fetched, a.failed);
+          if (!fetched_any_ && a.fetched == 0 && outputs_current()) {
+            // Every feed unchanged (304s and errors): the outputs on disk
+            // are what a render would write.
+            log::info("nothing new: outputs in {} left as they are", config_.daemon.output_dir);
+            stop();
+            return;
+          }
           render();
         });
       }
@@ -556,6 +565,28 @@ class App::Impl {
     std::int64_t wait = s.record.next_poll.value_or(unix_now()) - unix_now();
     schedule(task, std::chrono::seconds(std::max<std::int64_t>(wait, 1)));
     if (changed) render_soon();
+  }
+
+  // Every output file (and the index page) exists and is no older than the
+  // config file: for --once runs in which no feed changed.
+  bool outputs_current() const {
+    if (config_.path.empty()) return false;
+    std::error_code ec;
+    auto config_time = fs::last_write_time(config_.path, ec);
+    if (ec) return false;
+    std::vector<std::string> files{"index.html"};
+    for (const auto& o : config_.outputs) {
+      for (const auto& f : output_formats()) {
+        if (std::find(o.formats.begin(), o.formats.end(), f.name) != o.formats.end()) {
+          files.push_back(fmt::format("{}.{}", o.name, f.extension));
+        }
+      }
+    }
+    return std::all_of(files.begin(), files.end(), [&](const std::string& file) {
+      std::error_code e;
+      auto t = fs::last_write_time(fs::path(config_.daemon.output_dir) / file, e);
+      return !e && t >= config_time;
+    });
   }
 
   void stop() {
@@ -747,6 +778,7 @@ class App::Impl {
   int remaining_ = 0;
   bool stopping_ = false;
   bool render_pending_ = false;
+  bool fetched_any_ = false;  // some poll parsed a document (io thread)
   Progress progress_;
   ProgressCounts progress_counts_;
   mutable std::mutex stats_mutex_;

@@ -1,4 +1,5 @@
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -37,9 +38,14 @@ void add_run_command(CLI::App& app, int& exit_code) {
       exit_code = 1;
       return;
     }
-    // A damaged store is reported before anything writes to it.
-    if (!opts->skip_check) {
-      std::string db = store_path(*config);
+    // A damaged store is reported before anything writes to it. A --once
+    // run checks only a store that was not closed cleanly (SQLite removes
+    // its -wal file on a clean close): polling from cron every few minutes
+    // must not read the whole store each time.
+    std::string db = store_path(*config);
+    std::error_code ec;
+    bool unclean = std::filesystem::exists(db + "-wal", ec) || std::filesystem::exists(db + "-journal", ec);
+    if (!opts->skip_check && (!opts->once || unclean)) {
       if (auto ok = check_store_file(db, /*quick=*/true); !ok) {
         log::error("{}", ok.error().message);
         exit_code = 1;

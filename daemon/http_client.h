@@ -28,7 +28,10 @@ struct ClientLimits {
   std::size_t max_header_bytes = 64u << 10;   // all header lines of one response
   long max_redirects = 5;
   long max_connections = 64;                  // in total
-  long max_host_connections = 4;              // per host name
+  // Per host name: no fewer than the fetch queue allows one domain (and the
+  // local host, PolitenessPolicy::local_connections), or curl would hold
+  // transfers back itself while their timeout runs.
+  long max_host_connections = 8;
 };
 
 // An origin ("http://127.0.0.1:8787") that may be reached although its

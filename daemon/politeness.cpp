@@ -1,5 +1,6 @@
 #include "daemon/politeness.h"
 
+#include <arpa/inet.h>
 #include <libpsl.h>
 
 #include <algorithm>
@@ -33,12 +34,21 @@ std::string domain_key(std::string_view url) {
   return registrable ? std::string(registrable) : host;
 }
 
+bool is_local_key(std::string_view key) {
+  if (key == "localhost" || key.ends_with(".localhost") || key == "::1") return true;
+  in_addr a{};
+  std::string text(key);
+  return inet_pton(AF_INET, text.c_str(), &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
+}
+
 std::optional<SteadyTime> DomainSlots::ready_at(const std::string& key, SteadyTime now) const {
   auto it = domains_.find(key);
   if (it == domains_.end()) return now;
   const Domain& d = it->second;
-  if (d.busy >= std::max(1, policy_.connections)) return std::nullopt;
-  if (!d.last_start || policy_.spacing.count() <= 0) return now;
+  bool local = is_local_key(key);
+  int connections = local ? std::max(policy_.connections, policy_.local_connections) : policy_.connections;
+  if (d.busy >= std::max(1, connections)) return std::nullopt;
+  if (!d.last_start || policy_.spacing.count() <= 0 || local) return now;
   return std::max(now, *d.last_start + policy_.spacing);
 }
 

@@ -18,7 +18,9 @@
 // registrable domain of their host (news.example.co.uk and feeds.example.co.uk
 // are one site), and each group gets at most `connections` requests at once,
 // their starts at least `spacing` apart. Feed polls and article fetches of a
-// domain share the same group.
+// domain share the same group. The local host (loopback addresses,
+// "localhost") is no other operator's server: it gets `local_connections`
+// at once (when more than `connections`) and no spacing.
 namespace tributary::daemon {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
@@ -26,7 +28,12 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 struct PolitenessPolicy {
   int connections = 1;                   // concurrent requests per domain
   std::chrono::milliseconds spacing{0};  // between the starts of two requests to one domain
+  int local_connections = 8;             // concurrent requests to the local host
 };
+
+// True for the domain key of the local host: a 127.0.0.0/8 or ::1 address,
+// "localhost" or a name under ".localhost" (RFC 6761).
+bool is_local_key(std::string_view key);
 
 // The group a URL's requests belong to: the registrable domain of its host by
 // the public suffix list (libpsl's built-in copy), e.g. "bbc.co.uk" for

@@ -154,13 +154,20 @@ Result<Store> Store::open(const std::string& path, const DedupSettings& dedup, s
   }
   if (auto r = store.migrate(); !r) return tl::unexpected(r.error());
   if (auto r = store.prepare(); !r) return tl::unexpected(r.error());
-  std::int64_t t = now.value_or(std::chrono::duration_cast<std::chrono::seconds>(
-                                    std::chrono::system_clock::now().time_since_epoch())
-                                    .count());
-  auto index = DedupIndex::open(store.db_, dedup, t);
-  if (!index) return tl::unexpected(index.error());
-  store.dedup_ = std::make_unique<DedupIndex>(std::move(*index));
+  store.dedup_now_ = now.value_or(std::chrono::duration_cast<std::chrono::seconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count());
+  store.dedup_settings_ = dedup;
   return store;
+}
+
+Result<DedupIndex*> Store::dedup() {
+  if (dedup_) return dedup_.get();
+  if (!dedup_settings_) return fail(Errc::database, "store: opened read-only");
+  auto index = DedupIndex::open(db_, *dedup_settings_, dedup_now_);
+  if (!index) return tl::unexpected(index.error());
+  dedup_ = std::make_unique<DedupIndex>(std::move(*index));
+  return dedup_.get();
 }
 
 Result<Store> Store::open_read_only(const std::string& path) {
@@ -293,7 +300,8 @@ Result<std::map<std::int64_t, std::int64_t>> Store::item_counts() {
 Result<SaveStats> Store::save(std::int64_t feed_id, const feeds::FeedMeta& meta,
                               const std::vector<NewItem>& items, std::int64_t now) {
   SaveStats stats;
-  if (!dedup_) return fail(Errc::database, "store: opened read-only");
+  auto index = dedup();
+  if (!index) return tl::unexpected(index.error());
   auto r = sqlite::transaction(db_, [&]() -> Result<void> {
     std::string feed_url;
     {
@@ -308,12 +316,12 @@ Result<SaveStats> Store::save(std::int64_t feed_id, const feeds::FeedMeta& meta,
 
     // Known copies, tombstones, duplicates and stories: the dedup stage.
     std::string name = meta.title && !meta.title->value.empty() ? meta.title->value : feed_url;
-    return dedup_->save(db_, feed_id, feed_url, name, items, now, stats);
+    return (*index)->save(db_, feed_id, feed_url, name, items, now, stats);
   });
   if (!r) {
     // Rolled back: the in-memory index may hold copies the store lost.
     stats = {};
-    if (auto rebuilt = dedup_->rebuild(db_, now); !rebuilt) return tl::unexpected(rebuilt.error());
+    if (auto rebuilt = (*index)->rebuild(db_, now); !rebuilt) return tl::unexpected(rebuilt.error());
     return tl::unexpected(r.error());
   }
   return stats;
@@ -354,9 +362,11 @@ Result<std::vector<feeds::OutputEntry>> Store::newest(int limit,
       oe.entry.updated = feeds::Time{std::chrono::seconds{s->column_int(2)}};
     }
     std::int64_t item_id = s->column_int(0);
-    if (auto story = s->column_opt_int(3); story && dedup_) {
+    if (auto story = s->column_opt_int(3); story && dedup_settings_) {
       constexpr int kRelated = 5;
-      auto related = dedup_->related(db_, *story, item_id, kRelated);
+      auto dedup_index = dedup();
+      if (!dedup_index) return tl::unexpected(dedup_index.error());
+      auto related = (*dedup_index)->related(db_, *story, item_id, kRelated);
       if (!related) return tl::unexpected(related.error());
       oe.related = std::move(*related);
     }

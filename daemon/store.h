@@ -94,7 +94,8 @@ class Store {
   // and applies pending migrations.
   // Dedup (see daemon/dedup_index.h) follows `dedup`; its in-memory index
   // is rebuilt from the copies stored within its window before `now` (Unix
-  // seconds; default: the clock).
+  // seconds; default: the clock) when it is first needed (the first save),
+  // so that a run that stores nothing never pays for it.
   static Result<Store> open(const std::string& path, const DedupSettings& dedup = {},
                             std::optional<std::int64_t> now = std::nullopt);
 
@@ -139,10 +140,15 @@ class Store {
   explicit Store(sqlite::Database db) : db_(std::move(db)) {}
   Result<void> migrate();
   Result<void> prepare();
+  // The dedup index, opened (and rebuilt) on first use; an error when the
+  // store was opened read-only.
+  Result<DedupIndex*> dedup();
 
   sqlite::Database db_;
   sqlite::Statement find_feed_, insert_feed_, update_poll_, update_meta_;
-  std::unique_ptr<DedupIndex> dedup_;  // null when opened read-only
+  std::optional<DedupSettings> dedup_settings_;  // unset when opened read-only
+  std::int64_t dedup_now_ = 0;
+  std::unique_ptr<DedupIndex> dedup_;  // once opened
 };
 
 }  // namespace tributary::daemon

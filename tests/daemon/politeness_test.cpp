@@ -51,6 +51,26 @@ TEST(DomainSlots, LimitsConnectionsPerDomain) {
   EXPECT_EQ(slots.busy("a.com"), 1);
 }
 
+TEST(DomainSlots, TheLocalHostGetsMoreConnectionsAndNoSpacing) {
+  DomainSlots slots(PolitenessPolicy{1, milliseconds(2000), 3});
+  auto t0 = SteadyTime{} + seconds(100);
+  for (std::string key : {"127.0.0.1", "127.3.4.5", "::1", "localhost", "feeds.localhost"}) {
+    SCOPED_TRACE(key);
+    EXPECT_TRUE(is_local_key(key));
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_EQ(slots.ready_at(key, t0), t0);  // no spacing
+      slots.start(key, t0);
+    }
+    EXPECT_EQ(slots.ready_at(key, t0), std::nullopt);
+  }
+  for (std::string key : {"128.0.0.1", "10.0.0.1", "example.com", "localhost.example.com", "::2"}) {
+    SCOPED_TRACE(key);
+    EXPECT_FALSE(is_local_key(key));
+    slots.start(key, t0);
+    EXPECT_EQ(slots.ready_at(key, t0), std::nullopt);  // the policy's one connection
+  }
+}
+
 TEST(DomainSlots, SpacesTheStartsOfRequestsToOneDomain) {
   DomainSlots slots(PolitenessPolicy{1, milliseconds(2000)});
   auto t0 = SteadyTime{} + seconds(100);
