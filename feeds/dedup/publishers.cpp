@@ -23,8 +23,7 @@ void Publishers::add(std::string_view feed_name) {
   names_.emplace(feed_name);
   auto key = publisher_key(feed_name);
   if (key.empty()) return;
-  sorted_stale_ = true;
-  keys_.insert(std::move(key));
+  add_key(std::move(key));
   if (feed_name.ends_with(')')) {
     auto open = feed_name.rfind(" (");
     if (open != std::string_view::npos && open > 0) add(feed_name.substr(0, open));
@@ -34,9 +33,15 @@ void Publishers::add(std::string_view feed_name) {
     auto pos = feed_name.find(sep);
     if (pos != std::string_view::npos && pos > 0) {
       auto base = publisher_key(feed_name.substr(0, pos));
-      if (base.size() >= 3) keys_.insert(std::move(base));
+      if (base.size() >= 3) add_key(std::move(base));
     }
   }
+}
+
+void Publishers::add_key(std::string key) {
+  if (keys_.contains(key)) return;
+  sorted_keys_.push_back(key);
+  keys_.insert(std::move(key));
 }
 
 bool Publishers::contains(std::string_view name) const {
@@ -45,10 +50,11 @@ bool Publishers::contains(std::string_view name) const {
 }
 
 bool Publishers::has_prefix(std::string_view key) const {
-  if (sorted_stale_) {
-    sorted_keys_.assign(keys_.begin(), keys_.end());
-    std::sort(sorted_keys_.begin(), sorted_keys_.end());
-    sorted_stale_ = false;
+  if (sorted_ < sorted_keys_.size()) {
+    auto middle = sorted_keys_.begin() + static_cast<std::ptrdiff_t>(sorted_);
+    std::sort(middle, sorted_keys_.end());
+    std::inplace_merge(sorted_keys_.begin(), middle, sorted_keys_.end());
+    sorted_ = sorted_keys_.size();
   }
   auto it = std::lower_bound(sorted_keys_.begin(), sorted_keys_.end(), key, std::less<>());
   return it != sorted_keys_.end() && std::string_view(*it).starts_with(key);

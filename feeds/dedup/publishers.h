@@ -46,11 +46,14 @@ class Publishers {
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   using NameSet = boost::unordered_flat_set<std::string, NameHash, std::equal_to<>>;
+  void add_key(std::string key);
   NameSet keys_;
   NameSet names_;  // as added, to skip repeats
-  // keys_ sorted, for has_prefix; sorted again when keys were added since.
+  // keys_ for has_prefix: the first sorted_ in order, the rest added since
+  // (sorted and merged in when asked: one sort for a whole crawl, a short
+  // merge per refresh of a daemon).
   mutable std::vector<std::string> sorted_keys_;
-  mutable bool sorted_stale_ = false;
+  mutable std::size_t sorted_ = 0;
 };
 
 // Learns the boilerplate a feed puts in front of every title ("[Russia] - ",

@@ -186,6 +186,13 @@ TEST(Publishers, KnowsSectionFeedsByTheirPublisher) {
   EXPECT_FALSE(p.contains("World"));
   EXPECT_TRUE(p.has_prefix(publisher_key("Macro")));
   EXPECT_FALSE(p.has_prefix(publisher_key("Micro")));
+  // Names added after a lookup are found too, in any order of arrival.
+  for (const char* name : {"Zeit Online", "Micro Mart", "Al Jazeera", "Reuters - World", "Bloomberg"}) p.add(name);
+  for (const char* prefix : {"Micro", "Zeit", "Al J", "Bloom", "Macro", "Reut"}) {
+    EXPECT_TRUE(p.has_prefix(publisher_key(prefix))) << prefix;
+  }
+  EXPECT_FALSE(p.has_prefix(publisher_key("Zoo")));
+  EXPECT_FALSE(p.has_prefix(publisher_key("Blue")));
 }
 
 struct WordsCase {
