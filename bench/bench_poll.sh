@@ -114,7 +114,7 @@ for n in "${names[@]}"; do
     for k in cold warm; do
         awk -v n="$n" -v k="$k" -v pw="${wall[$n.$k]}" -v tw="${wall[tributary.$k]}" -v pc="${cpu[$n.$k]}" \
             -v tc="${cpu[tributary.$k]}" -v pr="${rss[$n.$k]}" -v tr="${rss[tributary.$k]}" 'BEGIN {
-            printf "%s %s / tributary: wall %.1fx, CPU %.1fx, peak RSS %.1fx\n", n, k,
+            printf "%s %s / tributary: wall %.1fx, CPU %.1fx, peak RSS %.2fx\n", n, k,
                 pw / (tw > 0 ? tw : 0.001), pc / (tc > 0 ? tc : 0.001), pr / (tr > 0 ? tr : 1) }'
     done
 done
