@@ -112,6 +112,26 @@ TEST_F(DaemonTest, TwoPollsStoreItemsOnceAndTheSecondGets304s) {
   EXPECT_EQ(atom_entries(), 4);
 }
 
+TEST_F(DaemonTest, OnceRendersWhenAnOutputIsMissingOrOlderThanTheConfig) {
+  // A --once run in which every feed answers 304 leaves outputs that are
+  // current alone; it renders when one is missing or the config changed.
+  testing::LoopbackServer server;
+  server.serve("/a.xml", kRss);
+  auto config = make_config({server.url("/a.xml")});
+  std::ofstream(config.path) << "# feeds\n";
+  ASSERT_EQ(run_once(config).items_added, 3);
+  ASSERT_EQ(atom_entries(), 3);
+
+  fs::remove(dir_ / "public" / "index.html");
+  EXPECT_EQ(run_once(config).not_modified, 1);
+  EXPECT_TRUE(fs::exists(dir_ / "public" / "index.html"));
+
+  config.outputs[0].limit = 2;
+  fs::last_write_time(config.path, fs::last_write_time(dir_ / "public" / "all.atom") + std::chrono::seconds(5));
+  EXPECT_EQ(run_once(config).not_modified, 1);
+  EXPECT_EQ(atom_entries(), 2);
+}
+
 TEST_F(DaemonTest, BadInputIsReportedAndLosesNothingStored) {
   testing::LoopbackServer server;
   server.serve("/a.xml", kRss);
