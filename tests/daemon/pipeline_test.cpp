@@ -98,7 +98,7 @@ TEST(ProcessFetch, BodiesThatAreNotFeedsAreFailuresWithTheirCause) {
       {"", "empty response"},
       {"<html><head><title>Checking your browser</title></head><body>wait</body></html>", "parse error"},
       {"{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": []", "parse error"},
-      {std::string("\x00\x01\x02\xff\xfe binary", 14), "parse error"},
+      {std::string("\x00\x01\x02\xff\xfe binary", 12), "parse error"},
       // A feed cut short after 100 bytes (a lying Content-Length): broken,
       // nothing in it.
       {std::string(kRss).substr(0, 100), "parse error: broken document without items"},

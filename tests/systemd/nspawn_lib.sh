@@ -79,6 +79,18 @@ nspawn_boot() {
   log "booted: $st"
 }
 
+# A sanitizer build links runtimes (libasan, libubsan, and libraries a release
+# build does not pull in) that the tree lacks: copy every missing one in. Prints
+# "sanitized" when the binary is such a build. LeakSanitizer needs ptrace, which
+# the unit forbids, so callers turn leak detection off for the service.
+nspawn_add_sanitizer_runtime() {  # nspawn_add_sanitizer_runtime BINARY
+  ldd "$1" | grep -Eq '^\s*lib(a|ub|t|l)san\.so' || return 0
+  ldd "$1" | awk '$2 == "=>" && $3 ~ /^\// {print $3}' | while read -r l; do
+    [ -e "$TREE$l" ] || cp -L "$l" "$TREE$(dirname "$l")/"
+  done
+  echo sanitized
+}
+
 IN() { nsenter -t "$L" -a "$@"; }
 S() { IN systemctl show -P "$1" "$UNIT"; }
 J() { IN journalctl -b -u "$UNIT" --no-pager -o cat "$@"; }
