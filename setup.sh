@@ -18,7 +18,7 @@ PACKAGES=(
   libcurl4-openssl-dev libpugixml-dev libsqlite3-dev sqlite3
   libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev
   libgumbo-dev libicu-dev libtomlplusplus-dev libcli11-dev libfmt-dev libexpected-dev
-  libsystemd-dev libpsl-dev zlib1g-dev
+  libsystemd-dev libpsl-dev zlib1g-dev libsimdjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-feedparser python3-jsonschema nginx-light sfeed newsboat jing
   clang libclang-rt-14-dev curl wrk hyperfine time

@@ -11,7 +11,7 @@
 CACHE_DIR=${CACHE_DIR:-/var/cache/tributary-ci}
 UNIT=${UNIT:-tributary.service}
 CGS=()
-PKGS="systemd,systemd-sysv,dbus,procps,curl,python3,iproute2,sqlite3,libpugixml1v5,libicu72,libgumbo1,libtomlplusplus3,libcurl4,libsqlite3-0,libfmt9,libboost-json1.81.0,libboost-url1.81.0,libpsl5"
+PKGS="systemd,systemd-sysv,dbus,procps,curl,python3,iproute2,sqlite3,libpugixml1v5,libicu72,libgumbo1,libtomlplusplus3,libcurl4,libsqlite3-0,libfmt9,libboost-json1.81.0,libboost-url1.81.0,libpsl5,libsimdjson14"
 
 T0=$(date +%s.%N)
 log()  { printf '[%6.2fs] %s\n' "$(echo "$(date +%s.%N) - $T0" | bc)" "$*"; }
