@@ -7,6 +7,7 @@
 
 #include "feeds/html/css.h"
 #include "feeds/html/sanitize_tables.h"
+#include "feeds/decode.h"
 #include "feeds/html/tokenizer.h"
 #include "feeds/url.h"
 
@@ -153,8 +154,8 @@ struct Open {
 
 class Sanitizer {
  public:
-  Sanitizer(std::string_view html, std::string_view base, std::string& out)
-      : tokenizer_(html), base_(base), out_(out) {
+  Sanitizer(std::string_view html, std::string_view base, bool valid_utf8, std::string& out)
+      : tokenizer_(html), base_(base), valid_utf8_(valid_utf8), out_(out) {
     stack_.reserve(kMaxSanitizeDepth);
   }
 
@@ -166,7 +167,7 @@ class Sanitizer {
           close_to(0);
           return;
         case TokenKind::text:
-          if (suppress_ == nullptr) append_text(out_, token.data, TextMode{});
+          if (suppress_ == nullptr) append_text(out_, token.data, TextMode{.valid_utf8 = valid_utf8_});
           break;
         case TokenKind::start_tag:
           start_tag(token);
@@ -199,7 +200,8 @@ class Sanitizer {
       std::string_view content =
           (f & tables::kPlaintext) != 0 ? tokenizer_.rest() : tokenizer_.raw_text(info->name);
       if (!write) return;
-      const TextMode mode{.decode = (f & tables::kRcdata) != 0, .attribute = false, .escape = true};
+      const TextMode mode{
+          .decode = (f & tables::kRcdata) != 0, .attribute = false, .escape = true, .valid_utf8 = valid_utf8_};
       append_text(out_, content, mode);
       if (keep) close_to(stack_.size() - 1);
       return;
@@ -452,7 +454,7 @@ class Sanitizer {
       if ((info->flags & kTransformed) == 0) {
         // The common case: decoded straight into place, kept as is.
         const std::size_t begin = values_.size();
-        append_text(values_, a.value, TextMode{.decode = true, .attribute = true, .escape = false});
+        append_text(values_, a.value, attribute_mode());
         if (closes_raw_text(std::string_view(values_).substr(begin))) {
           values_.resize(begin);
           continue;
@@ -462,7 +464,7 @@ class Sanitizer {
         continue;
       }
       decoded_.clear();
-      append_text(decoded_, a.value, TextMode{.decode = true, .attribute = true, .escape = false});
+      append_text(decoded_, a.value, attribute_mode());
       std::string_view value = decoded_;
 
       if ((info->flags & tables::kAnimationTarget) != 0) {
@@ -706,14 +708,20 @@ class Sanitizer {
       out_ += a.name;
       out_ += "=\"";
       append_text(out_, std::string_view(values_).substr(a.begin, a.end - a.begin),
-                  TextMode{.decode = false, .attribute = true, .escape = true});
+                  TextMode{.decode = false, .attribute = true, .escape = true, .valid_utf8 = valid_utf8_});
       out_ += '"';
     }
     out_ += self_closing ? " />" : ">";
   }
 
+  // How attribute values are decoded into values_ and decoded_.
+  TextMode attribute_mode() const {
+    return TextMode{.decode = true, .attribute = true, .escape = false, .valid_utf8 = valid_utf8_};
+  }
+
   Tokenizer tokenizer_;
   std::string_view base_;
+  bool valid_utf8_;  // the input is valid UTF-8 (checked once, not per text run)
   std::string& out_;
   std::vector<Open> stack_;
 
@@ -735,7 +743,7 @@ class Sanitizer {
 std::string sanitize(std::string_view html, std::string_view base) {
   std::string out;
   out.reserve(html.size() + html.size() / 8 + 16);
-  Sanitizer(html, base, out).run();
+  Sanitizer(html, base, is_valid_utf8(html), out).run();
   return out;
 }
 

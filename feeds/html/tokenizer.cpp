@@ -50,16 +50,17 @@ bool equals_ignore_case(std::string_view text, std::string_view lower_name) {
 }
 
 // Byte classes for append_text's scan loop.
-constexpr std::uint8_t kAlways = 1;  // C0 controls but TAB and LF, CR, bytes >= 0x80
-constexpr std::uint8_t kAmp = 2;     // '&' when decoding
-constexpr std::uint8_t kMarkup = 4;  // & < > " when escaping
+constexpr std::uint8_t kControl = 1;  // C0 controls but TAB and LF, CR
+constexpr std::uint8_t kAmp = 2;      // '&' when decoding
+constexpr std::uint8_t kMarkup = 4;   // & < > " when escaping
+constexpr std::uint8_t kHigh = 8;     // bytes >= 0x80, unless known valid UTF-8
 
 constexpr std::array<std::uint8_t, 256> kByteClass = [] {
   std::array<std::uint8_t, 256> t{};
   for (int b = 0; b < 0x20; ++b) {
-    if (b != '\t' && b != '\n') t[b] = kAlways;
+    if (b != '\t' && b != '\n') t[b] = kControl;
   }
-  for (int b = 0x80; b < 0x100; ++b) t[b] = kAlways;
+  for (int b = 0x80; b < 0x100; ++b) t[b] = kHigh;
   t['&'] = kAmp | kMarkup;
   t['<'] = t['>'] = t['"'] = kMarkup;
   return t;
@@ -89,7 +90,8 @@ constexpr std::uint64_t has_zero_byte(std::uint64_t w) { return (w - kOnes) & ~w
 constexpr std::uint64_t has_byte(std::uint64_t w, unsigned char b) { return has_zero_byte(w ^ (kOnes * b)); }
 
 bool word_needs_attention(std::uint64_t w, std::uint8_t mask) {
-  std::uint64_t hit = (w & kHighBits) | ((w - kOnes * 0x20) & ~w & kHighBits);  // >= 0x80, < 0x20
+  std::uint64_t hit = (w - kOnes * 0x20) & ~w & kHighBits;  // < 0x20
+  if ((mask & kHigh) != 0) hit |= w & kHighBits;
   if ((mask & (kAmp | kMarkup)) != 0) hit |= has_byte(w, '&');
   if ((mask & kMarkup) != 0) hit |= has_byte(w, '<') | has_byte(w, '>') | has_byte(w, '"');
   return hit != 0;
@@ -98,17 +100,20 @@ bool word_needs_attention(std::uint64_t w, std::uint8_t mask) {
 
 #if defined(__SSE2__)
 // Bit k set when byte k of `v` has a class in `mask`.
-unsigned special_bits(__m128i v, std::uint8_t mask) {
+inline unsigned special_bits(__m128i v, std::uint8_t mask) {
   const __m128i space = _mm_set1_epi8(0x20);
+  const __m128i max_control = _mm_set1_epi8(0x1F);
   const __m128i tab = _mm_set1_epi8('\t');
   const __m128i lf = _mm_set1_epi8('\n');
   const __m128i amp = _mm_set1_epi8('&');
   const __m128i lt = _mm_set1_epi8('<');
   const __m128i gt = _mm_set1_epi8('>');
   const __m128i quot = _mm_set1_epi8('"');
-  // Signed compare: bytes >= 0x80 are negative, so "< 0x20" catches them too.
-  __m128i hit = _mm_andnot_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)),
-                                 _mm_cmplt_epi8(v, space));
+  // A signed compare takes bytes >= 0x80 (negative) with the controls; an
+  // unsigned one (min(v, 0x1F) == v) only the controls.
+  const __m128i low = (mask & kHigh) != 0 ? _mm_cmplt_epi8(v, space)
+                                          : _mm_cmpeq_epi8(_mm_min_epu8(v, max_control), v);
+  __m128i hit = _mm_andnot_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)), low);
   if ((mask & (kAmp | kMarkup)) != 0) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, amp));
   if ((mask & kMarkup) != 0) {
     hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, lt),
@@ -311,8 +316,8 @@ std::size_t append_reference(std::string& out, std::string_view s, std::size_t i
 }  // namespace
 
 void append_text(std::string& out, std::string_view raw, TextMode mode) {
-  const std::uint8_t mask =
-      static_cast<std::uint8_t>(kAlways | (mode.decode ? kAmp : 0) | (mode.escape ? kMarkup : 0));
+  const std::uint8_t mask = static_cast<std::uint8_t>(kControl | (mode.valid_utf8 ? 0 : kHigh) |
+                                                      (mode.decode ? kAmp : 0) | (mode.escape ? kMarkup : 0));
   const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
   const std::size_t n = raw.size();
   std::size_t i = 0;

@@ -91,6 +91,8 @@ struct TextMode {
   bool decode = true;      // resolve character references (false: RAWTEXT/PLAINTEXT)
   bool attribute = false;  // attribute-value rules: "&copy=1" stays literal
   bool escape = true;      // write & < > " as &amp; &lt; &gt; &quot;
+  bool valid_utf8 = false;  // the caller knows `raw` is valid UTF-8: its
+                            // bytes >= 0x80 are copied without a second look
 };
 
 // Appends `raw` to `out` as clean UTF-8 text: character references decoded
