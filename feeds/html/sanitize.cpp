@@ -743,7 +743,13 @@ class Sanitizer {
 std::string sanitize(std::string_view html, std::string_view base) {
   std::string out;
   out.reserve(html.size() + html.size() / 8 + 16);
-  Sanitizer(html, base, is_valid_utf8(html), out).run();
+  const bool valid_utf8 = is_valid_utf8(html);
+  if (html.find('<') == std::string_view::npos) {
+    // No markup (most titles and summaries): one text token, no tree.
+    append_text(out, html, TextMode{.valid_utf8 = valid_utf8});
+    return out;
+  }
+  Sanitizer(html, base, valid_utf8, out).run();
   return out;
 }
 

@@ -425,22 +425,20 @@ Token Tokenizer::next() {
 
 // Reads a tag or attribute name starting at in_[i] up to a byte of class
 // `stop` (the first byte is always taken when `first_is_name`), appends it
-// lower-cased to names_, and returns its name_hash: one pass over the bytes.
+// lower-cased to names_, and returns its name_hash.
 std::uint32_t Tokenizer::read_name(std::size_t& i, std::uint8_t stop, bool first_is_name) {
   const std::size_t n = in_.size();
+  const std::size_t begin = i;
+  if (first_is_name && i < n) ++i;
+  while (i < n && (kStop[static_cast<unsigned char>(in_[i])] & stop) == 0) ++i;
+  // Appended in one piece, then lower-cased and hashed in place.
+  const std::size_t at = names_.size();
+  names_.append(in_.data() + begin, i - begin);
   std::uint32_t h = 2166136261u;
-  if (first_is_name && i < n) {
-    const unsigned char c = kLower[static_cast<unsigned char>(in_[i++])];
-    names_.push_back(static_cast<char>(c));
+  for (std::size_t k = at; k < names_.size(); ++k) {
+    const unsigned char c = kLower[static_cast<unsigned char>(names_[k])];
+    names_[k] = static_cast<char>(c);
     h = (h ^ c) * 16777619u;
-  }
-  while (i < n) {
-    const auto raw = static_cast<unsigned char>(in_[i]);
-    if ((kStop[raw] & stop) != 0) break;
-    const unsigned char c = kLower[raw];
-    names_.push_back(static_cast<char>(c));
-    h = (h ^ c) * 16777619u;
-    ++i;
   }
   return h;
 }
