@@ -1564,7 +1564,7 @@ void ParseContext::start_element(std::string_view qname,
     }
   }
   std::string_view ns = s.canonical(qname, s.name_buf, false);
-  const std::string& tag = s.name_buf;
+  const std::string_view tag = s.name_buf;  // compared with literals below: no strlen
 
   s.attr_count = 0;
   for (const auto& a : attributes) {
