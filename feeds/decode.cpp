@@ -222,31 +222,49 @@ bool is_ascii(std::string_view s) {
   return true;
 }
 
+// Length of the well-formed UTF-8 sequence starting at s[i], a byte >= 0x80
+// (Unicode Table 3-7); 0 when none starts there. For the byte-wise passes
+// over documents that are not valid UTF-8 as a whole.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  std::size_t need = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    need = 1;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    need = 2;
+    if (b0 == 0xE0) lo = 0xA0;
+    if (b0 == 0xED) hi = 0x9F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    need = 3;
+    if (b0 == 0xF0) lo = 0x90;
+    if (b0 == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (s.size() - i <= need) return 0;
+  for (std::size_t k = 1; k <= need; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return 0;
+  }
+  return need + 1;
+}
+
 // Counts valid multi-byte UTF-8 sequences and invalid bytes.
 void utf8_census(std::string_view s, std::size_t& multibyte, std::size_t& invalid) {
   multibyte = invalid = 0;
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (p < end) {
-    if (*p < 0x80) {
-      ++p;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
       continue;
     }
-    std::size_t n = 0;
-    if (is_valid_utf8(std::string_view(reinterpret_cast<const char*>(p),
-                                       static_cast<std::size_t>(std::min<std::ptrdiff_t>(end - p, 2))))) {
-      n = 2;
-    } else if (end - p >= 3 && is_valid_utf8(std::string_view(reinterpret_cast<const char*>(p), 3))) {
-      n = 3;
-    } else if (end - p >= 4 && is_valid_utf8(std::string_view(reinterpret_cast<const char*>(p), 4))) {
-      n = 4;
-    }
-    if (n) {
+    if (std::size_t n = utf8_sequence_length(s, i)) {
       ++multibyte;
-      p += n;
+      i += n;
     } else {
       ++invalid;
-      ++p;
+      ++i;
     }
   }
 }
@@ -267,14 +285,7 @@ std::string mixed_utf8(std::string_view s) {
       ++i;
       continue;
     }
-    std::size_t n = 0;
-    for (std::size_t len = 2; len <= 4 && i + len <= s.size(); ++len) {
-      if (is_valid_utf8(s.substr(i, len))) {
-        n = len;
-        break;
-      }
-    }
-    if (n) {
+    if (std::size_t n = utf8_sequence_length(s, i)) {
       out.append(s.substr(i, n));
       i += n;
       continue;
