@@ -340,22 +340,37 @@ bool valid_utf8(std::string_view s) {
 // ("cafÃ©"): when every character is below U+0100 and their bytes form
 // valid UTF-8 with multi-byte sequences, those bytes are the real text.
 void repair_double_utf8(std::string& s) {
+  // First a pass that rebuilds nothing. Each character U+0080..U+00BF (C2 xx)
+  // stands for a UTF-8 continuation byte, which must follow another such
+  // byte; each U+00C0..U+00FF (C3 xx) for a lead byte, which a continuation
+  // byte must follow. A text with a lone "é" or no-break space stops here.
   bool high = false;
+  bool after_pair = false;     // the previous character was one of them
+  bool need_continue = false;  // ... and stood for a lead byte
   for (std::size_t i = 0; i < s.size(); ++i) {
     while (i + 8 <= s.size()) {  // skip ASCII a word at a time
       std::uint64_t w;
       std::memcpy(&w, s.data() + i, 8);
       if (w & 0x8080808080808080ull) break;
+      if (need_continue) return;
+      after_pair = false;
       i += 8;
     }
     if (i >= s.size()) break;
     auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) continue;
+    if (c < 0x80) {
+      if (need_continue) return;
+      after_pair = false;
+      continue;
+    }
     if (c != 0xC2 && c != 0xC3) return;  // a character above U+00FF
+    if (c == 0xC2 ? !after_pair : need_continue) return;
+    need_continue = c == 0xC3;
+    after_pair = true;
     high = true;
     ++i;
   }
-  if (!high) return;
+  if (!high || need_continue) return;
   std::string bytes;
   bytes.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
