@@ -12,8 +12,10 @@
 #   tributary-json    `tributary parse --json FILE...` > /dev/null: reads the
 #                     files, builds the full model (charset, recovery, every
 #                     field, dates, URLs, HTML sanitized) and prints JSON
-#   tributary-model   bench/parse_corpus: the same model from files already in
-#                     memory, no JSON (the parser's own cost)
+#   tributary-model   bench/parse_corpus: the same model, no JSON (the
+#                     parser's own cost; the files are read one at a time into
+#                     one reused buffer, so the read(2) calls are counted, as
+#                     sfeed's reads of its pipe are)
 #   sfeed             every file through one `sfeed` (Debian package sfeed;
 #                     C, no sanitizing, no charset conversion, TSV out); only
 #                     the sfeed process is timed, not the `cat` feeding it
