@@ -109,7 +109,11 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 void append_lower(std::string& out, std::string_view s) {
-  for (char c : s) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  const std::size_t at = out.size();
+  out.append(s);  // in one piece, then lower-cased in place
+  for (std::size_t i = at; i < out.size(); ++i) {
+    if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] + 32);
+  }
 }
 
 std::string lower(std::string_view s) {
