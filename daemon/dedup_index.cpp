@@ -184,12 +184,18 @@ Result<void> DedupIndex::prepare(sqlite::Database& db) {
       {&move_story_, "UPDATE items SET story_id = ?1 WHERE story_id = ?2"},
       {&move_sources_, "UPDATE item_sources SET item_id = ?1 WHERE item_id = ?2"},
       {&delete_item_, "DELETE FROM items WHERE id = ?1"},
+      // The newest items of the story by its index (items_story_recency),
+      // then their representative copies: a story of thousands costs what
+      // one of `limit` does.
       {&related_,
-       "SELECT i.output_id, s.title, s.link, f.title, f.link, f.url FROM items i "
+       "SELECT i.output_id, s.title, s.link, f.title, f.link, f.url FROM "
+       "(SELECT id, output_id, rep_feed_id, coalesce(published, first_seen) AS t FROM items "
+       " WHERE story_id = ?1 AND id != ?2 AND EXISTS (SELECT 1 FROM item_sources "
+       "  WHERE item_id = items.id AND feed_id = items.rep_feed_id) "
+       " ORDER BY t DESC, id DESC LIMIT ?3) i "
        "JOIN item_sources s ON s.item_id = i.id AND s.feed_id = i.rep_feed_id "
        "JOIN feeds f ON f.id = i.rep_feed_id "
-       "WHERE i.story_id = ?1 AND i.id != ?2 GROUP BY i.id "
-       "ORDER BY coalesce(i.published, i.first_seen) DESC, i.id DESC LIMIT ?3"},
+       "GROUP BY i.id ORDER BY i.t DESC, i.id DESC"},
   };
   for (const auto& p : list) {
     auto s = db.prepare(p.sql);

@@ -15,7 +15,7 @@ namespace {
 namespace json = boost::json;
 
 // Ordered migrations: never edit one that has shipped; append a new one.
-constexpr std::array<std::string_view, 4> kMigrations = {
+constexpr std::array<std::string_view, 5> kMigrations = {
     R"sql(
 CREATE TABLE feeds (
   id INTEGER PRIMARY KEY,
@@ -108,6 +108,12 @@ CREATE TABLE articles (
 );
 CREATE INDEX articles_retry ON articles(retry_at) WHERE retry_at IS NOT NULL;
 )sql",
+    // 5: a story's newest items found without reading the whole story (the
+    // "also covered by" list of every rendered item).
+    R"sql(
+CREATE INDEX items_story_recency ON items(story_id, coalesce(published, first_seen), id);
+DROP INDEX items_story;
+)sql",
 };
 
 FeedState read_feed(const sqlite::Statement& s) {
@@ -194,6 +200,7 @@ Result<void> Store::migrate() {
   auto row = version_stmt->step();
   if (!row) return tl::unexpected(row.error());
   auto version = static_cast<std::size_t>(version_stmt->column_int(0));
+  version_stmt->reset();  // a pending read would lock the schema (DROP INDEX)
   if (version > kMigrations.size()) {
     return fail(Errc::database,
                 fmt::format("store: database schema version {} is newer than this build ({})",

@@ -280,6 +280,31 @@ TEST(DedupStore, OutputsListTheOtherItemsOfAStory) {
   }
 }
 
+TEST(DedupStore, AStoryListsItsNewestOtherItemsFirst) {
+  auto f = open_store();
+  const char* days[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today"};
+  for (int i = 0; i < 8; ++i) {
+    std::string n = std::to_string(i);
+    ASSERT_TRUE(f.store.save(i % 2 ? f.a : f.b, meta("News"),
+                             {item(entry("g" + n, std::string("Mt. Gox bankruptcy filing leaves bitcoin owners in limbo ") + days[i],
+                                         "https://x.example/gox/" + n, kNow - 1000 + 100 * i, nullptr))},
+                             kNow + i));
+  }
+  auto out = newest(f.store);
+  ASSERT_EQ(out.size(), 8u);
+  // Newest first: items 7, 6, ...; each lists the five newest others.
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    SCOPED_TRACE(out[k].entry.link);
+    ASSERT_EQ(out[k].related.size(), 5u);
+    std::vector<std::string> expected;
+    for (int i = 7; i >= 0 && expected.size() < 5; --i) {
+      std::string link = "https://x.example/gox/" + std::to_string(i);
+      if (link != out[k].entry.link) expected.push_back(link);
+    }
+    for (std::size_t r = 0; r < 5; ++r) EXPECT_EQ(out[k].related[r].link, expected[r]);
+  }
+}
+
 TEST(DedupStore, DisabledDedupKeepsCopiesApart) {
   DedupSettings settings;
   settings.enabled = false;
