@@ -36,6 +36,8 @@ struct DedupOptions {
   double join = -1;
   double merge = -1;
   double idf = -1;
+  double cohesion = -1;
+  int max_members = -1;
 };
 
 bool read_input(const std::string& file, std::string& out) {
@@ -122,6 +124,8 @@ int run_dedup(const DedupOptions& opts) {
   if (opts.join >= 0) options.story.join = opts.join;
   if (opts.merge >= 0) options.story.merge = opts.merge;
   if (opts.idf >= 0) options.story.idf_exponent = opts.idf;
+  if (opts.cohesion >= 0) options.story.cohesion = opts.cohesion;
+  if (opts.max_members >= 0) options.story.max_members = static_cast<std::uint32_t>(opts.max_members);
   options.stories = !opts.no_stories;
   options.duplicate_window = std::chrono::hours(static_cast<long>(opts.dup_window_hours));
   options.story_window = std::chrono::hours(static_cast<long>(opts.story_window_hours));
@@ -187,6 +191,8 @@ void add_dedup_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--join", opts->join, "override: cosine to join a story");
   cmd->add_option("--merge", opts->merge, "override: centroid cosine to merge two stories");
   cmd->add_option("--idf", opts->idf, "override: IDF exponent of term weights");
+  cmd->add_option("--cohesion", opts->cohesion, "override: mean similarity to a story's members to join it");
+  cmd->add_option("--max-members", opts->max_members, "override: size of a story that takes no more items by similarity");
   cmd->add_flag("--explain", opts->explain, "also print each item's clean title and flags");
   cmd->callback([opts, &exit_code] { exit_code = run_dedup(*opts); });
 }

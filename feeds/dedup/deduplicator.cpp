@@ -236,11 +236,24 @@ bool told_apart(const Entry& a, const Entry& b) {
 // Items whose titles carry different item tags are different items.
 bool tags_differ(const Entry& a, const Entry& b) { return a.tag != 0 && b.tag != 0 && a.tag != b.tag; }
 
+// A story cluster: the sum of its members' term vectors, and what the
+// mean similarity of an item to its members needs (see cohesive()).
 struct Cluster {
   boost::unordered_flat_map<std::uint32_t, float> centroid;
-  double norm2 = 0;
+  double norm2 = 0;     // |centroid|^2
+  double norm_sum = 0;  // the sum of the members' |vector|
+  std::uint32_t members = 0;
+  std::vector<std::uint32_t> title_terms;  // of its members' titles, sorted: its postings
   std::int64_t last_ms = 0;
 };
+
+// Adds `t` to the sorted `terms`; false when it was there.
+bool insert_sorted(std::vector<std::uint32_t>& terms, std::uint32_t t) {
+  auto it = std::lower_bound(terms.begin(), terms.end(), t);
+  if (it != terms.end() && *it == t) return false;
+  terms.insert(it, t);
+  return true;
+}
 
 double dot(const boost::unordered_flat_map<std::uint32_t, float>& a,
            const boost::unordered_flat_map<std::uint32_t, float>& b) {
@@ -310,6 +323,7 @@ StoryParams story_params(Granularity g) {
     p.normalize_items = true;
     p.join = 0.4;
     p.merge = 2.0;  // never
+    p.cohesion = 0.35;
   }
   return p;
 }
@@ -368,7 +382,11 @@ struct Deduplicator::State {
   ItemKeys scratch_keys;
   std::vector<std::string> scratch_words;
   std::vector<Handle> scratch_members;
-  std::vector<std::pair<std::uint32_t, float>> scratch_terms;
+  std::vector<std::pair<std::uint32_t, float>> scratch_terms;  // title terms first
+  std::size_t scratch_title_terms = 0;
+  double scratch_norm = 0;  // |scratch_terms|
+  std::vector<std::uint32_t> shared;  // per handle at candidate roots: title terms shared
+  std::vector<Handle> scratch_candidates;
 
   explicit State(Options o) : options(std::move(o)) {}
 
@@ -615,8 +633,8 @@ struct Deduplicator::State {
 
   // Document frequency above which a term is a stop word of the corpus.
   // A handful of items gives no such statistics.
+  static constexpr std::size_t kMinDocuments = 40;
   double max_document_frequency() const {
-    constexpr std::size_t kMinDocuments = 40;
     if (documents < kMinDocuments) return static_cast<double>(documents) + 1.0;
     return std::max(2.0, options.story.max_df * static_cast<double>(documents));
   }
@@ -639,11 +657,16 @@ struct Deduplicator::State {
       std::uint32_t t = e.observed[i];
       if (double w = weight(t); w > 0) terms.emplace_back(t, static_cast<float>(w));
     }
+    scratch_title_terms = terms.size();
     constexpr std::size_t kSummaryTerms = 40;
     constexpr double kSummaryWeight = 0.5;
     std::size_t added = 0;
+    // Summaries share many words by chance: a summary term counts only when
+    // it is rare (a name, a place), and then less than a title term.
+    double summary_max_df = std::max(2.0, p.summary_max_df * static_cast<double>(documents));
     for (std::size_t i = e.title_terms; i < e.observed.size() && added < kSummaryTerms; ++i) {
       std::uint32_t t = e.observed[i];
+      if (documents >= kMinDocuments && static_cast<double>(df[t]) > summary_max_df) continue;
       double w = kSummaryWeight * weight(t);
       if (w <= 0) continue;
       terms.emplace_back(t, static_cast<float>(w));
@@ -655,17 +678,23 @@ struct Deduplicator::State {
       auto inv = static_cast<float>(1.0 / std::sqrt(n2));
       for (auto& [t, w] : terms) w *= inv;
     }
+    double n2 = 0;
+    for (auto [t, w] : terms) n2 += static_cast<double>(w) * w;
+    scratch_norm = std::sqrt(n2);
   }
 
   void add_to_cluster(Handle root, const Entry& e) {
     Cluster& c = clusters[root];
-    for (auto [t, w] : scratch_terms) {
+    for (std::size_t i = 0; i < scratch_terms.size(); ++i) {
+      auto [t, w] = scratch_terms[i];
       float& v = c.centroid[t];
       c.norm2 += 2.0 * v * w + static_cast<double>(w) * w;
       v += w;
-      auto& list = postings[t];
-      if (list.empty() || list.back() != root) list.push_back(root);
+      // A cluster is a candidate for the title terms of its members.
+      if (i < scratch_title_terms && insert_sorted(c.title_terms, t)) postings[t].push_back(root);
     }
+    c.norm_sum += scratch_norm;
+    ++c.members;
     c.last_ms = std::max(c.last_ms, e.ms);
   }
 
@@ -680,12 +709,14 @@ struct Deduplicator::State {
     Cluster& c = clusters[root];
     if (c.centroid.size() < absorbed.centroid.size()) std::swap(c, absorbed);
     double cross = dot(c.centroid, absorbed.centroid);
-    for (auto [t, w] : absorbed.centroid) {
-      c.centroid[t] += w;
-      auto& list = postings[t];
-      if (list.empty() || list.back() != root) list.push_back(root);
+    for (auto [t, w] : absorbed.centroid) c.centroid[t] += w;
+    // Postings of the absorbed root lead here (find); new ones name the root.
+    for (std::uint32_t t : absorbed.title_terms) {
+      if (insert_sorted(c.title_terms, t)) postings[t].push_back(root);
     }
     c.norm2 += absorbed.norm2 + 2.0 * cross;
+    c.norm_sum += absorbed.norm_sum;
+    c.members += absorbed.members;
     c.last_ms = std::max(c.last_ms, absorbed.last_ms);
   }
 
@@ -701,35 +732,59 @@ struct Deduplicator::State {
     }
     const StoryParams& p = options.story;
     std::int64_t oldest = e.ms - window_ms(options.story_window);
-    double max_df = max_document_frequency();
+    // Candidates: live clusters that share a title term with the item, found
+    // among the clusters that took each term last; the ones sharing the
+    // most terms are scored. Bounded work per item however many clusters
+    // are remembered.
+    constexpr std::size_t kPostingsScanned = 512;
+    constexpr std::size_t kCandidatesScored = 48;
+    constexpr std::uint32_t kIdle = static_cast<std::uint32_t>(-1);
     ++stamp_now;
-    std::vector<Handle> candidates;
-    for (auto [t, w] : scratch_terms) {
-      if (static_cast<double>(df[t]) > max_df) continue;
-      for (Handle c : postings[t]) {
+    auto& candidates = scratch_candidates;
+    candidates.clear();
+    for (std::size_t i = 0; i < scratch_title_terms; ++i) {
+      const auto& list = postings[scratch_terms[i].first];
+      std::size_t n = std::min(list.size(), kPostingsScanned);
+      for (std::size_t j = list.size() - n; j < list.size(); ++j) {
+        Handle c = list[j];
         if (c < base()) continue;
         Handle r = stories.find(c);
-        if (stamp[r - base()] == stamp_now) continue;
+        std::uint32_t& count = shared[r - base()];
+        if (stamp[r - base()] == stamp_now) {
+          if (count != kIdle) ++count;
+          continue;
+        }
         stamp[r - base()] = stamp_now;
         auto it = clusters.find(r);
-        if (it == clusters.end() || it->second.last_ms < oldest) continue;
+        if (it == clusters.end() || it->second.last_ms < oldest) {
+          count = kIdle;
+          continue;
+        }
+        count = 1;
         candidates.push_back(r);
       }
     }
-    double item_norm2 = 0;
-    for (auto [t, w] : scratch_terms) item_norm2 += static_cast<double>(w) * w;
+    auto more_shared = [&](Handle a, Handle b) {
+      std::uint32_t x = shared[a - base()], y = shared[b - base()];
+      return x != y ? x > y : a > b;
+    };
+    if (candidates.size() > kCandidatesScored) {
+      std::nth_element(candidates.begin(), candidates.begin() + kCandidatesScored, candidates.end(), more_shared);
+      candidates.resize(kCandidatesScored);
+    }
     std::vector<std::pair<double, Handle>> scored;
-    if (item_norm2 > 0) {
+    if (scratch_norm > 0) {
       for (Handle r : candidates) {
         const Cluster& c = clusters.find(r)->second;
+        if (c.members >= p.max_members) continue;
         double s = 0;
         for (auto [t, w] : scratch_terms) {
           auto it = c.centroid.find(t);
           if (it != c.centroid.end()) s += static_cast<double>(w) * it->second;
         }
         if (s <= 0 || c.norm2 <= 0) continue;
-        double cosine = s / std::sqrt(item_norm2 * c.norm2);
-        if (cosine >= p.join) scored.emplace_back(cosine, r);
+        double cosine = s / (scratch_norm * std::sqrt(c.norm2));
+        if (cosine >= p.join && fits(s / (scratch_norm * c.norm_sum))) scored.emplace_back(cosine, r);
       }
     }
     std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
@@ -744,7 +799,8 @@ struct Deduplicator::State {
     stories.unite(h, best);
     add_to_cluster(stories.find(h), e);
     // An item that fits two clusters is evidence they tell one story;
-    // merge when their centroids agree as well.
+    // merge when their centroids agree as well, and their members on
+    // average.
     for (std::size_t i = 1; i < scored.size(); ++i) {
       Handle a = stories.find(h), b = stories.find(scored[i].second);
       if (a == b) continue;
@@ -753,11 +809,20 @@ struct Deduplicator::State {
       if (ia == clusters.end() || ib == clusters.end()) continue;
       const Cluster& ca = ia->second;
       const Cluster& cb = ib->second;
-      if (ca.norm2 <= 0 || cb.norm2 <= 0) continue;
-      double cosine = dot(ca.centroid, cb.centroid) / std::sqrt(ca.norm2 * cb.norm2);
-      if (cosine >= p.merge) unite_stories(a, b);
+      if (ca.norm2 <= 0 || cb.norm2 <= 0 || ca.members + cb.members > p.max_members) continue;
+      double d = dot(ca.centroid, cb.centroid);
+      double cosine = d / std::sqrt(ca.norm2 * cb.norm2);
+      if (cosine >= p.merge && fits(d / (ca.norm_sum * cb.norm_sum))) unite_stories(a, b);
     }
   }
+
+  // Whether a mean similarity to a cluster's members (the members' cosines
+  // weighted by their vectors' lengths) is enough to join it. The cosine to
+  // the centroid alone lets a cluster drift: a centroid summed over items
+  // that share little stays close to every one of them (most of all in a
+  // small vocabulary) and draws in ever more, one story of thousands. The
+  // mean similarity of such a cluster falls as it grows.
+  bool fits(double mean_similarity) const { return mean_similarity >= options.story.cohesion; }
 
   // ---- forgetting -----------------------------------------------------
 
@@ -799,6 +864,7 @@ struct Deduplicator::State {
         if (r != h) std::swap(next_member[h - new_base], next_member[r - new_base]);
       }
       stamp.erase(stamp.begin(), stamp.begin() + drop);
+      shared.erase(shared.begin(), shared.begin() + drop);
       // Stories none of whose members is remembered.
       boost::unordered::erase_if(clusters, [&](const auto& c) { return c.first < new_base; });
     }
@@ -830,7 +896,7 @@ struct Deduplicator::State {
     for (const auto& [root, c] : clusters) roots.push_back(root);
     std::sort(roots.begin(), roots.end());  // deterministic candidate order
     for (Handle root : roots) {
-      for (const auto& [t, w] : clusters.find(root)->second.centroid) postings[t].push_back(root);
+      for (std::uint32_t t : clusters.find(root)->second.title_terms) postings[t].push_back(root);
     }
     bool freed = false;
     for (std::uint32_t t = 0; t < df.size(); ++t) {
@@ -946,6 +1012,7 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
     Handle h = s.groups.add();
     s.stories.add();
     s.stamp.push_back(0);
+    s.shared.push_back(0);
     s.full_count.push_back(e.truncated ? 0 : 1);
     s.keyed.push_back(false);
     s.next_member.push_back(h);

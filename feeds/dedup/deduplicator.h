@@ -66,8 +66,16 @@ struct StoryParams {
   double join = 0.2;             // cosine(item, centroid) to join a cluster
   double merge = 0.25;           // cosine(centroid, centroid) to merge two
                                  // clusters an item fits both of (> 1: never)
+  double cohesion = 0.065;       // mean similarity to a cluster's members to
+                                 // join it (and between two clusters' members
+                                 // to merge them): what keeps a cluster from
+                                 // drifting into a story of everything
+  std::uint32_t max_members = 500;  // a cluster this big takes no more items
+                                    // by similarity (their duplicates still)
   double max_df = 0.2;           // terms in more than this share of items
-                                 // never propose candidate clusters
+                                 // weigh nothing
+  double summary_max_df = 0.05;  // summary terms in more than this share of
+                                 // items weigh nothing
 };
 
 // The tuned parameters of a granularity (see tests/dedup and the report in
@@ -142,10 +150,14 @@ struct Merge {
 // different titles it joins none.
 //
 // Story layer ("story": the same event, other outlets): groups are
-// clustered online by title (+ summary) term vectors against cluster
-// centroids; an item that fits two clusters merges them when their
-// centroids are close too. Stories are unions of whole groups, so the story
-// layer never splits what the duplicate layer joined.
+// clustered online by title (+ rare summary) term vectors. An item joins
+// the cluster whose centroid is closest (cosine >= join) among the live
+// clusters that share a title term with it and whose members it is close to
+// on average (cohesion: a centroid alone drifts, see StoryParams); a cluster
+// of max_members takes no more by similarity. An item that fits two
+// clusters merges them when their centroids are close too and their members
+// on average. Stories are unions of whole groups, so the story layer never
+// splits what the duplicate layer joined (such unions may pass the cap).
 //
 // Deterministic: the same batches in the same order give the same result.
 // Nothing is dropped; every added item gets a handle (0, 1, 2, ... in the

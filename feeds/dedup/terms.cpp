@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <boost/unordered/unordered_flat_set.hpp>
+
 #include "feeds/html/entities.h"
 
 namespace tributary::feeds::dedup {
@@ -18,7 +20,47 @@ bool is_stop_word(std::string_view w) {
       "under", "up", "us", "via", "vs", "was", "we", "were", "what", "whats", "when", "where", "who",
       "why", "will", "with", "would", "you", "your"};
   static_assert(std::is_sorted(std::begin(kStop), std::end(kStop)));
-  return std::binary_search(std::begin(kStop), std::end(kStop), w);
+  if (std::binary_search(std::begin(kStop), std::end(kStop), w)) return true;
+  // Articles, pronouns, prepositions and auxiliaries of other languages: a
+  // German feed's "der", "die", "und" would make all its headlines one
+  // story. Words that are also English headline words ("war", "hat", "son",
+  // "un", "al", "met", "door", "em") are left out.
+  static const boost::unordered_flat_set<std::string_view> kOther = {
+      // German
+      "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "und",
+      "oder", "aber", "zu", "zum", "zur", "von", "vom", "mit", "für", "auf", "im", "ist", "sind", "haben",
+      "wird", "werden", "nicht", "sich", "als", "auch", "es", "aus", "er", "sie", "nach", "bei", "um", "am",
+      "noch", "wie", "über", "so", "nur", "dass", "daß", "bis", "vor", "durch", "gegen", "ohne", "unter",
+      "wir", "ihr", "ich", "du", "was", "wer", "wo", "wenn", "doch", "schon", "sein", "seine", "ihre", "kein",
+      "keine", "mehr",
+      // French
+      "le", "la", "les", "de", "des", "du", "une", "et", "à", "au", "aux", "en", "est", "sont", "que", "qui",
+      "qu", "dans", "pour", "pas", "sur", "avec", "il", "elle", "ils", "elles", "ne", "se", "ce", "cette",
+      "ces", "par", "plus", "ou", "mais", "comme", "été", "être", "fait", "très", "après", "aussi", "où",
+      "entre", "sans", "sous", "leur", "leurs", "sa", "ses", "nous", "vous", "on", "y",
+      // Spanish
+      "el", "la", "los", "las", "lo", "una", "unos", "unas", "y", "o", "de", "del", "en", "es", "que", "por",
+      "para", "con", "no", "se", "su", "sus", "como", "más", "pero", "sin", "sobre", "entre", "ha", "han",
+      "fue", "ser", "está", "este", "esta", "estos", "estas", "ese", "esa", "le", "les", "ya", "muy",
+      "también", "hasta", "desde", "cuando",
+      // Italian
+      "il", "lo", "la", "gli", "le", "una", "uno", "di", "del", "della", "dei", "delle", "e", "ed", "o",
+      "alla", "nel", "nella", "è", "sono", "che", "per", "con", "non", "si", "più", "ma", "da", "dal", "su",
+      "tra", "fra", "anche",
+      // Portuguese
+      "o", "os", "as", "um", "uma", "de", "do", "da", "dos", "das", "e", "ou", "no", "na", "nos", "nas",
+      "é", "são", "que", "por", "para", "não", "se", "como", "mais", "mas", "ao", "à", "sem", "sobre",
+      "entre", "também",
+      // Dutch
+      "de", "het", "een", "en", "of", "van", "op", "te", "voor", "zijn", "niet", "dat", "die", "aan", "er",
+      "als", "bij", "om", "ook", "naar", "uit", "over", "maar", "dan", "nog", "wel",
+      // Russian
+      "и", "в", "во", "не", "на", "что", "с", "со", "по", "как", "это", "он", "она", "они", "к", "из", "за",
+      "от", "для", "о", "об", "у", "же", "все", "так", "его", "ее", "её", "но", "да", "ты", "бы", "только",
+      "мне", "было", "вот", "меня", "еще", "ещё", "нет", "ему", "теперь", "когда", "даже", "ну", "вдруг",
+      "ли", "если", "уже", "или", "быть", "был", "была", "были", "до", "при",
+  };
+  return kOther.contains(w);
 }
 
 // A light English plural/possessive stemmer: only endings whose removal
