@@ -161,8 +161,9 @@ Sketch sketch_of(std::span<const std::string> words) {
   std::sort(all.begin(), all.end());
   all.erase(std::unique(all.begin(), all.end()), all.end());
   s.words = static_cast<std::uint32_t>(all.size());
-  if (all.size() > Sketch::kSize) all.resize(Sketch::kSize);
-  s.hashes = std::move(all);
+  // Exactly the hashes kept (a resized vector would keep the capacity of
+  // every word: a third of an entry's memory).
+  s.hashes.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), Sketch::kSize)));
   return s;
 }
 
@@ -217,7 +218,7 @@ struct Entry {
   Sketch summary;
   std::vector<std::uint32_t> observed;  // term ids counted in df, title terms first
   std::uint32_t title_terms = 0;
-  std::unique_ptr<ItemKeys> keys;  // Options::keep_keys only
+  std::unique_ptr<ItemKeys> keys;  // Options::keep_keys, last add() only
 };
 
 // Two entries of one document (one feed's batch, when batches are
@@ -377,6 +378,7 @@ struct Deduplicator::State {
   std::vector<Merge> merged_groups;
   std::vector<Merge> merged_stories;
   std::uint32_t batches = 0;
+  Handle last_batch = 0;  // the first handle of the last add()
 
   // Scratch space reused across items.
   ItemKeys scratch_keys;
@@ -617,7 +619,7 @@ struct Deduplicator::State {
   // The item's terms: the title's, then the summary's (its first words)
   // that the title lacks; each once. Counted in the term statistics.
   void observe_terms(Entry& e, std::span<const std::string> title, std::span<const std::string> summary) {
-    constexpr std::size_t kSummaryWords = 120;
+    constexpr std::size_t kSummaryWords = 60;
     auto push = [&](const std::string& w) {
       std::uint32_t t = term_of_word(w);
       if (t == kNoTerm || std::find(e.observed.begin(), e.observed.end(), t) != e.observed.end()) return;
@@ -626,6 +628,7 @@ struct Deduplicator::State {
     for (const auto& w : title) push(w);
     e.title_terms = static_cast<std::uint32_t>(e.observed.size());
     for (const auto& w : summary.first(std::min(summary.size(), kSummaryWords))) push(w);
+    e.observed.shrink_to_fit();  // kept as long as the item is remembered
     for (std::uint32_t t : e.observed) ++df[t];
     e.counted = true;
     ++documents;
@@ -920,6 +923,9 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
   State& s = *state_;
   s.merged_groups.clear();
   s.merged_stories.clear();
+  // Only the last batch keeps its keys (Options::keep_keys).
+  for (Handle h = std::max(s.last_batch, s.base()); h < s.groups.end(); ++h) s.entry(h).keys.reset();
+  s.last_batch = s.groups.end();
   // Learn from the whole batch first: who the publishers are, what each
   // feed puts before every title. Feeds are looked up once per batch.
   constexpr std::uint32_t kNoFeed = static_cast<std::uint32_t>(-1);
@@ -1049,7 +1055,7 @@ std::span<const Merge> Deduplicator::merged_stories() const { return state_->mer
 
 const ItemKeys& Deduplicator::keys(std::size_t handle) const {
   const Entry& e = state_->entry(static_cast<Handle>(handle));
-  assert(e.keys != nullptr && "Options::keep_keys is off");
+  assert(e.keys != nullptr && "Options::keep_keys is off, or the item is not of the last add()");
   return *e.keys;
 }
 

@@ -108,8 +108,10 @@ struct Options {
   // crawl log, where one feed re-lists an article under a new link).
   bool batches_are_documents = true;
   StoryParams story = story_params(Granularity::story);
-  // Keep each item's ItemKeys for keys() (explanations, tests); off, only
-  // hashes are kept.
+  // Keep the ItemKeys of the last add()'s items for keys() (explanations,
+  // a store filing them); off, only hashes are kept. Earlier items' keys
+  // are released by the next add(): kept for every remembered item, they
+  // were most of its memory.
   bool keep_keys = false;
 };
 
@@ -187,7 +189,7 @@ class Deduplicator {
   std::span<const Merge> merged_groups() const;
   std::span<const Merge> merged_stories() const;
 
-  // The keys of a remembered item; only with Options::keep_keys.
+  // The keys of an item the last add() filed; only with Options::keep_keys.
   const ItemKeys& keys(std::size_t handle) const;
 
   // Handles given so far (the next handle), and the oldest remembered one:

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "feeds/dedup/url_canon.h"
+
 namespace tributary::feeds::dedup {
 namespace {
 
@@ -437,6 +439,19 @@ TEST(Deduplicator, ReportsGroupsItMerged) {
   bool bridged = false;
   for (const Merge& m : d.merged_groups()) bridged = bridged || (m.kept == h1[0] && m.absorbed == h1[1]);
   EXPECT_TRUE(bridged);
+}
+
+TEST(Deduplicator, KeysAreThoseOfTheLastBatch) {
+  Options options;
+  options.keep_keys = true;
+  Deduplicator d(options);
+  auto h1 = d.add(std::vector<Item>{item("1", "Council approves the new budget plan", "https://a.example/1", "A")});
+  EXPECT_EQ(d.keys(h1[0]).url, canonical_url("https://a.example/1"));
+  // The next batch's keys are there; the first's are released (not checked:
+  // keys() asserts).
+  auto h2 = d.add(std::vector<Item>{item("2", "Stocks rally on strong jobs data", "http://b.example/2?utm_source=x", "B")});
+  EXPECT_EQ(d.keys(h2[0]).url, canonical_url("http://b.example/2?utm_source=x"));
+  EXPECT_EQ(d.keys(h2[0]).feed, publisher_key("B"));
 }
 
 TEST(Deduplicator, ForgettingByHandleReleasesAndReroots) {
