@@ -64,6 +64,7 @@ void add_parse_command(CLI::App& app, int& exit_code) {
       if (name == "content-language") source.content_language = value;
     }
     std::string bytes;
+    std::string line;  // reused: a feed's JSON is as large as the feed
     for (const auto& file : opts->files) {
       if (!read_input(file, bytes)) {
         std::fprintf(stderr, "tributary parse: cannot read %s\n", file.c_str());
@@ -71,7 +72,7 @@ void add_parse_command(CLI::App& app, int& exit_code) {
         continue;
       }
       // Unrecognized input is still a result (format ""), as the contract asks.
-      std::string line;
+      line.clear();
       feeds::append_json(line, feeds::parse_document(bytes, source));
       line += '\n';
       std::fwrite(line.data(), 1, line.size(), stdout);
