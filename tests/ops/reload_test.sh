@@ -115,7 +115,9 @@ grep -q "$CONF:$line:12: 'interval' is below the minimum poll interval" "$W/daem
 sleep 0.5
 [ "$(tail -1 "$W/notify.log" | cut -d' ' -f2-)" != "" ] && tail -2 "$W/notify.log" | grep -q "READY=1" \
   || die "no READY=1 after the rejected reload"
-served gamma 2 && served alpha 1 || die "running config not kept after a rejected edit"
+wait_for 'served gamma 2 && served alpha 1' \
+  || { curl -fs "http://127.0.0.1:$PORT/feeds/all.atom" | grep -o '<title>[^<]*</title>'
+       die "running config not kept after a rejected edit (served titles above)"; }
 kill -0 "$DAEMON" || die "daemon died"
 ok "invalid edit: reported as tributary.toml:$line:12, ignored, READY=1, still serving"
 
