@@ -37,7 +37,8 @@ nspawn_prepare() {
   else
     command -v debootstrap >/dev/null || skip "no cached tree ($TARBALL) and no debootstrap (./setup.sh deps)"
     MIRROR=${MIRROR:-$({ awk '/^URIs:/{print $2}' /etc/apt/sources.list.d/*.sources
-                        awk '$1=="deb"{print $2}' /etc/apt/sources.list 2>/dev/null; } | grep -v security | head -n1)}
+                        awk '$1=="deb"{print $2}' /etc/apt/sources.list 2>/dev/null; } | grep -v security | head -n1 || true)}
+    [ -n "$MIRROR" ] || die "no Debian mirror found in /etc/apt/sources.list* (set MIRROR=)"
     log "debootstrap bookworm from $MIRROR (once; cached in $TARBALL)"
     debootstrap --variant=minbase --include="$PKGS" bookworm "$TREE" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 \
       || { tail -20 "$WORK/debootstrap.log"; die "debootstrap"; }
