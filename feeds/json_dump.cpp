@@ -2,10 +2,7 @@
 
 #include <string_view>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
+#include "feeds/byte_scan.h"
 #include "feeds/date.h"
 
 namespace tributary::feeds {
@@ -251,25 +248,9 @@ boost::json::object to_json(const Feed& feed) {
 
 namespace {
 
-constexpr bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
-
-// Index of the first byte at or after `i` that put_string must escape, or
-// s.size(): sixteen bytes at a time where there is SSE2 (every x86-64), as
-// a feed's content runs for kilobytes without one.
+// Index of the first byte at or after `i` that put_string must escape.
 std::size_t next_escape(std::string_view s, std::size_t i) {
-#if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i max_control = _mm_set1_epi8(0x1F);
-  for (; i + 16 <= s.size(); i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                                     _mm_cmpeq_epi8(_mm_min_epu8(v, max_control), v));  // v <= 0x1F
-    if (const int mask = _mm_movemask_epi8(hit)) return i + static_cast<std::size_t>(__builtin_ctz(mask));
-  }
-#endif
-  while (i < s.size() && !needs_escape(static_cast<unsigned char>(s[i]))) ++i;
-  return i;
+  return find_escapable(s, i, '"', '\\', '"', '"', /*controls=*/true);
 }
 
 // JSON string escaping as Boost.JSON's serializer does it: '"', '\\' and

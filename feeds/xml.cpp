@@ -2,9 +2,7 @@
 
 #include <vector>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "feeds/byte_scan.h"
 
 namespace tributary::feeds::xml {
 
@@ -49,34 +47,11 @@ std::string_view trim(std::string_view s) {
   return s.substr(b, s.find_last_not_of(kSpace) - b + 1);
 }
 
-namespace {
-
-// Index of the first byte at or after `i` that append_escaped replaces
-// (& < >, and " in an attribute), or s.size(): sixteen bytes at a time where
-// there is SSE2 (every x86-64).
-std::size_t next_markup(std::string_view s, std::size_t i, bool attribute) {
-  const char quote = attribute ? '"' : '&';
-#if defined(__SSE2__)
-  const __m128i amp = _mm_set1_epi8('&');
-  const __m128i lt = _mm_set1_epi8('<');
-  const __m128i gt = _mm_set1_epi8('>');
-  const __m128i q = _mm_set1_epi8(quote);
-  for (; i + 16 <= s.size(); i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
-                                     _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, q)));
-    if (const int mask = _mm_movemask_epi8(hit)) return i + static_cast<std::size_t>(__builtin_ctz(mask));
-  }
-#endif
-  while (i < s.size() && s[i] != '&' && s[i] != '<' && s[i] != '>' && s[i] != quote) ++i;
-  return i;
-}
-
-}  // namespace
-
 void append_escaped(std::string& out, std::string_view s, bool attribute) {
   std::size_t start = 0;
-  for (std::size_t i = next_markup(s, 0, attribute); i < s.size(); i = next_markup(s, i + 1, attribute)) {
+  const char quote = attribute ? '"' : '&';  // & again: no fourth byte outside attributes
+  for (std::size_t i = find_escapable(s, 0, '&', '<', '>', quote); i < s.size();
+       i = find_escapable(s, i + 1, '&', '<', '>', quote)) {
     out.append(s.substr(start, i - start));
     switch (s[i]) {
       case '&': out.append("&amp;"); break;
