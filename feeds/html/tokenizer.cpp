@@ -424,28 +424,40 @@ Token Tokenizer::next() {
 }
 
 // Reads a tag or attribute name starting at in_[i] up to a byte of class
-// `stop` (the first byte is always taken when `first_is_name`), appends it
-// lower-cased to names_, and returns its name_hash.
-std::uint32_t Tokenizer::read_name(std::size_t& i, std::uint8_t stop, bool first_is_name) {
+// `stop` (the first byte is always taken when `first_is_name`) and returns it
+// lower-cased with its name_hash, in one pass. A name already in lower case
+// (nearly all) is a view of the input; another is lower-cased into names_ and
+// comes back as a NameRef into it (names_ may still grow).
+Tokenizer::NameRef Tokenizer::read_name(std::size_t& i, std::uint8_t stop, bool first_is_name) {
   const std::size_t n = in_.size();
+  const auto* p = reinterpret_cast<const unsigned char*>(in_.data());
   const std::size_t begin = i;
-  if (first_is_name && i < n) ++i;
-  while (i < n && (kStop[static_cast<unsigned char>(in_[i])] & stop) == 0) ++i;
-  // Appended in one piece, then lower-cased and hashed in place.
-  const std::size_t at = names_.size();
-  names_.append(in_.data() + begin, i - begin);
   std::uint32_t h = 2166136261u;
-  for (std::size_t k = at; k < names_.size(); ++k) {
-    const unsigned char c = kLower[static_cast<unsigned char>(names_[k])];
-    names_[k] = static_cast<char>(c);
+  bool upper = false;
+  if (first_is_name && i < n) {
+    const unsigned char c = kLower[p[i]];
+    upper = c != p[i];
+    h = (h ^ c) * 16777619u;
+    ++i;
+  }
+  for (; i < n && (kStop[p[i]] & stop) == 0; ++i) {
+    const unsigned char c = kLower[p[i]];
+    upper |= c != p[i];
     h = (h ^ c) * 16777619u;
   }
-  return h;
+  if (!upper) return {in_.substr(begin, i - begin), 0, 0, h, false};
+  const std::size_t at = names_.size();
+  names_.append(in_.data() + begin, i - begin);
+  for (std::size_t k = at; k < names_.size(); ++k) {
+    names_[k] = static_cast<char>(kLower[static_cast<unsigned char>(names_[k])]);
+  }
+  return {{}, at, names_.size(), h, true};
 }
 
 Token Tokenizer::read_tag(bool end_tag) {
-  // Attribute values are slices of the input; names are lower-cased into
-  // names_ and turned into views once the tag is complete (names_ may grow).
+  // Attribute values are slices of the input, and so are names in lower
+  // case; others are lower-cased into names_ and turned into views once the
+  // tag is complete (names_ may grow).
   auto& pending = pending_;
   pending.clear();
   names_.clear();
@@ -453,8 +465,7 @@ Token Tokenizer::read_tag(bool end_tag) {
 
   const std::size_t n = in_.size();
   std::size_t i = pos_ + (end_tag ? 2 : 1);
-  const std::uint32_t tag_hash = read_name(i, kEndsTagName);
-  const std::size_t tag_len = names_.size();
+  const NameRef tag = read_name(i, kEndsTagName);
   bool self_closing = false;
   for (;;) {
     while (i < n && is_space(in_[i])) ++i;
@@ -477,8 +488,7 @@ Token Tokenizer::read_tag(bool end_tag) {
       continue;
     }
     // Attribute name; its first character may be '=' (HTML §13.2.5.32).
-    const std::size_t name_begin = names_.size();
-    const std::uint32_t hash = read_name(i, kEndsAttributeName, /*first_is_name=*/true);
+    const NameRef name = read_name(i, kEndsAttributeName, /*first_is_name=*/true);
     while (i < n && is_space(in_[i])) ++i;
     if (i >= n) {
       pos_ = n;
@@ -515,18 +525,17 @@ Token Tokenizer::read_tag(bool end_tag) {
         value = in_.substr(b, i - b);
       }
     }
-    pending.push_back({name_begin, names_.size(), value, hash});
+    pending.push_back({name, value});
     if (close_after) break;
   }
   pos_ = i;
   if (!end_tag) {
     for (const auto& p : pending) {
-      attrs_.push_back({std::string_view(names_).substr(p.name_begin, p.name_end - p.name_begin),
-                        p.value, p.hash});
+      attrs_.push_back({name_of(p.name), p.value, p.name.hash});
     }
   }
-  return Token{end_tag ? TokenKind::end_tag : TokenKind::start_tag, std::string_view(names_).substr(0, tag_len),
-               self_closing && !end_tag, tag_hash};
+  return Token{end_tag ? TokenKind::end_tag : TokenKind::start_tag, name_of(tag), self_closing && !end_tag,
+               tag.hash};
 }
 
 std::string_view Tokenizer::raw_text(std::string_view name) {

@@ -70,18 +70,29 @@ class Tokenizer {
   std::string_view rest();
 
  private:
+  // A lower-case name: a view of the input, or (when the input has upper
+  // case) the bytes [begin, end) of names_.
+  struct NameRef {
+    std::string_view input;
+    std::size_t begin, end;
+    std::uint32_t hash;  // name_hash of the lower-case name
+    bool lowered;
+  };
+
   Token read_tag(bool end_tag);
-  std::uint32_t read_name(std::size_t& i, std::uint8_t stop, bool first_is_name = false);
+  NameRef read_name(std::size_t& i, std::uint8_t stop, bool first_is_name = false);
+  std::string_view name_of(const NameRef& r) const {
+    return r.lowered ? std::string_view(names_).substr(r.begin, r.end - r.begin) : r.input;
+  }
 
   std::string_view in_;
   std::size_t pos_ = 0;
   struct PendingAttribute {
-    std::size_t name_begin, name_end;  // offsets in names_
+    NameRef name;
     std::string_view value;
-    std::uint32_t hash;
   };
 
-  std::string names_;  // lower-cased tag name, then attribute names
+  std::string names_;  // names with upper case, lower-cased
   std::vector<PendingAttribute> pending_;
   std::vector<TagAttribute> attrs_;
 };
