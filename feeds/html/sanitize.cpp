@@ -152,14 +152,21 @@ struct Open {
   bool root;  // an <svg> or <math> entered from HTML
 };
 
+// One Sanitizer per thread serves every call: its buffers keep their
+// capacity, so a fragment costs no allocation but its output.
 class Sanitizer {
  public:
-  Sanitizer(std::string_view html, std::string_view base, bool valid_utf8, std::string& out)
-      : tokenizer_(html), base_(base), valid_utf8_(valid_utf8), out_(out) {
-    stack_.reserve(kMaxSanitizeDepth);
-  }
+  Sanitizer() { stack_.reserve(kMaxSanitizeDepth); }
 
-  void run() {
+  void run(std::string_view html, std::string_view base, bool valid_utf8, std::string& out) {
+    tokenizer_.reset(html);
+    base_ = base;
+    valid_utf8_ = valid_utf8;
+    out_ = &out;
+    stack_.clear();
+    suppress_ = nullptr;
+    suppress_ns_ = Ns::html;
+    suppress_depth_ = 0;
     for (;;) {
       const Token token = tokenizer_.next();
       switch (token.kind) {
@@ -167,7 +174,7 @@ class Sanitizer {
           close_to(0);
           return;
         case TokenKind::text:
-          if (suppress_ == nullptr) append_text(out_, token.data, TextMode{.valid_utf8 = valid_utf8_});
+          if (suppress_ == nullptr) append_text(*out_, token.data, TextMode{.valid_utf8 = valid_utf8_});
           break;
         case TokenKind::start_tag:
           start_tag(token);
@@ -202,7 +209,7 @@ class Sanitizer {
       if (!write) return;
       const TextMode mode{
           .decode = (f & tables::kRcdata) != 0, .attribute = false, .escape = true, .valid_utf8 = valid_utf8_};
-      append_text(out_, content, mode);
+      append_text(*out_, content, mode);
       if (keep) close_to(stack_.size() - 1);
       return;
     }
@@ -420,9 +427,10 @@ class Sanitizer {
   void close_to(std::size_t index) {
     while (stack_.size() > index) {
       const Open& o = stack_.back();
-      out_ += "</";
-      out_ += o.ns == Ns::html ? o.info->name : o.info->out_name;
-      out_ += '>';
+      std::string& out = *out_;
+      out += "</";
+      out += o.ns == Ns::html ? o.info->name : o.info->out_name;
+      out += '>';
       stack_.pop_back();
     }
   }
@@ -701,17 +709,18 @@ class Sanitizer {
   }
 
   void write_start_tag(std::string_view name, bool self_closing) {
-    out_ += '<';
-    out_ += name;
+    std::string& out = *out_;
+    out += '<';
+    out += name;
     for (const OutAttribute& a : attrs_) {
-      out_ += ' ';
-      out_ += a.name;
-      out_ += "=\"";
-      append_text(out_, std::string_view(values_).substr(a.begin, a.end - a.begin),
+      out += ' ';
+      out += a.name;
+      out += "=\"";
+      append_text(out, std::string_view(values_).substr(a.begin, a.end - a.begin),
                   TextMode{.decode = false, .attribute = true, .escape = true, .valid_utf8 = valid_utf8_});
-      out_ += '"';
+      out += '"';
     }
-    out_ += self_closing ? " />" : ">";
+    out += self_closing ? " />" : ">";
   }
 
   // How attribute values are decoded into values_ and decoded_.
@@ -721,8 +730,8 @@ class Sanitizer {
 
   Tokenizer tokenizer_;
   std::string_view base_;
-  bool valid_utf8_;  // the input is valid UTF-8 (checked once, not per text run)
-  std::string& out_;
+  bool valid_utf8_ = false;  // the input is valid UTF-8 (checked once, not per text run)
+  std::string* out_ = nullptr;
   std::vector<Open> stack_;
 
   // While suppress_ is set, everything up to its matching end tag is dropped.
@@ -749,7 +758,8 @@ std::string sanitize(std::string_view html, std::string_view base) {
     append_text(out, html, TextMode{.valid_utf8 = valid_utf8});
     return out;
   }
-  Sanitizer(html, base, valid_utf8, out).run();
+  thread_local Sanitizer sanitizer;
+  sanitizer.run(html, base, valid_utf8, out);
   return out;
 }
 

@@ -54,7 +54,13 @@ struct Token {
 // names live in the tokenizer) or as long as the input (text and values).
 class Tokenizer {
  public:
-  explicit Tokenizer(std::string_view input) : in_(input) {}
+  explicit Tokenizer(std::string_view input = {}) : in_(input) {}
+
+  // Starts over on `input`, keeping the buffers' capacity.
+  void reset(std::string_view input) {
+    in_ = input;
+    pos_ = 0;
+  }
 
   Token next();
 
