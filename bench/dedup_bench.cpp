@@ -8,10 +8,21 @@
 // copies never join each other and the index grows as in a long-running
 // daemon. Report items/s with --benchmark_counters_tabular=true; the figures
 // are CPU time.
+//
+// `dedup_bench --memory CORPUS_DIR` instead prints what the deduplicator
+// remembers per copy: the feeds of a shared/bench/gen_feeds.py corpus are
+// parsed and filed one feed per add(), as the daemon's cold run files them
+// (daemon/dedup_index.cpp dedup_item), with stories on and off; the figure
+// is heap bytes in use (mallinfo2: in use plus mapped blocks) after filing minus before, per copy.
+
+#include <malloc.h>
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,8 +30,10 @@
 #include <boost/json/parse.hpp>
 
 #include "feeds/dedup/deduplicator.h"
+#include "feeds/dedup/terms.h"
 #include "feeds/dedup/title.h"
 #include "feeds/dedup/url_canon.h"
+#include "feeds/parse.h"
 
 namespace {
 
@@ -177,6 +190,123 @@ void BM_DeduplicateIncremental(benchmark::State& state) {
 }
 BENCHMARK(BM_DeduplicateIncremental)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
+// ---- --memory ----------------------------------------------------------
+
+// The copies of each feed of a generated corpus, as the daemon's
+// dedup_item makes them (title and summary as plain text, the summary's
+// first 1200 bytes, the feed's title as its name).
+std::vector<std::vector<dedup::Item>> corpus_feeds(const std::string& dir) {
+  std::vector<std::vector<dedup::Item>> feeds;
+  std::ifstream list(dir + "/feeds.txt");
+  std::string path;
+  auto plain = [](const std::optional<tributary::feeds::Text>& t) {
+    if (!t) return std::string();
+    return t->is_html() ? dedup::summary_text(t->value) : t->value;
+  };
+  while (std::getline(list, path)) {
+    std::ifstream in(dir + "/" + path, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    tributary::feeds::Source source;
+    source.url = "http://127.0.0.1/" + path;
+    tributary::feeds::Feed feed = tributary::feeds::parse_document(bytes.str(), source);
+    std::string name = feed.meta.title && !feed.meta.title->value.empty() ? feed.meta.title->value : path;
+    std::vector<dedup::Item> items;
+    for (const auto& e : feed.entries) {
+      dedup::Item item;
+      item.title = plain(e.title);
+      item.link = e.link;
+      item.guid = e.id;
+      const auto& body = e.summary ? e.summary : e.content;
+      if (body) {
+        item.summary = dedup::summary_text(body->value);
+        std::size_t n = std::min<std::size_t>(item.summary.size(), 1200);
+        while (n > 0 && n < item.summary.size() && (static_cast<unsigned char>(item.summary[n]) & 0xC0) == 0x80) --n;
+        item.summary.resize(n);
+      }
+      item.feed = name;
+      if (const auto& t = e.published ? e.published : e.updated) {
+        item.published = dedup::Millis(std::chrono::duration_cast<std::chrono::milliseconds>(t->time_since_epoch()));
+      }
+      items.push_back(std::move(item));
+    }
+    feeds.push_back(std::move(items));
+  }
+  return feeds;
+}
+
+int print_memory(const std::string& dir) {
+  auto feeds = corpus_feeds(dir);
+  std::size_t copies = 0;
+  for (const auto& f : feeds) copies += f.size();
+  if (copies == 0) {
+    std::fprintf(stderr, "no feeds in %s (python3 shared/bench/gen_feeds.py %s)\n", dir.c_str(), dir.c_str());
+    return 1;
+  }
+  for (bool stories : {true, false}) {
+    // In use: the arenas' chunks plus the large blocks malloc maps apart.
+    auto heap = [] {
+      struct mallinfo2 m = mallinfo2();
+      return m.uordblks + m.hblkhd;
+    };
+    malloc_trim(0);
+    std::size_t before = heap();
+    dedup::Options options;
+    options.stories = stories;
+    auto d = std::make_unique<dedup::Deduplicator>(options);
+    for (const auto& f : feeds) d->add(f);
+    std::size_t after = heap();
+    // The result, to compare builds: how many groups and stories, and a
+    // digest of every copy's assignment.
+    std::size_t groups = 0, story_count = 0;
+    std::uint64_t digest = 0xcbf29ce484222325ull;
+    for (std::size_t h = 0; h < d->size(); ++h) {
+      dedup::Assignment a = d->assignment(h);
+      groups += a.group == h;
+      story_count += a.story == h;
+      for (std::size_t v : {a.group, a.story}) digest = (digest ^ v) * 0x100000001b3ull;
+    }
+    std::printf("%s: %zu feeds, %zu copies, %.1f MB heap, %.0f bytes per copy (%zu groups, %zu stories, digest %016llx)\n",
+                stories ? "exact+stories" : "exact layer", feeds.size(), copies,
+                static_cast<double>(after - before) / 1e6, static_cast<double>(after - before) / static_cast<double>(copies),
+                groups, story_count, static_cast<unsigned long long>(digest));
+  }
+  // The same with forgetting, as a daemon bounds its window: every 100
+  // feeds, the copies of all but the last 400 feeds by handle, or those
+  // published over two days before the newest, in turn; a digest of the
+  // remembered copies' assignments after each add().
+  dedup::Deduplicator d;
+  std::uint64_t digest = 0xcbf29ce484222325ull;
+  std::vector<std::size_t> first_handle;
+  dedup::Millis newest{};
+  for (std::size_t f = 0; f < feeds.size(); ++f) {
+    first_handle.push_back(d.size());
+    d.add(feeds[f]);
+    for (const auto& item : feeds[f]) newest = std::max(newest, item.published.value_or(newest));
+    if (f % 100 == 99) {
+      if (f % 200 == 99) {
+        d.forget_handles_before(f >= 399 ? first_handle[f - 399] : 0);
+      } else {
+        d.forget_before(newest - std::chrono::hours(48));
+      }
+    }
+    for (std::size_t h = d.first_remembered(); h < d.size(); ++h) {
+      dedup::Assignment a = d.assignment(h);
+      for (std::size_t v : {a.group, a.story}) digest = (digest ^ v) * 0x100000001b3ull;
+    }
+  }
+  std::printf("with forgetting: %zu of %zu copies remembered, digest %016llx\n", d.size() - d.first_remembered(),
+              d.size(), static_cast<unsigned long long>(digest));
+  return 0;
+}
+
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  if (argc == 3 && std::strcmp(argv[1], "--memory") == 0) return print_memory(argv[2]);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

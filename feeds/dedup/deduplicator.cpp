@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <deque>
 #include <functional>
 #include <numeric>
 #include <utility>
@@ -79,13 +80,6 @@ void split_words(std::string_view key, std::vector<std::string>& words) {
   }
 }
 
-// Room for `extra` more elements, growing geometrically (reserving exactly
-// what each batch needs would copy the whole vector every batch).
-template <class V>
-void reserve_more(V& v, std::size_t extra) {
-  if (v.capacity() - v.size() < extra) v.reserve(std::max(v.size() + extra, 2 * v.capacity()));
-}
-
 // Union-find over handles [base, end) whose root is always the smallest
 // handle: the earliest remembered item. Handles below the base are gone.
 class MinUnionFind {
@@ -148,22 +142,23 @@ class MinUnionFind {
 // bounded memory.
 struct Sketch {
   static constexpr std::size_t kSize = 32;
-  std::vector<std::uint32_t> hashes;  // sorted ascending, unique
+  std::span<const std::uint32_t> hashes;  // sorted ascending, unique
   std::uint32_t words = 0;
 };
 
-Sketch sketch_of(std::span<const std::string> words) {
-  Sketch s;
-  if (words.empty()) return s;
-  std::vector<std::uint32_t> all;
-  all.reserve(words.size());
+// Summaries with fewer words prove nothing (see summaries_conflict): their
+// sketches keep only the count.
+constexpr std::uint32_t kMinSummaryWords = 8;
+
+// The sketch of `words`, its hashes in `all` (reused storage).
+Sketch sketch_of(std::span<const std::string> words, std::vector<std::uint32_t>& all) {
+  all.clear();
   for (const std::string& w : words) all.push_back(static_cast<std::uint32_t>(string_hash(w) >> 32));
   std::sort(all.begin(), all.end());
   all.erase(std::unique(all.begin(), all.end()), all.end());
+  Sketch s;
   s.words = static_cast<std::uint32_t>(all.size());
-  // Exactly the hashes kept (a resized vector would keep the capacity of
-  // every word: a third of an entry's memory).
-  s.hashes.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), Sketch::kSize)));
+  if (s.words >= kMinSummaryWords) s.hashes = std::span(all).first(std::min(all.size(), Sketch::kSize));
   return s;
 }
 
@@ -189,8 +184,6 @@ double common_words(const Sketch& a, const Sketch& b) {
 
 // Summaries that share almost no words describe different articles even
 // under one headline ("Morning Briefing"). Short summaries prove nothing.
-constexpr std::uint32_t kMinSummaryWords = 8;
-
 bool summaries_conflict(const Sketch& a, const Sketch& b) {
   constexpr double kMinOverlap = 0.2;
   if (a.words < kMinSummaryWords || b.words < kMinSummaryWords) return false;
@@ -204,21 +197,66 @@ bool summaries_agree(const Sketch& a, const Sketch& b) {
   return common_words(a, b) >= kMinOverlap * std::min(a.words, b.words);
 }
 
+// Append-only storage for the small records of many items (title keys,
+// sketches, term lists) in blocks of one size: no allocation per record
+// and no slack of a doubling vector. A record is found by its position
+// (block * kBlock + offset) and length; one longer than a block gets a
+// block of its own.
+template <class T>
+class Pool {
+ public:
+  static constexpr std::uint32_t kBlock = 1u << 14;
+
+  std::uint32_t append(std::span<const T> record) {
+    if (record.empty()) return 0;
+    if (blocks_.empty() || used_ + record.size() > kBlock) {
+      blocks_.push_back(std::make_unique<T[]>(std::max<std::size_t>(record.size(), kBlock)));
+      used_ = 0;
+    }
+    auto at = static_cast<std::uint32_t>((blocks_.size() - 1) * kBlock + used_);
+    std::copy(record.begin(), record.end(), blocks_.back().get() + used_);
+    used_ = record.size() > kBlock ? kBlock : used_ + record.size();
+    return at;
+  }
+  std::span<const T> get(std::uint32_t at, std::size_t size) const {
+    if (size == 0) return {};
+    return {blocks_[at / kBlock].get() + at % kBlock, size};
+  }
+
+ private:
+  std::vector<std::unique_ptr<T[]>> blocks_;
+  std::size_t used_ = 0;  // of the last block
+};
+
+// Appends `v` in 7-bit groups, low first.
+void put_varint(std::vector<std::uint8_t>& out, std::uint32_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<std::uint8_t>(v | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<std::uint8_t>(v));
+}
+
+// What the deduplicator remembers of an item; its records (title key,
+// summary sketch, terms) live in the State's pools.
 struct Entry {
   // Hashes of the ItemKeys fields; 0 = no such key.
   std::uint64_t feed = 0, guid = 0, url = 0, title = 0, learned_title = 0, label_title = 0, tag = 0;
-  std::string title_text;  // the title key: truncated copies match full titles by prefix
   std::int64_t ms = 0;
   std::uint32_t words = 0;
   std::uint32_t batch = 0;  // which add() filed it
-  bool has_time = false;
-  bool truncated = false;
-  bool forgotten = false;
-  bool counted = false;  // in the term statistics
-  Sketch summary;
-  std::vector<std::uint32_t> observed;  // term ids counted in df, title terms first
-  std::uint32_t title_terms = 0;
-  std::unique_ptr<ItemKeys> keys;  // Options::keep_keys, last add() only
+  // The title key, kept where truncated copies match full titles by prefix
+  // (truncated titles, and titles filed under their first words).
+  std::uint32_t text = 0, text_size = 0;
+  std::uint32_t sketch = 0;         // the summary's hashes (Sketch)
+  std::uint32_t summary_words = 0;  // Sketch::words
+  // The term ids counted in df, sorted, as varint deltas (once its add()
+  // is over; until then in State::batch_terms).
+  std::uint32_t terms = 0, terms_size = 0;
+  bool has_time : 1 = false;
+  bool truncated : 1 = false;
+  bool forgotten : 1 = false;
+  bool counted : 1 = false;  // in the term statistics
 };
 
 // Two entries of one document (one feed's batch, when batches are
@@ -343,7 +381,11 @@ struct Deduplicator::State {
   AffixLearner affixes;
   // Entries of handles [base, base + entries.size()); the same range as
   // the union-finds.
-  std::vector<Entry> entries;
+  std::deque<Entry> entries;
+  // The entries' records (see Entry).
+  Pool<char> texts;
+  Pool<std::uint32_t> hashes;
+  Pool<std::uint8_t> term_bytes;
   MinUnionFind groups;
   // Per handle, meaningful at group roots: non-truncated members; whether a
   // key (not a prefix) joined two members. Either means the group's
@@ -352,13 +394,16 @@ struct Deduplicator::State {
   std::vector<bool> keyed;
   // Per handle: the next member of its group, a circular list.
   std::vector<Handle> next_member;
-  // Key hash -> the items filed under it, newest first: a chain of nodes.
+  // Key slot -> the items filed under it, newest first: a chain of nodes.
+  // A slot is 32 bits of the key's hash: keys whose slots collide share a
+  // chain, and every probe checks the key itself (the entry's field hash,
+  // the title text), so the other key's items are passed over.
   struct Node {
     Handle item;
     std::uint32_t older;
   };
-  boost::unordered_flat_map<std::uint64_t, std::uint32_t> key_heads;
-  std::vector<Node> key_nodes;
+  boost::unordered_flat_map<std::uint32_t, std::uint32_t> key_heads;
+  std::deque<Node> key_nodes;
   std::vector<Handle> truncated;                            // items with a "..." title
   boost::unordered_flat_map<Handle, Handle> attached;       // truncated-only root -> full root
 
@@ -379,10 +424,20 @@ struct Deduplicator::State {
   std::vector<Merge> merged_stories;
   std::uint32_t batches = 0;
   Handle last_batch = 0;  // the first handle of the last add()
+  std::vector<ItemKeys> last_keys;  // of the last add()'s items (keep_keys)
+  // The terms of the last add()'s items, each item's title terms first:
+  // [begin, title_end) and [title_end, end) of batch_terms.
+  struct TermRange {
+    std::uint32_t begin, title_end, end;
+  };
+  std::vector<std::uint32_t> batch_terms;
+  std::vector<TermRange> batch_ranges;
 
   // Scratch space reused across items.
   ItemKeys scratch_keys;
   std::vector<std::string> scratch_words;
+  std::vector<std::uint32_t> scratch_hashes;
+  std::vector<std::uint8_t> scratch_bytes;
   std::vector<Handle> scratch_members;
   std::vector<std::pair<std::uint32_t, float>> scratch_terms;  // title terms first
   std::size_t scratch_title_terms = 0;
@@ -395,10 +450,38 @@ struct Deduplicator::State {
   Handle base() const { return groups.base(); }
   Entry& entry(Handle h) { return entries[h - base()]; }
   const Entry& entry(Handle h) const { return entries[h - base()]; }
-  Handle handle_of(const Entry& e) const { return base() + static_cast<Handle>(&e - entries.data()); }
 
-  void file_under(std::uint64_t hash, Handle h) {
-    auto [it, fresh] = key_heads.try_emplace(hash, kNone);
+  std::string_view title_text(const Entry& e) const {
+    auto text = texts.get(e.text, e.text_size);
+    return {text.data(), text.size()};
+  }
+  Sketch sketch(const Entry& e) const {
+    Sketch s;
+    s.words = e.summary_words;
+    if (s.words >= kMinSummaryWords) s.hashes = hashes.get(e.sketch, std::min<std::size_t>(s.words, Sketch::kSize));
+    return s;
+  }
+  // Calls f(term) for the terms an item counted in df (after its add()).
+  template <class F>
+  void for_each_term(const Entry& e, F&& f) const {
+    std::uint32_t t = 0;
+    auto bytes = term_bytes.get(e.terms, e.terms_size);
+    for (std::size_t i = 0; i < bytes.size();) {
+      std::uint32_t delta = 0;
+      for (int shift = 0;; shift += 7) {
+        std::uint8_t b = bytes[i++];
+        delta |= static_cast<std::uint32_t>(b & 0x7F) << shift;
+        if (b < 0x80) break;
+      }
+      t += delta;
+      f(t);
+    }
+  }
+
+  static std::uint32_t slot(std::uint64_t key) { return static_cast<std::uint32_t>(key ^ (key >> 32)); }
+
+  void file_under(std::uint64_t key, Handle h) {
+    auto [it, fresh] = key_heads.try_emplace(slot(key), kNone);
     key_nodes.push_back(Node{h, it->second});
     it->second = static_cast<std::uint32_t>(key_nodes.size() - 1);
   }
@@ -406,8 +489,8 @@ struct Deduplicator::State {
   // Calls f(item) for the remembered items filed under `hash`, newest
   // first, until f returns true.
   template <class F>
-  void for_each_filed(std::uint64_t hash, F&& f) const {
-    auto it = key_heads.find(hash);
+  void for_each_filed(std::uint64_t key, F&& f) const {
+    auto it = key_heads.find(slot(key));
     if (it == key_heads.end()) return;
     for (std::uint32_t n = it->second; n != kNone; n = key_nodes[n].older) {
       Handle o = key_nodes[n].item;
@@ -474,7 +557,7 @@ struct Deduplicator::State {
     // Joins the newest remembered item under the key that `accept`s.
     auto probe = [&](KeyKind kind, std::uint64_t field, auto&& accept) {
       for_each_filed(chain_key(kind, field), [&](Handle o) {
-        if (!accept(entry(o))) return false;
+        if (!accept(entry(o), o)) return false;
         unite_groups(h, o);
         return true;
       });
@@ -485,34 +568,34 @@ struct Deduplicator::State {
     };
     // One document listing two entries under one GUID lists two articles
     // (a broken feed), unless their link or title says otherwise.
-    auto same_guid = [&](const Entry& o) {
+    auto same_guid = [&](const Entry& o, Handle) {
       if (o.guid != e.guid || !in_window(e, o, identity)) return false;
       return !options.batches_are_documents || o.batch != e.batch || (e.url != 0 && o.url == e.url) ||
              o.title == e.title;
     };
     if (e.guid != 0) join_last(KeyKind::guid, e.guid, same_guid);
     if (e.url != 0) {
-      join_last(KeyKind::url, e.url, [&](const Entry& o) {
-        return o.url == e.url && in_window(e, o, identity) && !groups_conflict(h, handle_of(o), false);
+      join_last(KeyKind::url, e.url, [&](const Entry& o, Handle oh) {
+        return o.url == e.url && in_window(e, o, identity) && !groups_conflict(h, oh, false);
       });
     }
     if (e.title == 0) return;
     bool long_title = e.words >= options.min_title_words;
     auto same_instant = [&](const Entry& o) { return e.has_time && o.has_time && o.ms == e.ms; };
-    auto agree = [&](const Entry& o) { return summaries_agree(o.summary, e.summary) && in_window(e, o, identity); };
+    auto agree = [&](const Entry& o) { return summaries_agree(sketch(o), sketch(e)) && in_window(e, o, identity); };
     // Content joins unless item tags differ; a title alone, also unless the
     // feed told the two items apart.
-    auto by_content = [&](const Entry& o) { return agree(o) && !groups_conflict(h, handle_of(o), false); };
-    auto by_title = [&](const Entry& o, bool evidence) {
-      return evidence && !groups_conflict(h, handle_of(o), true);
+    auto by_content = [&](const Entry& o, Handle oh) { return agree(o) && !groups_conflict(h, oh, false); };
+    auto by_title = [&](Handle oh, bool evidence) {
+      return evidence && !groups_conflict(h, oh, true);
     };
-    auto same_title = [&](const Entry& o) {
+    auto same_title = [&](const Entry& o, Handle oh) {
       if (o.title != e.title || o.truncated != e.truncated) return false;
-      if (summaries_conflict(o.summary, e.summary)) return false;
+      if (summaries_conflict(sketch(o), sketch(e))) return false;
       // Short titles ("Titanfall Review") need corroboration; the same text
       // under the same headline is the same article however late.
-      if (agree(o)) return !groups_conflict(h, handle_of(o), false);
-      return by_title(o, in_window(e, o, duplicate) && (long_title || same_instant(o)));
+      if (agree(o)) return !groups_conflict(h, oh, false);
+      return by_title(oh, in_window(e, o, duplicate) && (long_title || same_instant(o)));
     };
     join_last(e.truncated ? KeyKind::truncated_title : KeyKind::title, e.title, same_title);
     if (e.truncated) {
@@ -521,26 +604,26 @@ struct Deduplicator::State {
     }
     // Learned feed prefixes are weak evidence: "MARKET SNAPSHOT: US stocks
     // ..." may or may not be the outlet's copy of "US stocks ...".
-    auto weak = [&](const Entry& o) {
-      return !summaries_conflict(o.summary, e.summary) && (by_content(o) || by_title(o, same_instant(o)));
+    auto weak = [&](const Entry& o, Handle oh) {
+      return !summaries_conflict(sketch(o), sketch(e)) && (by_content(o, oh) || by_title(oh, same_instant(o)));
     };
     if (e.learned_title != 0) {
-      probe(KeyKind::title, e.learned_title, [&](const Entry& o) { return !o.truncated && o.title == e.learned_title && weak(o); });
+      probe(KeyKind::title, e.learned_title, [&](const Entry& o, Handle oh) { return !o.truncated && o.title == e.learned_title && weak(o, oh); });
       file_under(chain_key(KeyKind::learned_title, e.learned_title), h);
     }
-    probe(KeyKind::learned_title, e.title, [&](const Entry& o) { return o.learned_title == e.title && weak(o); });
+    probe(KeyKind::learned_title, e.title, [&](const Entry& o, Handle oh) { return !o.truncated && o.learned_title == e.title && weak(o, oh); });
     // A short label ("World: ", "Top story: ") may be a re-publisher's or
     // part of the headline: only agreeing summaries decide.
     if (e.label_title != 0) {
-      probe(KeyKind::title, e.label_title, [&](const Entry& o) { return !o.truncated && o.title == e.label_title && by_content(o); });
-      probe(KeyKind::label_title, e.label_title, [&](const Entry& o) { return o.label_title == e.label_title && by_content(o); });
+      probe(KeyKind::title, e.label_title, [&](const Entry& o, Handle oh) { return !o.truncated && o.title == e.label_title && by_content(o, oh); });
+      probe(KeyKind::label_title, e.label_title, [&](const Entry& o, Handle oh) { return !o.truncated && o.label_title == e.label_title && by_content(o, oh); });
       file_under(chain_key(KeyKind::label_title, e.label_title), h);
     }
-    probe(KeyKind::label_title, e.title, [&](const Entry& o) { return o.label_title == e.title && by_content(o); });
+    probe(KeyKind::label_title, e.title, [&](const Entry& o, Handle oh) { return !o.truncated && o.label_title == e.title && by_content(o, oh); });
     // Index the title under its first words, where a truncated copy looks
     // for it (and then checks the rest).
     if (e.words > prefix_words()) {
-      file_under(chain_key(KeyKind::prefix, field_hash(first_words(e.title_text, prefix_words()))), h);
+      file_under(chain_key(KeyKind::prefix, field_hash(first_words(title_text(e), prefix_words()))), h);
     }
   }
 
@@ -560,12 +643,13 @@ struct Deduplicator::State {
       if (e.words - 1 < prefix_words()) continue;
       Handle target = kNone;
       bool ambiguous = false;
-      for_each_filed(chain_key(KeyKind::prefix, field_hash(first_words(e.title_text, prefix_words()))), [&](Handle f) {
+      std::string_view text = title_text(e);
+      for_each_filed(chain_key(KeyKind::prefix, field_hash(first_words(text, prefix_words()))), [&](Handle f) {
         const Entry& full = entry(f);
-        if (!in_window(e, full, window)) return false;
+        if (full.truncated || !in_window(e, full, window)) return false;
         // The cut copy keeps at least half of the headline; its last word
         // may be cut, so it need only start the full title's word.
-        if (!full.title_text.starts_with(e.title_text)) return false;
+        if (!title_text(full).starts_with(text)) return false;
         if (2 * e.words < full.words) return false;
         if (groups_conflict(t, f, true)) return false;
         Handle r = groups.find(f);
@@ -617,21 +701,43 @@ struct Deduplicator::State {
   }
 
   // The item's terms: the title's, then the summary's (its first words)
-  // that the title lacks; each once. Counted in the term statistics.
+  // that the title lacks; each once, into batch_terms. Counted in the term
+  // statistics.
   void observe_terms(Entry& e, std::span<const std::string> title, std::span<const std::string> summary) {
     constexpr std::size_t kSummaryWords = 60;
+    TermRange r{static_cast<std::uint32_t>(batch_terms.size()), 0, 0};
     auto push = [&](const std::string& w) {
       std::uint32_t t = term_of_word(w);
-      if (t == kNoTerm || std::find(e.observed.begin(), e.observed.end(), t) != e.observed.end()) return;
-      e.observed.push_back(t);
+      if (t == kNoTerm || std::find(batch_terms.begin() + r.begin, batch_terms.end(), t) != batch_terms.end()) return;
+      batch_terms.push_back(t);
     };
     for (const auto& w : title) push(w);
-    e.title_terms = static_cast<std::uint32_t>(e.observed.size());
+    r.title_end = static_cast<std::uint32_t>(batch_terms.size());
     for (const auto& w : summary.first(std::min(summary.size(), kSummaryWords))) push(w);
-    e.observed.shrink_to_fit();  // kept as long as the item is remembered
-    for (std::uint32_t t : e.observed) ++df[t];
+    r.end = static_cast<std::uint32_t>(batch_terms.size());
+    batch_ranges.push_back(r);
+    for (std::uint32_t i = r.begin; i < r.end; ++i) ++df[batch_terms[i]];
     e.counted = true;
     ++documents;
+  }
+
+  // Keeps the last add()'s terms with their items (sorted, varint deltas)
+  // for forgetting them; their order mattered only to the story layer.
+  void keep_batch_terms() {
+    auto& bytes = scratch_bytes;
+    for (std::size_t i = 0; i < batch_ranges.size(); ++i) {
+      auto first = batch_terms.begin() + batch_ranges[i].begin, last = batch_terms.begin() + batch_ranges[i].end;
+      std::sort(first, last);
+      bytes.clear();
+      std::uint32_t previous = 0;
+      for (auto t = first; t != last; ++t) {
+        put_varint(bytes, *t - previous);
+        previous = *t;
+      }
+      Entry& e = entry(last_batch + static_cast<Handle>(i));
+      e.terms = term_bytes.append(bytes);
+      e.terms_size = static_cast<std::uint32_t>(bytes.size());
+    }
   }
 
   // Document frequency above which a term is a stop word of the corpus.
@@ -642,8 +748,10 @@ struct Deduplicator::State {
     return std::max(2.0, options.story.max_df * static_cast<double>(documents));
   }
 
-  // The item's weighted term vector, into scratch_terms.
-  void compute_terms(const Entry& e) {
+  // The weighted term vector of an item of the last add(), into
+  // scratch_terms.
+  void compute_terms(Handle h) {
+    const TermRange& r = batch_ranges[h - last_batch];
     const StoryParams& p = options.story;
     // Terms in more than max_df of all items ("russia" in a Russia feed)
     // are this corpus's stop words: they weigh nothing.
@@ -656,8 +764,8 @@ struct Deduplicator::State {
     };
     auto& terms = scratch_terms;
     terms.clear();
-    for (std::size_t i = 0; i < e.title_terms; ++i) {
-      std::uint32_t t = e.observed[i];
+    for (std::size_t i = r.begin; i < r.title_end; ++i) {
+      std::uint32_t t = batch_terms[i];
       if (double w = weight(t); w > 0) terms.emplace_back(t, static_cast<float>(w));
     }
     scratch_title_terms = terms.size();
@@ -667,8 +775,8 @@ struct Deduplicator::State {
     // Summaries share many words by chance: a summary term counts only when
     // it is rare (a name, a place), and then less than a title term.
     double summary_max_df = std::max(2.0, p.summary_max_df * static_cast<double>(documents));
-    for (std::size_t i = e.title_terms; i < e.observed.size() && added < kSummaryTerms; ++i) {
-      std::uint32_t t = e.observed[i];
+    for (std::size_t i = r.title_end; i < r.end && added < kSummaryTerms; ++i) {
+      std::uint32_t t = batch_terms[i];
       if (documents >= kMinDocuments && static_cast<double>(df[t]) > summary_max_df) continue;
       double w = kSummaryWeight * weight(t);
       if (w <= 0) continue;
@@ -725,7 +833,7 @@ struct Deduplicator::State {
 
   void file_story(Handle h) {
     const Entry& e = entry(h);
-    compute_terms(e);
+    compute_terms(h);
     Handle g = group_root(h);
     if (g < h) {  // the group already has a story
       Handle root = stories.find(g);
@@ -833,7 +941,7 @@ struct Deduplicator::State {
     if (e.forgotten) return;
     e.forgotten = true;
     if (e.counted) {
-      for (std::uint32_t t : e.observed) --df[t];
+      for_each_term(e, [&](std::uint32_t t) { --df[t]; });
       --documents;
       e.counted = false;
     }
@@ -872,8 +980,8 @@ struct Deduplicator::State {
       boost::unordered::erase_if(clusters, [&](const auto& c) { return c.first < new_base; });
     }
     // Key chains without forgotten items, order kept.
-    std::vector<Node> nodes;
-    boost::unordered_flat_map<std::uint64_t, std::uint32_t> heads;
+    std::deque<Node> nodes;
+    boost::unordered_flat_map<std::uint32_t, std::uint32_t> heads;
     std::vector<Handle> chain;
     for (auto [hash, head] : key_heads) {
       chain.clear();
@@ -891,6 +999,23 @@ struct Deduplicator::State {
     }
     key_heads = std::move(heads);
     key_nodes = std::move(nodes);
+    // The records of the items still remembered, into fresh pools.
+    Pool<char> kept_texts;
+    Pool<std::uint32_t> kept_hashes;
+    Pool<std::uint8_t> kept_terms;
+    for (Entry& e : entries) {
+      if (e.forgotten) {
+        e.text_size = e.summary_words = e.terms_size = 0;
+        continue;
+      }
+      std::string_view text = title_text(e);
+      e.text = kept_texts.append(text);
+      e.sketch = kept_hashes.append(sketch(e).hashes);
+      e.terms = kept_terms.append(term_bytes.get(e.terms, e.terms_size));
+    }
+    texts = std::move(kept_texts);
+    hashes = std::move(kept_hashes);
+    term_bytes = std::move(kept_terms);
     std::erase_if(truncated, [&](Handle h) { return h < base() || entry(h).forgotten; });
     // Postings from the live clusters; terms nothing uses any more go.
     for (auto& list : postings) list.clear();
@@ -923,8 +1048,10 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
   State& s = *state_;
   s.merged_groups.clear();
   s.merged_stories.clear();
-  // Only the last batch keeps its keys (Options::keep_keys).
-  for (Handle h = std::max(s.last_batch, s.base()); h < s.groups.end(); ++h) s.entry(h).keys.reset();
+  // Only the last batch keeps its keys (Options::keep_keys) and terms.
+  s.last_keys.clear();
+  s.batch_terms.clear();
+  s.batch_ranges.clear();
   s.last_batch = s.groups.end();
   // Learn from the whole batch first: who the publishers are, what each
   // feed puts before every title. Feeds are looked up once per batch.
@@ -984,7 +1111,6 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
 
   std::vector<std::size_t> handles(batch.size());
   Handle first = s.groups.end();
-  reserve_more(s.entries, batch.size());
   ++s.batches;
   ItemKeys& k = s.scratch_keys;
   static const std::vector<std::string> kNoPrefixes;
@@ -1002,19 +1128,24 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
     e.title = field_hash(k.title);
     e.learned_title = field_hash(k.learned_title);
     e.label_title = field_hash(k.label_title);
-    e.title_text = k.title;
     e.words = static_cast<std::uint32_t>(words);
     e.ms = times[i];
     e.has_time = has_time[i];
     e.batch = s.batches;
     e.truncated = !k.prefix.empty();
+    if (e.truncated || e.words > s.prefix_words()) {
+      e.text = s.texts.append(k.title);
+      e.text_size = static_cast<std::uint32_t>(k.title.size());
+    }
     s.scratch_words.clear();
     if (!item.summary.empty()) {
       title_words_into(summary_text(item.summary), s.scratch_words);
-      e.summary = sketch_of(s.scratch_words);
+      Sketch sketch = sketch_of(s.scratch_words, s.scratch_hashes);
+      e.summary_words = sketch.words;
+      e.sketch = s.hashes.append(sketch.hashes);
     }
     if (s.options.stories) s.observe_terms(e, k.words, s.scratch_words);
-    if (s.options.keep_keys) e.keys = std::make_unique<ItemKeys>(k);
+    if (s.options.keep_keys) s.last_keys.push_back(k);
     Handle h = s.groups.add();
     s.stories.add();
     s.stamp.push_back(0);
@@ -1029,6 +1160,7 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
   s.resolve_truncated();
   if (!s.options.stories) return handles;
   for (std::size_t i : order) s.file_story(static_cast<Handle>(handles[i]));
+  s.keep_batch_terms();
   // Keep every group inside one story: the duplicate layer's joins (also
   // those that bridged groups filed in earlier batches) and attachments.
   std::vector<Merge> group_merges = s.merged_groups;
@@ -1054,9 +1186,10 @@ std::span<const Merge> Deduplicator::merged_groups() const { return state_->merg
 std::span<const Merge> Deduplicator::merged_stories() const { return state_->merged_stories; }
 
 const ItemKeys& Deduplicator::keys(std::size_t handle) const {
-  const Entry& e = state_->entry(static_cast<Handle>(handle));
-  assert(e.keys != nullptr && "Options::keep_keys is off, or the item is not of the last add()");
-  return *e.keys;
+  const State& s = *state_;
+  assert(handle >= s.last_batch && handle - s.last_batch < s.last_keys.size() &&
+         "Options::keep_keys is off, or the item is not of the last add()");
+  return s.last_keys[handle - s.last_batch];
 }
 
 std::size_t Deduplicator::size() const { return state_->groups.end(); }
