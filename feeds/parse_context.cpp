@@ -229,7 +229,8 @@ enum class Key : std::uint8_t {
 };
 
 Key key_of(std::string_view k) {
-  static const std::unordered_map<std::string_view, Key> keys = {
+  // A short list: comparing lengths first, a scan beats hashing the key.
+  static constexpr std::pair<std::string_view, Key> keys[] = {
       {"title", Key::title},       {"subtitle", Key::subtitle},
       {"rights", Key::rights},     {"summary", Key::summary},
       {"description", Key::description},
@@ -243,8 +244,10 @@ Key key_of(std::string_view k) {
       {"category", Key::category}, {"tags", Key::tags},
       {"itunes_keywords", Key::itunes_keywords},
   };
-  auto it = keys.find(k);
-  return it == keys.end() ? Key::other : it->second;
+  for (const auto& [name, key] : keys) {
+    if (name == k) return key;
+  }
+  return Key::other;
 }
 
 // Keys whose values are URIs to resolve (feedparser's can_be_relative_uri).
@@ -894,6 +897,10 @@ struct ParseContext::State {
     return output;
   }
 
+  // pop() for a caller that has no use for the value: it goes to the model
+  // without a copy.
+  void pop_to_model(std::string_view key) { pop(key, true, /*keep=*/false); }
+
   // The tail of feedparser's pop(): where a value goes.
   void store(std::string_view key_name, std::string&& output) {
     Key key = key_of(key_name);
@@ -1062,7 +1069,7 @@ struct ParseContext::State {
         stack.back().has_view = false;
         stack.back().text = *href;
       }
-      pop("link");
+      pop_to_model("link");
     }
   }
 
@@ -1326,20 +1333,20 @@ struct ParseContext::State {
       case El::channel:
       case El::feed: infeed = false; break;
       case El::image:
-        pop("image");
+        pop_to_model("image");
         inimage = false;
         break;
       case El::textinput:
-        pop("textinput");
+        pop_to_model("textinput");
         intextinput = false;
         break;
       case El::author:
-        pop("author");
+        pop_to_model("author");
         inauthor = false;
         sync_author();
         break;
       case El::contributor:
-        pop("contributor");
+        pop_to_model("contributor");
         incontributor = false;
         break;
       case El::dc_contributor:
@@ -1384,7 +1391,7 @@ struct ParseContext::State {
       case El::subtitle: pop_content("subtitle", false); break;
       case El::rights: pop_content("rights", false); break;
       case El::item:
-        pop("item");
+        pop_to_model("item");
         inentry = false;
         has_content = false;
         break;
@@ -1392,7 +1399,7 @@ struct ParseContext::State {
         auto value = pop("language");
         break;
       }
-      case El::webmaster: pop("publisher"); break;
+      case El::webmaster: pop_to_model("publisher"); break;
       case El::published:
       case El::updated: {
         auto value = pop(el == El::published ? "published" : "updated");
@@ -1403,7 +1410,7 @@ struct ParseContext::State {
         (el == El::published ? r.published : r.updated) = parse_date(*value);
         break;
       }
-      case El::created: pop("created"); break;
+      case El::created: pop_to_model("created"); break;
       case El::category:
       case El::media_category:
       case El::itunes_category: {
@@ -1417,7 +1424,7 @@ struct ParseContext::State {
         }
         break;
       }
-      case El::link: pop("link"); break;
+      case El::link: pop_to_model("link"); break;
       case El::guid: {
         auto value = pop("id");
         if (!value) break;
@@ -1456,7 +1463,7 @@ struct ParseContext::State {
         summary_key.clear();
         break;
       case El::info: pop_content("info", false); break;
-      case El::generator: pop("generator"); break;
+      case El::generator: pop_to_model("generator"); break;
       case El::summary:
         if (summary_key == "content") {
           end_content_element();
@@ -1479,7 +1486,7 @@ struct ParseContext::State {
       case El::content:
       case El::body:
       case El::content_encoded: end_content_element(); break;
-      case El::newlocation: pop("newlocation"); break;
+      case El::newlocation: pop_to_model("newlocation"); break;
       case El::tags: {
         auto value = pop("tags");
         if (!value) break;
@@ -1493,7 +1500,7 @@ struct ParseContext::State {
         break;
       }
       case El::itunes_owner:
-        pop("publisher");
+        pop_to_model("publisher");
         inpublisher = false;
         break;
       case El::itunes_keywords:
@@ -1512,7 +1519,7 @@ struct ParseContext::State {
         }
         break;
       }
-      case El::itunes_image: pop("itunes_image"); break;
+      case El::itunes_image: pop_to_model("itunes_image"); break;
       case El::creativecommons_license: {
         auto value = pop("license");
         LinkData l;
@@ -1727,7 +1734,7 @@ void ParseContext::end_element(std::string_view qname) {
       s.end_known(open.el);
     } else if (open.pushed_at != UINT32_MAX && s.stack.size() == open.pushed_at + 1) {
       std::string key = s.stack.back().key;
-      s.pop(key);
+      s.pop_to_model(key);
     }
   }
   s.bindings.resize(open.ns_mark);

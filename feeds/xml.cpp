@@ -8,33 +8,37 @@ namespace tributary::feeds::xml {
 
 void walk(pugi::xml_node root, Handler& handler) {
   std::vector<Attribute> attributes;
+  // The names of the elements entered and not yet left, for their end
+  // events (pugixml keeps no lengths: each name() costs a strlen).
+  std::vector<std::string_view> open;
   pugi::xml_node node = root.first_child();
   while (node) {
-    bool descend = false;
     switch (node.type()) {
       case pugi::node_element: {
+        const std::string_view name = node.name();
         attributes.clear();
         for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
           attributes.push_back({a.name(), a.value()});
         }
-        handler.start_element(node.name(), attributes);
-        descend = true;
+        handler.start_element(name, attributes);
+        if (node.first_child()) {
+          open.push_back(name);
+          node = node.first_child();
+          continue;
+        }
+        handler.end_element(name);
         break;
       }
       case pugi::node_pcdata:
       case pugi::node_cdata: handler.characters(node.value()); break;
       default: break;
     }
-    if (descend && node.first_child()) {
-      node = node.first_child();
-      continue;
-    }
-    if (descend) handler.end_element(node.name());
     // Climb until a node has a next sibling, closing the elements left.
     while (!node.next_sibling()) {
       node = node.parent();
       if (!node || node == root) return;
-      handler.end_element(node.name());
+      handler.end_element(open.back());
+      open.pop_back();
     }
     node = node.next_sibling();
   }

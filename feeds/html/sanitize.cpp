@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "feeds/byte_scan.h"
 #include "feeds/html/css.h"
 #include "feeds/html/sanitize_tables.h"
 #include "feeds/decode.h"
@@ -543,7 +544,7 @@ class Sanitizer {
   // Mutation-XSS guard (as DOMPurify's SAFE_FOR_XML): a value that would end
   // a comment or a raw-text element if it were ever written unescaped.
   static bool closes_raw_text(std::string_view v) {
-    if (v.find('<') == std::string_view::npos && v.find('>') == std::string_view::npos) return false;
+    if (find_escapable(v, 0, '<', '>', '<', '>') == v.size()) return false;  // one pass for both
     if (v.find("-->") != std::string_view::npos || v.find("--!>") != std::string_view::npos ||
         v.find("]]>") != std::string_view::npos) {
       return true;
