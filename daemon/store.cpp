@@ -150,9 +150,12 @@ Result<Store> Store::open(const std::string& path, const DedupSettings& dedup, s
   Store store(std::move(*db));
   // WAL: readers never block the writer; synchronous=NORMAL is durable
   // against process crashes (kill -9) and loses at most the last commits on
-  // power loss.
+  // power loss. Temporary storage stays in files (the default): each feed's
+  // save is a savepoint inside its batch's transaction, and a savepoint's
+  // journal holds every page it changes - in memory, merging two large
+  // story clusters cost tens of MB at once.
   for (std::string_view pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                                  "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY",
+                                  "PRAGMA foreign_keys=ON",
                                   // A 64 MiB WAL between checkpoints: pages rewritten by many
                                   // commits of a busy poll are copied to the database once.
                                   "PRAGMA wal_autocheckpoint=16384"}) {
