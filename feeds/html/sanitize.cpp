@@ -169,6 +169,12 @@ class Sanitizer {
     suppress_ns_ = Ns::html;
     suppress_depth_ = 0;
     for (;;) {
+      if (suppress_ == nullptr) {
+        // The text up to the next '<', written as it is scanned (the
+        // tokenizer would otherwise look for its end first).
+        tokenizer_.skip(append_text(*out_, tokenizer_.remaining(),
+                                    TextMode{.valid_utf8 = valid_utf8_, .stop_at_lt = true}));
+      }
       const Token token = tokenizer_.next();
       switch (token.kind) {
         case TokenKind::eof:

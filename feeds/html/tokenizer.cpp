@@ -315,7 +315,7 @@ std::size_t append_reference(std::string& out, std::string_view s, std::size_t i
 
 }  // namespace
 
-void append_text(std::string& out, std::string_view raw, TextMode mode) {
+std::size_t append_text(std::string& out, std::string_view raw, TextMode mode) {
   const std::uint8_t mask = static_cast<std::uint8_t>(kControl | (mode.valid_utf8 ? 0 : kHigh) |
                                                       (mode.decode ? kAmp : 0) | (mode.escape ? kMarkup : 0));
   const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
@@ -352,6 +352,8 @@ void append_text(std::string& out, std::string_view raw, TextMode mode) {
       if (i < n && p[i] == '\n') ++i;
     } else if (c < 0x20) {
       ++i;  // other C0 controls are dropped
+    } else if (c == '<' && mode.stop_at_lt) {
+      return i;
     } else {
       append_ascii(out, static_cast<char>(c), mode.escape);
       ++i;
@@ -359,6 +361,7 @@ void append_text(std::string& out, std::string_view raw, TextMode mode) {
     run = i;
   }
   out.append(raw.data() + run, n - run);
+  return n;
 }
 
 Token Tokenizer::next() {

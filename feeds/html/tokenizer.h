@@ -75,6 +75,15 @@ class Tokenizer {
   // Consumes and returns everything left (the PLAINTEXT state).
   std::string_view rest();
 
+  // The input not yet consumed, and a way to consume `n` bytes of it that a
+  // caller has read as text (it must stop at a '<': the tokenizer resumes
+  // there). Text may be split at any '<' (no reference or UTF-8 sequence
+  // contains one), so a caller can write text while scanning it once
+  // (append_text with TextMode::stop_at_lt) instead of letting `next` find
+  // its end first.
+  std::string_view remaining() const { return in_.substr(pos_); }
+  void skip(std::size_t n) { pos_ += n; }
+
  private:
   // A lower-case name: a view of the input, or (when the input has upper
   // case) the bytes [begin, end) of names_.
@@ -110,6 +119,8 @@ struct TextMode {
   bool escape = true;      // write & < > " as &amp; &lt; &gt; &quot;
   bool valid_utf8 = false;  // the caller knows `raw` is valid UTF-8: its
                             // bytes >= 0x80 are copied without a second look
+  bool stop_at_lt = false;  // with `escape`: stop at the first '<' instead of
+                            // escaping it
 };
 
 // Appends `raw` to `out` as clean UTF-8 text: character references decoded
@@ -118,6 +129,8 @@ struct TextMode {
 // replaced by U+FFFD (one per maximal invalid subsequence, as the WHATWG
 // decoder does), CR and CRLF turned into LF, other C0 controls except TAB and
 // LF removed, and, when `mode.escape`, the four markup characters escaped.
-void append_text(std::string& out, std::string_view raw, TextMode mode);
+// Returns the bytes of `raw` consumed: all of them, or with `mode.stop_at_lt`
+// those before the first '<'.
+std::size_t append_text(std::string& out, std::string_view raw, TextMode mode);
 
 }  // namespace tributary::feeds::html
