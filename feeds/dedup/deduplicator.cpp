@@ -80,6 +80,13 @@ void split_words(std::string_view key, std::vector<std::string>& words) {
   }
 }
 
+// Room for `n` elements in a vector of one element per remembered item,
+// growing by a quarter (doubling left up to half of such vectors unused).
+template <class V>
+void reserve_for(V& v, std::size_t n) {
+  if (v.capacity() < n) v.reserve(std::max(n, v.capacity() + v.capacity() / 4));
+}
+
 // Union-find over handles [base, end) whose root is always the smallest
 // handle: the earliest remembered item. Handles below the base are gone.
 class MinUnionFind {
@@ -105,6 +112,7 @@ class MinUnionFind {
   }
   Handle base() const { return base_; }
   Handle end() const { return static_cast<Handle>(base_ + parent_.size()); }
+  void reserve(std::size_t n) { reserve_for(parent_, n); }
 
   // Drops the handles below `new_base`. A set whose root is dropped is
   // re-rooted at its smallest remaining member; moved(old_root, new_root)
@@ -237,12 +245,18 @@ void put_varint(std::vector<std::uint8_t>& out, std::uint32_t v) {
   out.push_back(static_cast<std::uint8_t>(v));
 }
 
+// Hashes of the ItemKeys fields few items have; 0 = no such key.
+struct RareKeys {
+  std::uint64_t learned_title = 0, label_title = 0, tag = 0;
+};
+
 // What the deduplicator remembers of an item; its records (title key,
-// summary sketch, terms) live in the State's pools.
+// summary sketch, terms) live in the State's pools, its RareKeys in a map.
 struct Entry {
   // Hashes of the ItemKeys fields; 0 = no such key.
-  std::uint64_t feed = 0, guid = 0, url = 0, title = 0, learned_title = 0, label_title = 0, tag = 0;
+  std::uint64_t guid = 0, url = 0, title = 0;
   std::int64_t ms = 0;
+  std::uint32_t feed = 0;  // the feed key's number (State::feed_numbers); 0 = none
   std::uint32_t words = 0;
   std::uint32_t batch = 0;  // which add() filed it
   // The title key, kept where truncated copies match full titles by prefix
@@ -257,7 +271,9 @@ struct Entry {
   bool truncated : 1 = false;
   bool forgotten : 1 = false;
   bool counted : 1 = false;  // in the term statistics
+  bool rare : 1 = false;     // has RareKeys
 };
+static_assert(sizeof(Entry) <= 72);
 
 // Two entries of one document (one feed's batch, when batches are
 // documents) that the feed tells apart by their identities - each has a
@@ -273,7 +289,7 @@ bool told_apart(const Entry& a, const Entry& b) {
 }
 
 // Items whose titles carry different item tags are different items.
-bool tags_differ(const Entry& a, const Entry& b) { return a.tag != 0 && b.tag != 0 && a.tag != b.tag; }
+bool tags_differ(std::uint64_t a, std::uint64_t b) { return a != 0 && b != 0 && a != b; }
 
 // A story cluster: the sum of its members' term vectors, and what the
 // mean similarity of an item to its members needs (see cohesive()).
@@ -386,6 +402,9 @@ struct Deduplicator::State {
   Pool<char> texts;
   Pool<std::uint32_t> hashes;
   Pool<std::uint8_t> term_bytes;
+  boost::unordered_flat_map<Handle, RareKeys> rare;
+  // Feed keys by number, from 1.
+  StringMap<std::uint32_t> feed_numbers;
   MinUnionFind groups;
   // Per handle, meaningful at group roots: non-truncated members; whether a
   // key (not a prefix) joined two members. Either means the group's
@@ -478,6 +497,11 @@ struct Deduplicator::State {
     }
   }
 
+  RareKeys rare_keys(Handle h) const {
+    const Entry& e = entry(h);
+    return e.rare ? rare.find(h)->second : RareKeys{};
+  }
+
   static std::uint32_t slot(std::uint64_t key) { return static_cast<std::uint32_t>(key ^ (key >> 32)); }
 
   void file_under(std::uint64_t key, Handle h) {
@@ -528,15 +552,16 @@ struct Deduplicator::State {
     Handle m = a;
     do {
       const Entry& x = entry(m);
-      if (x.tag != 0 || (title_only && x.feed != 0)) mine.push_back(m);
+      if (rare_keys(m).tag != 0 || (title_only && x.feed != 0)) mine.push_back(m);
       m = next_member[m - base()];
     } while (m != a);
     if (mine.empty()) return false;
     m = b;
     do {
       const Entry& y = entry(m);
+      std::uint64_t tag = rare_keys(m).tag;
       for (Handle x : mine) {
-        if (tags_differ(entry(x), y) || (title_only && told_apart(entry(x), y))) return true;
+        if (tags_differ(rare_keys(x).tag, tag) || (title_only && told_apart(entry(x), y))) return true;
       }
       m = next_member[m - base()];
     } while (m != b);
@@ -552,6 +577,7 @@ struct Deduplicator::State {
   // Duplicate layer: join `h` to earlier items sharing a key.
   void file_keys(Handle h) {
     const Entry& e = entry(h);
+    const RareKeys r = rare_keys(h);
     const std::int64_t identity = window_ms(options.identity_window);
     const std::int64_t duplicate = window_ms(options.duplicate_window);
     // Joins the newest remembered item under the key that `accept`s.
@@ -607,19 +633,19 @@ struct Deduplicator::State {
     auto weak = [&](const Entry& o, Handle oh) {
       return !summaries_conflict(sketch(o), sketch(e)) && (by_content(o, oh) || by_title(oh, same_instant(o)));
     };
-    if (e.learned_title != 0) {
-      probe(KeyKind::title, e.learned_title, [&](const Entry& o, Handle oh) { return !o.truncated && o.title == e.learned_title && weak(o, oh); });
-      file_under(chain_key(KeyKind::learned_title, e.learned_title), h);
+    if (r.learned_title != 0) {
+      probe(KeyKind::title, r.learned_title, [&](const Entry& o, Handle oh) { return !o.truncated && o.title == r.learned_title && weak(o, oh); });
+      file_under(chain_key(KeyKind::learned_title, r.learned_title), h);
     }
-    probe(KeyKind::learned_title, e.title, [&](const Entry& o, Handle oh) { return !o.truncated && o.learned_title == e.title && weak(o, oh); });
+    probe(KeyKind::learned_title, e.title, [&](const Entry& o, Handle oh) { return !o.truncated && rare_keys(oh).learned_title == e.title && weak(o, oh); });
     // A short label ("World: ", "Top story: ") may be a re-publisher's or
     // part of the headline: only agreeing summaries decide.
-    if (e.label_title != 0) {
-      probe(KeyKind::title, e.label_title, [&](const Entry& o, Handle oh) { return !o.truncated && o.title == e.label_title && by_content(o, oh); });
-      probe(KeyKind::label_title, e.label_title, [&](const Entry& o, Handle oh) { return !o.truncated && o.label_title == e.label_title && by_content(o, oh); });
-      file_under(chain_key(KeyKind::label_title, e.label_title), h);
+    if (r.label_title != 0) {
+      probe(KeyKind::title, r.label_title, [&](const Entry& o, Handle oh) { return !o.truncated && o.title == r.label_title && by_content(o, oh); });
+      probe(KeyKind::label_title, r.label_title, [&](const Entry& o, Handle oh) { return !o.truncated && rare_keys(oh).label_title == r.label_title && by_content(o, oh); });
+      file_under(chain_key(KeyKind::label_title, r.label_title), h);
     }
-    probe(KeyKind::label_title, e.title, [&](const Entry& o, Handle oh) { return !o.truncated && o.label_title == e.title && by_content(o, oh); });
+    probe(KeyKind::label_title, e.title, [&](const Entry& o, Handle oh) { return !o.truncated && rare_keys(oh).label_title == e.title && by_content(o, oh); });
     // Index the title under its first words, where a truncated copy looks
     // for it (and then checks the rest).
     if (e.words > prefix_words()) {
@@ -974,8 +1000,11 @@ struct Deduplicator::State {
         next_member[h - new_base] = h;
         if (r != h) std::swap(next_member[h - new_base], next_member[r - new_base]);
       }
-      stamp.erase(stamp.begin(), stamp.begin() + drop);
-      shared.erase(shared.begin(), shared.begin() + drop);
+      if (options.stories) {
+        stamp.erase(stamp.begin(), stamp.begin() + drop);
+        shared.erase(shared.begin(), shared.begin() + drop);
+      }
+      boost::unordered::erase_if(rare, [&](const auto& r) { return r.first < new_base; });
       // Stories none of whose members is remembered.
       boost::unordered::erase_if(clusters, [&](const auto& c) { return c.first < new_base; });
     }
@@ -1086,12 +1115,15 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
   }
   std::vector<std::vector<std::string>> prefixes_of(feed_names.size());
   std::vector<std::string> feed_keys(feed_names.size());
-  std::vector<std::uint64_t> feed_hashes(feed_names.size());
+  std::vector<std::uint32_t> feed_number(feed_names.size());
   for (std::size_t f = 0; f < feed_names.size(); ++f) {
     s.publishers.add(feed_names[f]);
     s.affixes.observe(feed_names[f], titles_of[f]);
     feed_keys[f] = publisher_key(feed_names[f]);
-    feed_hashes[f] = field_hash(feed_keys[f]);
+    if (!feed_keys[f].empty()) {
+      auto n = static_cast<std::uint32_t>(s.feed_numbers.size() + 1);
+      feed_number[f] = s.feed_numbers.try_emplace(feed_keys[f], n).first->second;
+    }
   }
   for (std::size_t f = 0; f < feed_names.size(); ++f) prefixes_of[f] = s.affixes.prefixes(feed_names[f]);
 
@@ -1112,6 +1144,16 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
   std::vector<std::size_t> handles(batch.size());
   Handle first = s.groups.end();
   ++s.batches;
+  std::size_t remembered = s.groups.end() - s.base() + batch.size();
+  s.groups.reserve(remembered);
+  s.stories.reserve(remembered);
+  reserve_for(s.full_count, remembered);
+  reserve_for(s.keyed, remembered);
+  reserve_for(s.next_member, remembered);
+  if (s.options.stories) {
+    reserve_for(s.stamp, remembered);
+    reserve_for(s.shared, remembered);
+  }
   ItemKeys& k = s.scratch_keys;
   static const std::vector<std::string> kNoPrefixes;
   for (std::size_t i : order) {
@@ -1121,13 +1163,12 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
     std::size_t words = compute_keys(item, f == kNoFeed ? std::string_view() : feed_keys[f], folded[i], fold_flags[i],
                                      TitleRules{&s.publishers, prefixes}, s.options.stories || s.options.keep_keys, k);
     Entry e;
-    e.feed = f == kNoFeed ? 0 : feed_hashes[f];
-    e.tag = field_hash(k.tag);
+    e.feed = f == kNoFeed ? 0 : feed_number[f];
     e.guid = field_hash(k.guid);
     e.url = field_hash(k.url);
     e.title = field_hash(k.title);
-    e.learned_title = field_hash(k.learned_title);
-    e.label_title = field_hash(k.label_title);
+    RareKeys rare{field_hash(k.learned_title), field_hash(k.label_title), field_hash(k.tag)};
+    e.rare = rare.learned_title != 0 || rare.label_title != 0 || rare.tag != 0;
     e.words = static_cast<std::uint32_t>(words);
     e.ms = times[i];
     e.has_time = has_time[i];
@@ -1147,9 +1188,12 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
     if (s.options.stories) s.observe_terms(e, k.words, s.scratch_words);
     if (s.options.keep_keys) s.last_keys.push_back(k);
     Handle h = s.groups.add();
+    if (e.rare) s.rare.emplace(h, rare);
     s.stories.add();
-    s.stamp.push_back(0);
-    s.shared.push_back(0);
+    if (s.options.stories) {
+      s.stamp.push_back(0);
+      s.shared.push_back(0);
+    }
     s.full_count.push_back(e.truncated ? 0 : 1);
     s.keyed.push_back(false);
     s.next_member.push_back(h);
