@@ -75,6 +75,7 @@ bool read_strict(std::string& text, const Source& source, const ParseOptions& op
   }
   detail::ParseContext ctx(document_base(source), source.content_language, true);
   ctx.set_text_is_stable(true);  // `doc` outlives ctx.finish()
+  ctx.set_text_is_valid_utf8(true);  // decode_xml's output, references checked by repair_xml
   ctx.set_max_entries(options.max_entries);
   xml::walk(doc, ctx);
   if (ctx.undeclared_prefix() && !feed.bozo) {

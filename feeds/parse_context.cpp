@@ -621,6 +621,7 @@ struct ParseContext::State {
   // Document.
   bool utf8 = true;
   bool stable_text = false;
+  bool valid_utf8_text = false;  // set_text_is_valid_utf8
   std::string version;  // feedparser's version string while reading
   bool undeclared = false;
   bool cdf_root = false;
@@ -880,7 +881,7 @@ struct ParseContext::State {
     bool htmlish = is_html_type(content_type.empty() ? std::string_view(kTextHtml)
                                                      : std::string_view(content_type));
     if (htmlish && can_contain_markup(item.key)) {
-      output = html::sanitize(value(), base_uri());
+      output = html::sanitize(value(), base_uri(), valid_utf8_text);
       built = true;
       trim_in_place(output);
     }
@@ -1567,6 +1568,8 @@ ParseContext::~ParseContext() = default;
 bool ParseContext::undeclared_prefix() const { return s_->undeclared; }
 
 void ParseContext::set_text_is_stable(bool stable) { s_->stable_text = stable; }
+
+void ParseContext::set_text_is_valid_utf8(bool valid) { s_->valid_utf8_text = valid; }
 
 void ParseContext::set_max_entries(std::size_t max) { s_->max_entries = max; }
 

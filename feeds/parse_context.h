@@ -43,6 +43,12 @@ class ParseContext final : public xml::Handler {
   // in one piece is not copied before it is stored. Default false.
   void set_text_is_stable(bool stable);
 
+  // When true, the text and names given to the events are valid UTF-8 (a
+  // DOM parsed from decode_xml's output, whose character references the
+  // pre-pass limited to XML characters), so the HTML sanitizer need not
+  // check it again. Default false.
+  void set_text_is_valid_utf8(bool valid);
+
   // Keeps only the newest `max` entries (0: all), as ParseOptions says.
   void set_max_entries(std::size_t max);
 

@@ -756,10 +756,10 @@ class Sanitizer {
 
 }  // namespace
 
-std::string sanitize(std::string_view html, std::string_view base) {
+std::string sanitize(std::string_view html, std::string_view base, bool known_valid_utf8) {
   std::string out;
   out.reserve(html.size() + html.size() / 8 + 16);
-  const bool valid_utf8 = is_valid_utf8(html);
+  const bool valid_utf8 = known_valid_utf8 || is_valid_utf8(html);
   if (html.find('<') == std::string_view::npos) {
     // No markup (most titles and summaries): one text token, no tree.
     append_text(out, html, TextMode{.valid_utf8 = valid_utf8});

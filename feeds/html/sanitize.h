@@ -46,7 +46,12 @@ namespace tributary::feeds::html {
 // XHTML (Atom type="xhtml") must serialize it as HTML first, writing empty
 // non-void elements as <div></div>, since <script/> or <div/> open an
 // element in HTML (a stray <script/> hides the rest of the fragment).
-std::string sanitize(std::string_view html, std::string_view base);
+//
+// `known_valid_utf8`: the caller guarantees `html` is valid UTF-8 (the feed
+// parser's text comes from a document decode_xml made valid UTF-8), which
+// spares sanitize its own check. Invalid bytes would then be copied as they
+// are, so pass true only on that guarantee.
+std::string sanitize(std::string_view html, std::string_view base, bool known_valid_utf8 = false);
 
 // Open elements allowed at once in sanitize's output.
 inline constexpr int kMaxSanitizeDepth = 256;

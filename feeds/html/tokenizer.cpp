@@ -369,7 +369,8 @@ Token Tokenizer::next() {
   std::size_t start = pos_;
   std::size_t i = pos_;
   while (i < n) {
-    const void* hit = std::memchr(in_.data() + i, '<', n - i);
+    // Mostly the sanitizer has written the text already: a tag starts here.
+    const void* hit = in_[i] == '<' ? in_.data() + i : std::memchr(in_.data() + i, '<', n - i);
     if (hit == nullptr) break;
     const std::size_t lt = static_cast<std::size_t>(static_cast<const char*>(hit) - in_.data());
     if (lt + 1 >= n) break;  // a lone '<' at the end is text
