@@ -1011,6 +1011,7 @@ struct Deduplicator::State {
     // Key chains without forgotten items, order kept.
     std::deque<Node> nodes;
     boost::unordered_flat_map<std::uint32_t, std::uint32_t> heads;
+    heads.reserve(key_heads.size());
     std::vector<Handle> chain;
     for (auto [hash, head] : key_heads) {
       chain.clear();

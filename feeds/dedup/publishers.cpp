@@ -108,9 +108,8 @@ void AffixLearner::count(FeedStats& stats, std::string_view folded_title) {
   ++stats.titles;
   auto c = candidate(folded_title);
   if (!c.empty()) {
-    auto cit = stats.candidates.find(c);
-    if (cit == stats.candidates.end()) cit = stats.candidates.emplace(std::string(c), 0).first;
-    ++cit->second;
+    std::uint64_t h = Hash{}(c);
+    if (++stats.candidates[h] == kMinTitles) stats.texts.try_emplace(h, c);
   }
   // Old titles weigh less and one-off candidates go: bounded memory, and a
   // feed that changes its habits is relearned.
@@ -118,6 +117,7 @@ void AffixLearner::count(FeedStats& stats, std::string_view folded_title) {
     stats.titles /= 2;
     for (auto& cand : stats.candidates) cand.second /= 2;
     boost::unordered::erase_if(stats.candidates, [](const auto& cand) { return cand.second == 0; });
+    boost::unordered::erase_if(stats.texts, [&](const auto& t) { return !stats.candidates.contains(t.first); });
   }
 }
 
@@ -126,8 +126,9 @@ std::vector<std::string> AffixLearner::prefixes(std::string_view feed) const {
   auto it = feeds_.find(feed);
   if (it == feeds_.end()) return out;
   const FeedStats& stats = it->second;
-  for (const auto& [prefix, count] : stats.candidates) {
-    if (count >= kMinTitles && 2 * count >= stats.titles) out.push_back(prefix);
+  for (const auto& [hash, count] : stats.candidates) {
+    // Such a count was kMinTitles once, and the text kept then.
+    if (count >= kMinTitles && 2 * count >= stats.titles) out.push_back(stats.texts.find(hash)->second);
   }
   std::sort(out.begin(), out.end(), [](const std::string& a, const std::string& b) {
     return a.size() != b.size() ? a.size() > b.size() : a < b;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -90,7 +91,11 @@ class AffixLearner {
   };
   struct FeedStats {
     std::size_t titles = 0;
-    boost::unordered_flat_map<std::string, std::size_t, Hash, std::equal_to<>> candidates;
+    // Candidates by the hash of their text, and the text of those that
+    // opened kMinTitles titles (most candidates open one: a title's own
+    // first words).
+    boost::unordered_flat_map<std::uint64_t, std::size_t> candidates;
+    boost::unordered_flat_map<std::uint64_t, std::string> texts;
   };
   static void count(FeedStats& stats, std::string_view folded_title);
   boost::unordered_flat_map<std::string, FeedStats, Hash, std::equal_to<>> feeds_;  // by feed name as given
