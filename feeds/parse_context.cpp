@@ -14,6 +14,16 @@
 #include "feeds/url.h"
 
 namespace tributary::feeds::detail {
+
+using namespace std::string_view_literals;
+
+// The content types of feeds/model.h as string_views: this file compares
+// them with std::strings on every element, which for a const char* means a
+// strlen each time.
+constexpr std::string_view kTextPlain = feeds::kTextPlain;
+constexpr std::string_view kTextHtml = feeds::kTextHtml;
+constexpr std::string_view kXhtml = feeds::kXhtml;
+
 namespace {
 
 // ---- namespaces -------------------------------------------------------------
@@ -275,9 +285,9 @@ bool is_void_element(std::string_view name) {
 
 std::string map_content_type(std::string_view type) {
   std::string t = lower(type);
-  if (t == "text" || t == "plain") return kTextPlain;
-  if (t == "html") return kTextHtml;
-  if (t == "xhtml") return kXhtml;
+  if (t == "text" || t == "plain") return std::string(kTextPlain);
+  if (t == "html") return std::string(kTextHtml);
+  if (t == "xhtml") return std::string(kXhtml);
   return t;
 }
 
@@ -787,10 +797,10 @@ struct ParseContext::State {
     const std::string* t = attr("type");
     content_type = map_content_type(t ? std::string_view(*t) : default_type);
     const std::string* mode = attr("mode");
-    if (mode && *mode == "base64") {
+    const std::string_view type = content_type;  // string_view compares: no strlen per call
+    if (mode && std::string_view(*mode) == "base64") {
       content_base64 = true;
-    } else if (content_type.starts_with("text/") || content_type.ends_with("+xml") ||
-               content_type.ends_with("/xml")) {
+    } else if (type.starts_with("text/"sv) || type.ends_with("+xml"sv) || type.ends_with("/xml"sv)) {
       content_base64 = false;
     } else {
       content_base64 = true;
@@ -847,7 +857,7 @@ struct ParseContext::State {
     std::string output;
     bool built = false;
     std::string_view raw = item.has_view ? item.view : std::string_view(item.text);
-    if (version == "atom10" && content_type == kXhtml) {
+    if (content_type == kXhtml && std::string_view(version) == "atom10") {
       output.assign(raw);
       strip_xhtml_div(output);
       built = true;
@@ -875,7 +885,8 @@ struct ParseContext::State {
         built = true;
       }
     }
-    if (!version.starts_with("atom") && content_type == kTextPlain && looks_like_html(value())) {
+    if (content_type == kTextPlain && !std::string_view(version).starts_with("atom"sv) &&
+        looks_like_html(value())) {
       content_type = kTextHtml;
     }
     bool htmlish = is_html_type(content_type.empty() ? std::string_view(kTextHtml)
