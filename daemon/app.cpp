@@ -100,8 +100,12 @@ class App::Impl {
     // glibc raises its mmap threshold to the size of every mmapped block
     // freed, after which such buffers land in the per-thread heaps and their
     // memory stays with the process; a fixed threshold gives every large
-    // buffer back when it is freed.
+    // buffer back when it is freed. One arena for all threads: with one per
+    // thread, each kept its own freed memory (12-17 MB free in the arenas
+    // at the peak of a 2000-feed cold run, whose peak RSS one arena lowers
+    // from 63-65 to 58 MB).
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+    mallopt(M_ARENA_MAX, 1);
 #endif
     if (!open_store()) return 1;
     if (!options_.once && !start_server()) return 1;
