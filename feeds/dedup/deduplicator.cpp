@@ -502,6 +502,15 @@ struct Deduplicator::State {
     return e.rare ? rare.find(h)->second : RareKeys{};
   }
 
+  // The item last filed under a key (or one whose key shares its slot), or
+  // null.
+  const Entry* last_filed(KeyKind kind, std::uint64_t field) const {
+    auto it = key_heads.find(slot(chain_key(kind, field)));
+    if (it == key_heads.end()) return nullptr;
+    Handle o = key_nodes[it->second].item;
+    return o < base() ? nullptr : &entry(o);
+  }
+
   static std::uint32_t slot(std::uint64_t key) { return static_cast<std::uint32_t>(key ^ (key >> 32)); }
 
   void file_under(std::uint64_t key, Handle h) {
@@ -1029,18 +1038,27 @@ struct Deduplicator::State {
     }
     key_heads = std::move(heads);
     key_nodes = std::move(nodes);
-    // The records of the items still remembered, into fresh pools.
+    // The records of the items still remembered, into fresh pools; shared
+    // records stay shared.
     Pool<char> kept_texts;
     Pool<std::uint32_t> kept_hashes;
     Pool<std::uint8_t> kept_terms;
+    boost::unordered_flat_map<std::uint32_t, std::uint32_t> text_at, sketch_at;  // old position -> new
     for (Entry& e : entries) {
       if (e.forgotten) {
         e.text_size = e.summary_words = e.terms_size = 0;
         continue;
       }
-      std::string_view text = title_text(e);
-      e.text = kept_texts.append(text);
-      e.sketch = kept_hashes.append(sketch(e).hashes);
+      if (e.text_size > 0) {
+        auto [t, fresh] = text_at.try_emplace(e.text, 0);
+        if (fresh) t->second = kept_texts.append(title_text(e));
+        e.text = t->second;
+      }
+      if (auto hs = sketch(e).hashes; !hs.empty()) {
+        auto [t, fresh] = sketch_at.try_emplace(e.sketch, 0);
+        if (fresh) t->second = kept_hashes.append(hs);
+        e.sketch = t->second;
+      }
       e.terms = kept_terms.append(term_bytes.get(e.terms, e.terms_size));
     }
     texts = std::move(kept_texts);
@@ -1175,16 +1193,24 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
     e.has_time = has_time[i];
     e.batch = s.batches;
     e.truncated = !k.prefix.empty();
+    // A copy shares the records of the last item under its title when they
+    // are the same (a syndicated copy: same title, often same summary).
+    const Entry* same = e.title == 0 ? nullptr : s.last_filed(e.truncated ? KeyKind::truncated_title : KeyKind::title, e.title);
+    if (same != nullptr && same->title != e.title) same = nullptr;
     if (e.truncated || e.words > s.prefix_words()) {
-      e.text = s.texts.append(k.title);
       e.text_size = static_cast<std::uint32_t>(k.title.size());
+      bool shared = same != nullptr && s.title_text(*same) == k.title;
+      e.text = shared ? same->text : s.texts.append(k.title);
     }
     s.scratch_words.clear();
     if (!item.summary.empty()) {
       title_words_into(summary_text(item.summary), s.scratch_words);
       Sketch sketch = sketch_of(s.scratch_words, s.scratch_hashes);
       e.summary_words = sketch.words;
-      e.sketch = s.hashes.append(sketch.hashes);
+      Sketch other = same != nullptr ? s.sketch(*same) : Sketch{};
+      bool shared = other.words == sketch.words && !sketch.hashes.empty() &&
+                    std::equal(sketch.hashes.begin(), sketch.hashes.end(), other.hashes.begin(), other.hashes.end());
+      e.sketch = shared ? same->sketch : s.hashes.append(sketch.hashes);
     }
     if (s.options.stories) s.observe_terms(e, k.words, s.scratch_words);
     if (s.options.keep_keys) s.last_keys.push_back(k);
