@@ -60,8 +60,8 @@ constexpr unsigned kPugiOptions = pugi::parse_cdata | pugi::parse_escapes | pugi
 // Reads `text` strictly. Returns false, leaving `feed` as it was, when
 // pugixml rejects the document (pugixml parses in place: `text` is then
 // spoiled and must be rebuilt for the tolerant reader).
-bool read_strict(std::string& text, const Source& source, const ParseOptions& options, bool netscape,
-                 Feed& feed) {
+bool read_strict(std::string& text, std::span<const std::string_view> cdata, const Source& source,
+                 const ParseOptions& options, bool netscape, Feed& feed) {
   pugi::xml_document doc;
   pugi::xml_parse_result r =
       doc.load_buffer_inplace(text.data(), text.size(), kPugiOptions, pugi::encoding_utf8);
@@ -77,7 +77,7 @@ bool read_strict(std::string& text, const Source& source, const ParseOptions& op
   ctx.set_text_is_stable(true);  // `doc` outlives ctx.finish()
   ctx.set_text_is_valid_utf8(true);  // decode_xml's output, references checked by repair_xml
   ctx.set_max_entries(options.max_entries);
-  xml::walk(doc, ctx);
+  xml::walk(doc, ctx, cdata);
   if (ctx.undeclared_prefix() && !feed.bozo) {
     feed.bozo = true;
     feed.bozo_reason = "xml: undeclared namespace prefix";
@@ -120,16 +120,33 @@ Feed parse_document(std::string_view bytes, const Source& source, const ParseOpt
   feed.bozo = decoded.bozo;
   feed.bozo_reason = decoded.bozo_reason;
 
-  recover::Repaired repaired = recover::repair_xml(decoded.text);
+  // Long CDATA sections (feeds' HTML content) are moved out of the text
+  // pugixml parses and handed to the walk as views of decoded.text, which
+  // pugixml then never touches: no byte-by-byte scan of content that has no
+  // markup.
+  recover::Repaired repaired = recover::repair_xml(decoded.text, /*extract_cdata=*/true);
   if (repaired.bozo) {
     feed.bozo = true;
     if (feed.bozo_reason.empty()) feed.bozo_reason = repaired.reason;
   }
+  const bool bozo = feed.bozo;
+  const std::string bozo_reason = feed.bozo_reason;
   std::string& text = repaired.changed ? repaired.text : decoded.text;
-  if (!read_strict(text, source, options, repaired.netscape_doctype, feed)) {
-    // Rare: decode and repair again rather than copy every document.
+  if (!read_strict(text, repaired.cdata, source, options, repaired.netscape_doctype, feed)) {
+    // Rare: decode and repair again rather than copy every document. The
+    // strict reading is repeated on the text without moved sections, so
+    // that the error reported is the one at its offset in the document.
     Decoded again = decode_xml(bytes, source.content_type);
     recover::Repaired re = recover::repair_xml(again.text);
+    if (!repaired.cdata.empty()) {
+      feed.bozo = bozo;
+      feed.bozo_reason = bozo_reason;
+      if (read_strict(re.changed ? re.text : again.text, {}, source, options, re.netscape_doctype, feed)) {
+        return feed;
+      }
+      again = decode_xml(bytes, source.content_type);
+      re = recover::repair_xml(again.text);
+    }
     read_tolerant(re.changed ? re.text : again.text, source, options, re.netscape_doctype, feed);
   }
   return feed;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <string>
 #include <vector>
 
 #if defined(__SSE2__)
@@ -139,7 +140,7 @@ struct Entity {
 
 class Repairer {
  public:
-  explicit Repairer(std::string_view in) : in_(in) {}
+  Repairer(std::string_view in, bool extract_cdata) : in_(in), extract_cdata_(extract_cdata) {}
 
   Repaired run() {
     prolog();
@@ -170,6 +171,7 @@ class Repairer {
 
  private:
   std::string_view in_;
+  bool extract_cdata_ = false;
   std::size_t start_ = 0;
   std::string out_;
   std::size_t copied_ = 0;
@@ -236,10 +238,32 @@ class Repairer {
     return n;
   }
 
+  // Shorter CDATA sections stay in the text: moving one costs about what
+  // the parser's scan of it does.
+  static constexpr std::size_t kMinExtractedCdata = 64;
+
+  // A CDATA section whose content starts at `begin`: skipped (controls
+  // removed), or with extract_cdata_ moved to result_.cdata when it is long,
+  // was not repaired, is terminated and holds no CR. Returns the position
+  // after it.
+  std::size_t cdata(std::size_t begin) {
+    const std::size_t copied_before = copied_;
+    const std::size_t end = skip_to(begin, "]]>");
+    if (!extract_cdata_ || copied_ != copied_before || end < begin + 3 + kMinExtractedCdata ||
+        in_.compare(end - 3, 3, "]]>") != 0) {
+      return end;
+    }
+    const std::string_view content = in_.substr(begin, end - 3 - begin);
+    if (content.find('\r') != npos) return end;
+    replace(begin, end - 3, "\x01" + std::to_string(result_.cdata.size()));
+    result_.cdata.push_back(content);
+    return end;
+  }
+
   std::size_t markup(std::size_t p) {
     std::string_view rest = in_.substr(p);
     if (rest.starts_with("<!--")) return skip_to(p + 4, "-->");
-    if (rest.starts_with("<![CDATA[")) return skip_to(p + 9, "]]>");
+    if (rest.starts_with("<![CDATA[")) return cdata(p + 9);
     if (rest.starts_with("<?")) {
       std::size_t end = skip_to(p + 2, "?>");
       if (p != start_ && rest.starts_with("<?xml") && rest.size() > 5 && is_space(rest[5])) {
@@ -666,7 +690,9 @@ class Tokenizer {
 
 }  // namespace
 
-Repaired repair_xml(std::string_view text) { return Repairer(text).run(); }
+Repaired repair_xml(std::string_view text, bool extract_cdata) {
+  return Repairer(text, extract_cdata).run();
+}
 
 void parse_tolerant(std::string_view text, xml::Handler& handler) {
   Tokenizer(text, handler).run();

@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "feeds/xml.h"
 
@@ -18,6 +19,11 @@ struct Repaired {
   bool bozo = false;       // a well-formedness defect was repaired
   std::string reason;      // the first defect, for Feed::bozo_reason
   bool netscape_doctype = false;  // <!DOCTYPE rss PUBLIC "-//Netscape Communications//...">
+  // With `extract_cdata`: the contents of the CDATA sections taken out of
+  // `text`, as views of the input. In `text` each such section reads
+  // <![CDATA[\x01N]]>, N its index here (the pre-pass removes every \x01
+  // of the input, so no section of the document itself can look like that).
+  std::vector<std::string_view> cdata;
 };
 
 // Repairs a UTF-8 XML document so that a strict parser accepts it, fixing:
@@ -41,7 +47,13 @@ struct Repaired {
 // cannot grow the document more than linearly (no billion laughs, no
 // quadratic blowup, no XXE). The markup itself is never restructured: unbalanced tags are left
 // to the tolerant tokenizer.
-Repaired repair_xml(std::string_view text);
+//
+// `extract_cdata`: the content of each long CDATA section with nothing to
+// repair and no CR (which the XML parser would normalize) is moved out of
+// the text into Repaired::cdata, so that the strict parser need not scan it
+// byte by byte (xml::walk puts it back); `text` must then outlive the use
+// of those views, and `changed` is true whenever a section was moved.
+Repaired repair_xml(std::string_view text, bool extract_cdata = false);
 
 // Reads `text` like an HTML tokenizer reads markup and reports what it finds
 // to `handler` as well-formed events: an end tag closes the nearest open

@@ -6,7 +6,24 @@
 
 namespace tributary::feeds::xml {
 
-void walk(pugi::xml_node root, Handler& handler) {
+namespace {
+
+// The content a CDATA node stands for: itself, or when it is a marker
+// "\x01N" left by recover::repair_xml, the Nth moved section.
+std::string_view cdata_text(const char* value, std::span<const std::string_view> cdata) {
+  if (value[0] != '\x01') return value;
+  std::size_t index = 0;
+  const char* p = value + 1;
+  for (; *p >= '0' && *p <= '9' && index <= cdata.size(); ++p) {
+    index = index * 10 + static_cast<std::size_t>(*p - '0');
+  }
+  if (*p != '\0' || p == value + 1 || index >= cdata.size()) return value;
+  return cdata[index];
+}
+
+}  // namespace
+
+void walk(pugi::xml_node root, Handler& handler, std::span<const std::string_view> cdata) {
   std::vector<Attribute> attributes;
   // The names of the elements entered and not yet left, for their end
   // events (pugixml keeps no lengths: each name() costs a strlen).
@@ -29,8 +46,8 @@ void walk(pugi::xml_node root, Handler& handler) {
         handler.end_element(name);
         break;
       }
-      case pugi::node_pcdata:
-      case pugi::node_cdata: handler.characters(node.value()); break;
+      case pugi::node_pcdata: handler.characters(node.value()); break;
+      case pugi::node_cdata: handler.characters(cdata_text(node.value(), cdata)); break;
       default: break;
     }
     // Climb until a node has a next sibling, closing the elements left.

@@ -34,7 +34,9 @@ class Handler {
 
 // Emits the elements and character data under `root` (not `root` itself
 // unless it is an element) in document order. Iterative: any nesting depth.
-void walk(pugi::xml_node root, Handler& handler);
+// `cdata`: the CDATA contents recover::repair_xml moved out of the document
+// (Repaired::cdata); a section <![CDATA[\x01N]]> is emitted as cdata[N].
+void walk(pugi::xml_node root, Handler& handler, std::span<const std::string_view> cdata = {});
 
 // Strips leading and trailing XML whitespace.
 std::string_view trim(std::string_view s);

@@ -508,6 +508,30 @@ TEST(Parse, RecoveredDocumentsKeepTheirItemsAndAreBozo) {
   }
 }
 
+TEST(Parse, LongCdataSectionsReadAsWritten) {
+  // The pre-pass moves long CDATA sections out of the text pugixml parses;
+  // the walk puts them back, and a document that then fails still reports
+  // its error at the offset in the document.
+  const std::string words(200, 'y');
+  const std::string item = "<item><title>t</title><description><![CDATA[<p>" + words +
+                           " &amp; ]] > </p>]]></description></item>";
+  Feed f = parse_document("<rss version=\"2.0\"><channel>" + item + "</channel></rss>", {});
+  EXPECT_FALSE(f.bozo) << f.bozo_reason;
+  ASSERT_EQ(f.entries.size(), 1u);
+  ASSERT_TRUE(f.entries[0].summary);
+  EXPECT_EQ(f.entries[0].summary->value, "<p>" + words + " &amp; ]] &gt; </p>");
+
+  const std::string broken = "<rss version=\"2.0\"><channel>" + item + "</b></channel></rss>";
+  Feed b = parse_document(broken, {});
+  EXPECT_TRUE(b.bozo);
+  const std::size_t at = b.bozo_reason.find(" at offset ");
+  ASSERT_NE(at, std::string::npos) << b.bozo_reason;
+  EXPECT_GE(std::stoul(b.bozo_reason.substr(at + 11)), broken.find("</b>")) << b.bozo_reason;
+  ASSERT_EQ(b.entries.size(), 1u);
+  ASSERT_TRUE(b.entries[0].summary);
+  EXPECT_EQ(b.entries[0].summary->value, f.entries[0].summary->value);
+}
+
 TEST(Parse, WellFormedDocumentsAreNotBozo) {
   const char* cases[] = {
       "<rss version=\"2.0\"><channel><item><title>Q&amp;A &#8212; &#x2014;</title></item></channel></rss>",

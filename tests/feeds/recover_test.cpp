@@ -97,6 +97,25 @@ TEST(RepairXml, DeclaredEntitiesAddAtMostTheDocumentsSize) {
   EXPECT_NE(r.text.find("&amp;a;</d>"), std::string::npos);
 }
 
+TEST(RepairXml, MovesLongCdataSectionsOutWhenAsked) {
+  const std::string body(100, 'x');
+  const std::string doc = "<a><![CDATA[" + body + "]]><![CDATA[short]]><![CDATA[" + body +
+                          "\r\n]]><![CDATA[" + body + "\x02]]></a>";
+  Repaired r = repair_xml(doc, /*extract_cdata=*/true);
+  ASSERT_TRUE(r.changed);
+  // Only the first: short sections, sections with a CR (the XML parser
+  // normalizes it) and repaired ones stay in the text.
+  ASSERT_EQ(r.cdata.size(), 1u);
+  EXPECT_EQ(r.cdata[0], body);
+  EXPECT_EQ(r.text, "<a><![CDATA[\x01" "0]]><![CDATA[short]]><![CDATA[" + body + "\r\n]]><![CDATA[" + body +
+                        "]]></a>");
+  EXPECT_TRUE(r.bozo);  // the control character
+
+  Repaired plain = repair_xml(doc);
+  EXPECT_TRUE(plain.cdata.empty());
+  EXPECT_EQ(plain.text.find('\x01'), std::string::npos);
+}
+
 TEST(RepairXml, RecognizesTheNetscapeDoctype) {
   Repaired r = repair_xml(
       "<!DOCTYPE rss PUBLIC \"-//Netscape Communications//DTD RSS 0.91//EN\" "
