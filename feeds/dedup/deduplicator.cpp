@@ -451,6 +451,7 @@ struct Deduplicator::State {
   };
   std::vector<std::uint32_t> batch_terms;
   std::vector<TermRange> batch_ranges;
+  std::vector<Handle> batch_same;  // the last item under each one's title, or kNone
 
   // Scratch space reused across items.
   ItemKeys scratch_keys;
@@ -503,12 +504,12 @@ struct Deduplicator::State {
   }
 
   // The item last filed under a key (or one whose key shares its slot), or
-  // null.
-  const Entry* last_filed(KeyKind kind, std::uint64_t field) const {
+  // kNone.
+  Handle last_filed(KeyKind kind, std::uint64_t field) const {
     auto it = key_heads.find(slot(chain_key(kind, field)));
-    if (it == key_heads.end()) return nullptr;
+    if (it == key_heads.end()) return kNone;
     Handle o = key_nodes[it->second].item;
-    return o < base() ? nullptr : &entry(o);
+    return o < base() ? kNone : o;
   }
 
   static std::uint32_t slot(std::uint64_t key) { return static_cast<std::uint32_t>(key ^ (key >> 32)); }
@@ -770,8 +771,12 @@ struct Deduplicator::State {
         previous = *t;
       }
       Entry& e = entry(last_batch + static_cast<Handle>(i));
-      e.terms = term_bytes.append(bytes);
       e.terms_size = static_cast<std::uint32_t>(bytes.size());
+      // The same terms as the last item under its title: shared.
+      Handle o = batch_same[i];
+      auto other = o < last_batch ? term_bytes.get(entry(o).terms, entry(o).terms_size) : std::span<const std::uint8_t>();
+      bool same_terms = !bytes.empty() && std::equal(bytes.begin(), bytes.end(), other.begin(), other.end());
+      e.terms = same_terms ? entry(o).terms : term_bytes.append(bytes);
     }
   }
 
@@ -1043,7 +1048,7 @@ struct Deduplicator::State {
     Pool<char> kept_texts;
     Pool<std::uint32_t> kept_hashes;
     Pool<std::uint8_t> kept_terms;
-    boost::unordered_flat_map<std::uint32_t, std::uint32_t> text_at, sketch_at;  // old position -> new
+    boost::unordered_flat_map<std::uint32_t, std::uint32_t> text_at, sketch_at, terms_at;  // old position -> new
     for (Entry& e : entries) {
       if (e.forgotten) {
         e.text_size = e.summary_words = e.terms_size = 0;
@@ -1059,7 +1064,11 @@ struct Deduplicator::State {
         if (fresh) t->second = kept_hashes.append(hs);
         e.sketch = t->second;
       }
-      e.terms = kept_terms.append(term_bytes.get(e.terms, e.terms_size));
+      if (e.terms_size > 0) {
+        auto [t, fresh] = terms_at.try_emplace(e.terms, 0);
+        if (fresh) t->second = kept_terms.append(term_bytes.get(e.terms, e.terms_size));
+        e.terms = t->second;
+      }
     }
     texts = std::move(kept_texts);
     hashes = std::move(kept_hashes);
@@ -1100,6 +1109,7 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
   s.last_keys.clear();
   s.batch_terms.clear();
   s.batch_ranges.clear();
+  s.batch_same.clear();
   s.last_batch = s.groups.end();
   // Learn from the whole batch first: who the publishers are, what each
   // feed puts before every title. Feeds are looked up once per batch.
@@ -1195,8 +1205,9 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
     e.truncated = !k.prefix.empty();
     // A copy shares the records of the last item under its title when they
     // are the same (a syndicated copy: same title, often same summary).
-    const Entry* same = e.title == 0 ? nullptr : s.last_filed(e.truncated ? KeyKind::truncated_title : KeyKind::title, e.title);
-    if (same != nullptr && same->title != e.title) same = nullptr;
+    Handle same_handle = e.title == 0 ? kNone : s.last_filed(e.truncated ? KeyKind::truncated_title : KeyKind::title, e.title);
+    const Entry* same = same_handle == kNone ? nullptr : &s.entry(same_handle);
+    if (same != nullptr && same->title != e.title) same = nullptr, same_handle = kNone;
     if (e.truncated || e.words > s.prefix_words()) {
       e.text_size = static_cast<std::uint32_t>(k.title.size());
       bool shared = same != nullptr && s.title_text(*same) == k.title;
@@ -1212,7 +1223,10 @@ std::vector<std::size_t> Deduplicator::add(std::span<const Item> batch) {
                     std::equal(sketch.hashes.begin(), sketch.hashes.end(), other.hashes.begin(), other.hashes.end());
       e.sketch = shared ? same->sketch : s.hashes.append(sketch.hashes);
     }
-    if (s.options.stories) s.observe_terms(e, k.words, s.scratch_words);
+    if (s.options.stories) {
+      s.observe_terms(e, k.words, s.scratch_words);
+      s.batch_same.push_back(same_handle);
+    }
     if (s.options.keep_keys) s.last_keys.push_back(k);
     Handle h = s.groups.add();
     if (e.rare) s.rare.emplace(h, rare);
