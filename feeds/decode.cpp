@@ -411,17 +411,18 @@ std::string detect_charset(std::string_view bytes) {
   return name;
 }
 
-// Tries to read `body` as `name`; true with `out` filled when every byte is
-// valid in it.
-bool try_decode(std::string_view body, const std::string& name, std::string& out) {
-  if (is_utf8_name(name)) {
-    if (!is_valid_utf8(body)) return false;
-    out.assign(body);
-    return true;
-  }
-  if (name == "us-ascii" || name == "ascii") {
-    if (!is_ascii(body)) return false;
-    out.assign(body);
+// Tries to read `body` as `name`; true with d.text filled (or with `borrow`
+// and nothing to convert, d.borrowed_text) when every byte is valid in it.
+bool try_decode(std::string_view body, const std::string& name, bool borrow, Decoded& d) {
+  std::string& out = d.text;
+  if (is_utf8_name(name) || name == "us-ascii" || name == "ascii") {
+    if (is_utf8_name(name) ? !is_valid_utf8(body) : !is_ascii(body)) return false;
+    if (borrow) {
+      d.borrowed = true;
+      d.borrowed_text = body;
+    } else {
+      out.assign(body);
+    }
     return true;
   }
   if (name == "iso-8859-1" || name == "latin1" || name == "latin-1" || name == "iso8859-1") {
@@ -435,7 +436,7 @@ bool try_decode(std::string_view body, const std::string& name, std::string& out
 
 }  // namespace
 
-Decoded decode_xml(std::string_view bytes, std::string_view content_type) {
+Decoded decode_xml(std::string_view bytes, std::string_view content_type, bool borrow) {
   Decoded d;
   std::string bom_encoding;
   std::string_view body = bytes;
@@ -522,7 +523,7 @@ Decoded decode_xml(std::string_view bytes, std::string_view content_type) {
     }
     if (name.empty() || std::find(tried.begin(), tried.end(), name) != tried.end()) continue;
     tried.push_back(name);
-    if (try_decode(body, name, d.text)) {
+    if (try_decode(body, name, borrow, d)) {
       d.encoding = name == "utf8" ? "utf-8" : name;
       if (name == bom_encoding) {
         // The BOM decides; only a charset declared otherwise is a conflict.

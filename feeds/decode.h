@@ -7,11 +7,17 @@ namespace tributary::feeds {
 
 // A document converted to UTF-8, with how it was done.
 struct Decoded {
-  std::string text;       // UTF-8, BOM removed
+  std::string text;       // UTF-8, BOM removed (empty when `borrowed`)
   std::string encoding;   // name of the encoding actually used, lower case ("utf-8", "windows-1251")
   bool bozo = false;      // the declared and actual encodings disagreed, bytes were invalid,
                           // or the HTTP media type is not an XML one
   std::string bozo_reason;
+  // With decode_xml(..., borrow = true): the input needed no conversion and
+  // the text is this view of it instead of a copy in `text`.
+  bool borrowed = false;
+  std::string_view borrowed_text;
+
+  std::string_view utf8() const { return borrowed ? borrowed_text : std::string_view(text); }
 };
 
 // The `charset` parameter of a Content-Type header value, lower case; "" if none.
@@ -40,7 +46,9 @@ std::string media_type(std::string_view content_type);
 //    read as UTF-8 (`bozo`: the declaration is wrong).
 //  - a Content-Type that is not an XML media type sets `bozo`.
 // Never fails: the last resort replaces undecodable bytes with U+FFFD.
-Decoded decode_xml(std::string_view bytes, std::string_view content_type);
+// `borrow`: when the bytes are used as they are (UTF-8 or ASCII, after the
+// BOM), return a view of them (Decoded::borrowed) rather than a copy.
+Decoded decode_xml(std::string_view bytes, std::string_view content_type, bool borrow = false);
 
 // Converts `bytes` from `charset` (any name ICU knows) to UTF-8. Returns false
 // when the charset is unknown; sets `had_errors` when bytes were replaced.

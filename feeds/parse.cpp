@@ -115,22 +115,25 @@ Feed parse_document(std::string_view bytes, const Source& source, const ParseOpt
   }
 
   Feed feed;
-  Decoded decoded = decode_xml(bytes, source.content_type);
+  // UTF-8 input is read where it is: the pre-pass copies it anyway when it
+  // repairs something or moves CDATA out, else it is copied below.
+  Decoded decoded = decode_xml(bytes, source.content_type, /*borrow=*/true);
   feed.encoding = decoded.encoding;
   feed.bozo = decoded.bozo;
   feed.bozo_reason = decoded.bozo_reason;
 
   // Long CDATA sections (feeds' HTML content) are moved out of the text
-  // pugixml parses and handed to the walk as views of decoded.text, which
-  // pugixml then never touches: no byte-by-byte scan of content that has no
-  // markup.
-  recover::Repaired repaired = recover::repair_xml(decoded.text, /*extract_cdata=*/true);
+  // pugixml parses and handed to the walk as views of the decoded text (or
+  // of `bytes`), which pugixml then never touches: no byte-by-byte scan of
+  // content that has no markup.
+  recover::Repaired repaired = recover::repair_xml(decoded.utf8(), /*extract_cdata=*/true);
   if (repaired.bozo) {
     feed.bozo = true;
     if (feed.bozo_reason.empty()) feed.bozo_reason = repaired.reason;
   }
   const bool bozo = feed.bozo;
   const std::string bozo_reason = feed.bozo_reason;
+  if (!repaired.changed && decoded.borrowed) decoded.text.assign(decoded.borrowed_text);  // pugixml writes
   std::string& text = repaired.changed ? repaired.text : decoded.text;
   if (!read_strict(text, repaired.cdata, source, options, repaired.netscape_doctype, feed)) {
     // Rare: decode and repair again rather than copy every document. The
