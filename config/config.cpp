@@ -33,8 +33,8 @@ constexpr std::array<std::string_view, 3> kRetentionKeys = {"max_age", "max_item
                                                             "keep_in_outputs"};
 constexpr std::array<std::string_view, 4> kFullTextKeys = {"site_rules", "max_age", "per_poll",
                                                            "workers"};
-constexpr std::array<std::string_view, 5> kDedupKeys = {"enabled", "stories", "representative", "window",
-                                                        "memory"};
+constexpr std::array<std::string_view, 6> kDedupKeys = {"enabled", "stories", "representative", "window",
+                                                        "memory",  "memory_copies"};
 constexpr std::array<std::string_view, 6> kTopKeys = {"daemon", "feed", "output", "retention",
                                                       "full_text", "dedup"};
 constexpr std::array<std::string_view, 3> kFormats = {"atom", "rss", "json"};
@@ -505,6 +505,13 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
       one_of("representative", {"original", "first", "latest"}, dedup.representative);
       if (auto v = check.duration(*t, "window", Seconds{0})) dedup.window = *v;
       if (auto v = check.duration(*t, "memory", Seconds{0})) dedup.memory = *v;
+      if (auto v = check.integer(*t, "memory_copies")) {
+        if (*v < 1000 || *v > 10000000) {
+          check.error(*t->get("memory_copies"), "'memory_copies' must be between 1000 and 10000000");
+        } else {
+          dedup.memory_copies = *v;
+        }
+      }
     } else {
       check.error(*n, "'dedup' must be a table: [dedup]");
     }

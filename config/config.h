@@ -105,14 +105,16 @@ struct FullTextConfig {
 // "original" (the un-prefixed original, earliest first), "first" (the copy
 // stored first) or "latest". `window`: titles join copies published this
 // close together (links and agreeing texts join whenever). `memory`: copies
-// that arrived this recently are matched in memory; older ones only by their
-// link.
+// that arrived this recently, at most `memory_copies` of them (the newest),
+// are matched in memory, stories included; older ones only by their link,
+// GUID and exact title (indexed in the store).
 struct DedupConfig {
   bool enabled = true;
   std::string stories = "story";
   std::string representative = "original";
   Seconds window{72 * 3600};
   Seconds memory{7 * 86400};
+  std::int64_t memory_copies = 20000;
   friend bool operator==(const DedupConfig&, const DedupConfig&) = default;
 };
 

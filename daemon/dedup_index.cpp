@@ -91,6 +91,12 @@ std::int64_t copy_rank(const dedup::ItemKeys& k, std::size_t title_bytes) {
   return rank * 100000 + static_cast<std::int64_t>(std::min<std::size_t>(title_bytes, 99999));
 }
 
+// The title key without a leading label ("World: ") or a prefix learned
+// for the feed; "" when the title has neither.
+const std::string& bare_title(const dedup::ItemKeys& k) {
+  return !k.label_title.empty() ? k.label_title : k.learned_title;
+}
+
 // True when a copy of rank `rank` published at `published` should replace
 // the representative (`rep_rank`, `rep_published`).
 bool better_representative(Representative policy, std::int64_t rank, std::int64_t published,
@@ -116,6 +122,7 @@ DedupSettings dedup_settings(const config::DedupConfig& config) {
                                                                   : dedup::Granularity::story);
   s.options.duplicate_window = std::chrono::duration_cast<std::chrono::hours>(config.window);
   s.memory_window = config.memory;
+  s.memory_copies = static_cast<std::size_t>(config.memory_copies);
   s.representative = config.representative == "first"    ? Representative::first
                      : config.representative == "latest" ? Representative::latest
                                                          : Representative::original;
@@ -171,6 +178,17 @@ Result<void> DedupIndex::prepare(sqlite::Database& db) {
       {&item_row_, "SELECT output_id, rep_rank, rep_published, story_id FROM items WHERE id = ?1"},
       {&find_by_url_,
        "SELECT item_id FROM item_sources WHERE url_key = ?1 AND url_key != '' AND seen < ?2 LIMIT 1"},
+      // Copies under the title (?1) or its bare form (?5); exact = 1 when
+      // the titles are equal.
+      {&find_by_title_,
+       "SELECT * FROM ("
+       " SELECT item_id, summary, published, title_key = ?1 AS exact FROM item_sources"
+       " WHERE title_key IN (?1, ?5) AND title_key != '' AND seen < ?2 AND published BETWEEN ?3 - ?4 AND ?3 + ?4"
+       " UNION ALL"
+       " SELECT item_id, summary, published, 0 FROM item_sources"
+       " WHERE bare_title_key IN (?1, ?5) AND bare_title_key != '' AND seen < ?2"
+       " AND published BETWEEN ?3 - ?4 AND ?3 + ?4) "
+       "ORDER BY exact DESC, abs(published - ?3) LIMIT 8"},
       {&insert_item_,
        "INSERT INTO items (output_id, canonical_url, published, updated, first_seen, entry_json, "
        "rep_feed_id, rep_rank, rep_published, story_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL)"},
@@ -179,7 +197,8 @@ Result<void> DedupIndex::prepare(sqlite::Database& db) {
        "rep_feed_id = ?6, rep_rank = ?7, rep_published = ?8 WHERE id = ?1"},
       {&insert_source_,
        "INSERT OR IGNORE INTO item_sources (feed_id, item_key, item_id, seen, title, link, guid, summary, "
-       "published, url_key, title_key, rank) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"},
+       "published, url_key, title_key, rank, bare_title_key) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"},
       {&set_story_, "UPDATE items SET story_id = ?2 WHERE id = ?1"},
       {&move_story_, "UPDATE items SET story_id = ?1 WHERE story_id = ?2"},
       {&move_sources_, "UPDATE item_sources SET item_id = ?1 WHERE item_id = ?2"},
@@ -215,7 +234,16 @@ Result<void> DedupIndex::rebuild(sqlite::Database& db, std::int64_t now) {
       "s.summary, s.published, s.seen FROM item_sources s JOIN feeds f ON f.id = s.feed_id "
       "WHERE s.seen >= ?1 AND (s.title != '' OR s.link != '') ORDER BY s.seen, s.feed_id");
   if (!s) return tl::unexpected(s.error());
-  s->bind(1, now - settings_.memory_window.count());
+  // Within the window, the newest whole seconds of arrivals that fit in
+  // memory (what forget_old() would have kept).
+  std::int64_t since = now - settings_.memory_window.count();
+  auto newest = db.prepare("SELECT seen FROM item_sources WHERE seen >= ?1 ORDER BY seen DESC LIMIT 1 OFFSET ?2");
+  if (!newest) return tl::unexpected(newest.error());
+  newest->bind(1, since).bind(2, static_cast<std::int64_t>(settings_.memory_copies));
+  auto full = newest->step();
+  if (!full) return tl::unexpected(full.error());
+  if (*full) since = newest->column_int(0) + 1;
+  s->bind(1, since);
   std::vector<dedup::Item> batch;
   std::vector<std::int64_t> batch_items;
   std::int64_t batch_feed = -1, batch_seen = -1;
@@ -253,14 +281,26 @@ Result<void> DedupIndex::rebuild(sqlite::Database& db, std::int64_t now) {
 }
 
 void DedupIndex::forget_old(std::int64_t now) {
-  // The batches that arrived before the cutoff go together, when at least
-  // an eighth of what is remembered can go: compaction costs a pass over it.
+  // The batches that arrived before the cutoff go, and beyond memory_copies
+  // the oldest whole seconds of arrivals, down to three quarters of it -
+  // never the current second, so that `seen < remembered_since()` finds
+  // exactly the forgotten copies in the store. They go together, when at
+  // least an eighth of what is remembered can go: compaction costs a pass
+  // over it.
   std::int64_t cutoff = now - settings_.memory_window.count();
   auto keep = std::partition_point(arrivals_.begin(), arrivals_.end(),
                                    [&](const auto& a) { return a.first < cutoff; });
-  std::size_t end = keep == arrivals_.end() ? dedup_.size() : keep->second;
+  std::size_t size = dedup_.size();
+  auto copies_from = [&](auto it) { return it == arrivals_.end() ? 0 : size - it->second; };
+  if (copies_from(keep) > settings_.memory_copies) {
+    std::size_t target = settings_.memory_copies - settings_.memory_copies / 4;
+    auto fits = std::partition_point(keep, arrivals_.end(), [&](const auto& a) { return size - a.second > target; });
+    std::int64_t last = std::min(std::prev(fits)->first, now - 1);
+    keep = std::partition_point(keep, arrivals_.end(), [&](const auto& a) { return a.first <= last; });
+  }
+  std::size_t end = keep == arrivals_.end() ? size : keep->second;
   std::size_t first = dedup_.first_remembered();
-  if (end <= first || 8 * (end - first) < dedup_.size() - first) return;
+  if (end <= first || 8 * (end - first) < size - first) return;
   dedup_.forget_handles_before(end);
   arrivals_.erase(arrivals_.begin(), keep);
   std::size_t drop = std::min(item_of_.size(), dedup_.first_remembered() - item_of_base_);
@@ -270,6 +310,53 @@ void DedupIndex::forget_old(std::int64_t now) {
 
 std::int64_t DedupIndex::remembered_since() const {
   return arrivals_.empty() ? std::numeric_limits<std::int64_t>::max() : arrivals_.front().first;
+}
+
+Result<bool> DedupIndex::read_item(std::int64_t item_id, std::string& output, std::int64_t& rep_rank,
+                                   std::int64_t& rep_published) {
+  item_row_.bind(1, item_id);
+  auto row = item_row_.step();
+  if (row && *row) {
+    output = item_row_.column_text(0);
+    rep_rank = item_row_.column_int(1);
+    rep_published = item_row_.column_int(2);
+  }
+  item_row_.reset();
+  return row;
+}
+
+Result<std::int64_t> DedupIndex::find_by_title(const dedup::ItemKeys& keys, const dedup::Item& copy) {
+  if (keys.title.empty()) return kUnset;
+  // The deduplicator's title rules: equal titles of enough words join
+  // copies published within the duplicate window, shorter ones the same
+  // instant; a title and the same title under a label or learned prefix
+  // join at the same instant. Summaries that agree stand in for the
+  // instant (up to the identity window); summaries that conflict keep
+  // copies apart.
+  using std::chrono::duration_cast, std::chrono::seconds;
+  const dedup::Options& o = settings_.options;
+  std::size_t words = 1 + static_cast<std::size_t>(std::count(keys.title.begin(), keys.title.end(), ' '));
+  std::int64_t window = words >= o.min_title_words ? duration_cast<seconds>(o.duplicate_window).count() : 0;
+  std::int64_t published = duration_cast<seconds>(copy.published->time_since_epoch()).count();
+  find_by_title_.bind(1, keys.title)
+      .bind(2, remembered_since())
+      .bind(3, published)
+      .bind(4, duration_cast<seconds>(o.identity_window).count())
+      .bind(5, bare_title(keys));
+  std::int64_t found = kUnset;
+  Result<bool> row;
+  while (found == kUnset && (row = find_by_title_.step()) && *row) {
+    dedup::SummaryMatch match = dedup::compare_summaries(copy.summary, find_by_title_.column_text(1));
+    std::int64_t apart = std::abs(find_by_title_.column_int(2) - published);
+    bool exact = find_by_title_.column_int(3) != 0;
+    if (match == dedup::SummaryMatch::agree ||
+        (match == dedup::SummaryMatch::unknown && apart <= (exact ? window : 0))) {
+      found = find_by_title_.column_int(0);
+    }
+  }
+  find_by_title_.reset();
+  if (!row) return tl::unexpected(row.error());
+  return found;
 }
 
 Result<void> DedupIndex::save(sqlite::Database& db, std::int64_t feed_id, std::string_view feed_url,
@@ -357,48 +444,29 @@ Result<void> DedupIndex::save(sqlite::Database& db, std::int64_t feed_id, std::s
     std::string output;
     std::int64_t rep_rank = 0, rep_published = 0;
     if (target > 0) {
-      item_row_.bind(1, target);
-      auto row = item_row_.step();
-      if (!row) {
-        item_row_.reset();
-        return tl::unexpected(row.error());
-      }
-      if (*row) {
-        output = item_row_.column_text(0);
-        rep_rank = item_row_.column_int(1);
-        rep_published = item_row_.column_int(2);
-      } else {
-        target = kDeleted;  // retired since it was filed
-      }
-      item_row_.reset();
+      auto found = read_item(target, output, rep_rank, rep_published);
+      if (!found) return tl::unexpected(found.error());
+      if (!*found) target = kDeleted;  // retired since it was filed
     }
     // A copy older than what the deduplicator remembers (which it judged
-    // already): the canonical URL still finds it.
+    // already): the canonical URL still finds it, else the title.
+    const dedup::Item& d = batch[i];
     if (target == kUnset && settings_.enabled && !keys.url.empty()) {
       find_by_url_.bind(1, keys.url).bind(2, remembered_since());
       auto row = find_by_url_.step();
-      if (!row) {
-        find_by_url_.reset();
-        return tl::unexpected(row.error());
-      }
-      if (*row) target = find_by_url_.column_int(0);
+      if (row && *row) target = find_by_url_.column_int(0);
       find_by_url_.reset();
-      if (target > 0) {
-        item_row_.bind(1, target);
-        auto r = item_row_.step();
-        if (!r) {
-          item_row_.reset();
-          return tl::unexpected(r.error());
-        }
-        if (*r) {
-          output = item_row_.column_text(0);
-          rep_rank = item_row_.column_int(1);
-          rep_published = item_row_.column_int(2);
-        } else {
-          target = kUnset;
-        }
-        item_row_.reset();
-      }
+      if (!row) return tl::unexpected(row.error());
+    }
+    if (target == kUnset && settings_.enabled) {
+      auto found = find_by_title(keys, d);
+      if (!found) return tl::unexpected(found.error());
+      target = *found;
+    }
+    if (target > 0 && output.empty()) {
+      auto found = read_item(target, output, rep_rank, rep_published);
+      if (!found) return tl::unexpected(found.error());
+      if (!*found) target = kUnset;
     }
     if (target == kDeleted) {
       item_of(h) = kDeleted;
@@ -406,7 +474,6 @@ Result<void> DedupIndex::save(sqlite::Database& db, std::int64_t feed_id, std::s
       continue;
     }
 
-    const dedup::Item& d = batch[i];
     std::int64_t published = d.published->time_since_epoch().count() / 1000;
     std::int64_t rank = copy_rank(keys, d.title.size());
     auto entry_json = [&](const std::string& id) {
@@ -455,7 +522,8 @@ Result<void> DedupIndex::save(sqlite::Database& db, std::int64_t feed_id, std::s
         .bind(9, published)
         .bind(10, keys.url)
         .bind(11, keys.title)
-        .bind(12, rank);
+        .bind(12, rank)
+        .bind(13, bare_title(keys));
     if (auto r = insert_source_.run(); !r) return r;
   }
 

@@ -32,9 +32,12 @@ enum class Representative {
 struct DedupSettings {
   bool enabled = true;  // false: every new copy is an item of its own
   feeds::dedup::Options options;
-  // Copies that arrived within this window stay in the in-memory index;
-  // older ones are found only by their feed key and canonical URL (SQL).
+  // Copies that arrived within this window, at most memory_copies of them
+  // (the newest whole seconds of arrivals), stay in the in-memory index;
+  // older ones are found by their feed key, canonical URL and title key
+  // (SQL, see DedupIndex::save).
   std::chrono::seconds memory_window{7 * 24 * 3600};
+  std::size_t memory_copies = 20000;
   Representative representative = Representative::original;
 };
 
@@ -88,6 +91,14 @@ class DedupIndex {
   // When the oldest copy the deduplicator remembers arrived (Unix seconds);
   // the SQL lookups are for copies before it.
   std::int64_t remembered_since() const;
+  // Reads item `item_id`'s output id and representative into the out
+  // parameters; false when the item is gone.
+  Result<bool> read_item(std::int64_t item_id, std::string& output, std::int64_t& rep_rank,
+                         std::int64_t& rep_published);
+  // The item of a forgotten copy with the same title key, published within
+  // the duplicate window (at the same instant for short titles), whose
+  // summary does not tell it apart; kUnset when there is none.
+  Result<std::int64_t> find_by_title(const feeds::dedup::ItemKeys& keys, const feeds::dedup::Item& copy);
 
   DedupSettings settings_;
   feeds::dedup::Deduplicator dedup_;
@@ -101,7 +112,7 @@ class DedupIndex {
   // Items merged into others while their copies were remembered.
   boost::unordered_flat_map<std::int64_t, std::int64_t> merged_into_;
 
-  sqlite::Statement find_source_, retired_, item_row_, find_by_url_, insert_item_, update_rep_,
+  sqlite::Statement find_source_, retired_, item_row_, find_by_url_, find_by_title_, insert_item_, update_rep_,
       insert_source_, set_story_, move_story_, move_sources_, delete_item_, related_;
 };
 

@@ -15,7 +15,7 @@ namespace {
 namespace json = boost::json;
 
 // Ordered migrations: never edit one that has shipped; append a new one.
-constexpr std::array<std::string_view, 5> kMigrations = {
+constexpr std::array<std::string_view, 6> kMigrations = {
     R"sql(
 CREATE TABLE feeds (
   id INTEGER PRIMARY KEY,
@@ -113,6 +113,12 @@ CREATE INDEX articles_retry ON articles(retry_at) WHERE retry_at IS NOT NULL;
     R"sql(
 CREATE INDEX items_story_recency ON items(story_id, coalesce(published, first_seen), id);
 DROP INDEX items_story;
+)sql",
+    // 6: a copy's title key without its leading label or learned feed
+    // prefix, for matching copies the in-memory index has forgotten.
+    R"sql(
+ALTER TABLE item_sources ADD COLUMN bare_title_key TEXT NOT NULL DEFAULT '';
+CREATE INDEX item_sources_bare_title_key ON item_sources(bare_title_key) WHERE bare_title_key != '';
 )sql",
 };
 

@@ -136,13 +136,14 @@ class Store {
 
   sqlite::Database& db() { return db_; }
 
+  // The dedup index, opened (and rebuilt) on first use; an error when the
+  // store was opened read-only.
+  Result<DedupIndex*> dedup();
+
  private:
   explicit Store(sqlite::Database db) : db_(std::move(db)) {}
   Result<void> migrate();
   Result<void> prepare();
-  // The dedup index, opened (and rebuilt) on first use; an error when the
-  // store was opened read-only.
-  Result<DedupIndex*> dedup();
 
   sqlite::Database db_;
   sqlite::Statement find_feed_, insert_feed_, update_poll_, update_meta_;

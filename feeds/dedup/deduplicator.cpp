@@ -1300,6 +1300,17 @@ void Deduplicator::forget_handles_before(std::size_t handle) {
   s.compact(end);
 }
 
+SummaryMatch compare_summaries(std::string_view a, std::string_view b) {
+  std::vector<std::string> words;
+  std::vector<std::uint32_t> hashes_a, hashes_b;
+  title_words_into(summary_text(a), words);
+  Sketch first = sketch_of(words, hashes_a);
+  title_words_into(summary_text(b), words);
+  Sketch second = sketch_of(words, hashes_b);
+  if (summaries_conflict(first, second)) return SummaryMatch::conflict;
+  return summaries_agree(first, second) ? SummaryMatch::agree : SummaryMatch::unknown;
+}
+
 std::vector<Assignment> deduplicate(std::span<const Item> items, const Options& options) {
   Deduplicator d(options);
   std::vector<std::size_t> handles = d.add(items);

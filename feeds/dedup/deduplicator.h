@@ -215,6 +215,14 @@ class Deduplicator {
 // Computes the keys of `item` under `rules` (what Deduplicator files).
 ItemKeys item_keys(const Item& item, const TitleRules& rules);
 
+// What two summaries (HTML or text) say about two copies, as the
+// deduplicator judges them (for callers matching copies it has forgotten):
+// `conflict` when they share almost no words (different articles under one
+// headline, "Morning Briefing"), `agree` when they share most (the same
+// text), else - or when either is too short to tell - `unknown`.
+enum class SummaryMatch { unknown, conflict, agree };
+SummaryMatch compare_summaries(std::string_view a, std::string_view b);
+
 // One-shot helper: files `items` as one batch. Returns one assignment per
 // item, in input order, whose `group` and `story` are positions in `items`
 // (of the earliest member of the item's group and story).

@@ -173,16 +173,21 @@ TEST(Config, DedupDefaultsAndOverrides) {
   EXPECT_EQ(d.dedup.window, std::chrono::hours(72));
   Config c = parse_ok(
       "[dedup]\nenabled = false\nstories = \"event\"\nrepresentative = \"latest\"\nwindow = \"1d\"\n"
-      "memory = \"2d\"\n");
+      "memory = \"2d\"\nmemory_copies = 50000\n");
   EXPECT_FALSE(c.dedup.enabled);
   EXPECT_EQ(c.dedup.stories, "event");
   EXPECT_EQ(c.dedup.representative, "latest");
   EXPECT_EQ(c.dedup.window, std::chrono::hours(24));
   EXPECT_EQ(c.dedup.memory, std::chrono::hours(48));
+  EXPECT_EQ(d.dedup.memory_copies, 20000);
+  EXPECT_EQ(c.dedup.memory_copies, 50000);
   auto errors = parse_errors("[dedup]\nstories = \"paragraph\"\n");
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].line, 2);
   EXPECT_NE(errors[0].message.find("'stories' must be one of"), std::string::npos);
+  errors = parse_errors("[dedup]\nmemory_copies = 10\n");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].message.find("'memory_copies' must be between"), std::string::npos);
 }
 
 TEST(Config, PollingAndPolitenessKeys) {

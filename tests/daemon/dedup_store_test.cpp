@@ -171,6 +171,134 @@ TEST(DedupStore, OldCopiesAreFoundByTheirLinkBeyondTheMemoryWindow) {
   EXPECT_EQ(s->merged, 1);
 }
 
+// Files `n` one-copy refreshes of feed `feed`, one second apart from
+// `first_seen` on, of unrelated headlines: they push older copies out of an
+// index of a few copies.
+void fill(Fixture& f, std::int64_t feed, int n, std::int64_t first_seen) {
+  for (int i = 0; i < n; ++i) {
+    std::string k = std::to_string(first_seen + i);
+    ASSERT_TRUE(f.store.save(feed, meta("C"),
+                             {item(entry("c" + k, "Unrelated headline number " + k + " about the weather",
+                                         "https://c.example/" + k, kNow, nullptr))},
+                             first_seen + i));
+  }
+}
+
+DedupSettings few_copies() {
+  DedupSettings settings;
+  settings.memory_copies = 8;
+  return settings;
+}
+
+std::size_t remembered(Store& store) {
+  auto index = store.dedup();
+  return index ? (*index)->remembered() : 0;
+}
+
+const char* kOtherSummary =
+    "Heavy snow closed the mountain pass overnight and drivers were told to wait for the ploughs before "
+    "trying again in the morning.";
+
+TEST(DedupStore, ForgottenCopiesAreFoundByTheirTitle) {
+  auto f = open_store(":memory:", few_copies());
+  ASSERT_TRUE(f.store.save(f.a, meta("A News"),
+                           {item(entry("a1", "Council approves the new budget plan", "https://a.example/budget"))},
+                           kNow));
+  fill(f, f.c, 20, kNow + 1);
+  EXPECT_LE(remembered(f.store), 8u);
+  // Another link, the same title, published within the window.
+  auto s = f.store.save(f.b, meta("B Daily"),
+                        {item(entry("b1", "Council approves the new budget plan", "https://b.example/go/17",
+                                    kNow - 7200, nullptr))},
+                        kNow + 30);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->merged, 1);
+  EXPECT_EQ(s->added, 0);
+}
+
+TEST(DedupStore, ForgottenCopiesUnderOneTitleWithOtherSummariesStayApart) {
+  auto f = open_store(":memory:", few_copies());
+  ASSERT_TRUE(f.store.save(f.a, meta("A News"),
+                           {item(entry("a1", "Council approves the new budget plan", "https://a.example/budget"))},
+                           kNow));
+  fill(f, f.c, 20, kNow + 1);
+  auto s = f.store.save(f.b, meta("B Daily"),
+                        {item(entry("b1", "Council approves the new budget plan", "https://b.example/go/17",
+                                    kNow - 7200, kOtherSummary))},
+                        kNow + 30);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->merged, 0);
+  EXPECT_EQ(s->added, 1);
+}
+
+TEST(DedupStore, ForgottenCopiesOutsideTheWindowNeedAgreeingSummaries) {
+  auto f = open_store(":memory:", few_copies());
+  ASSERT_TRUE(f.store.save(f.a, meta("A News"),
+                           {item(entry("a1", "Council approves the new budget plan", "https://a.example/budget"))},
+                           kNow));
+  fill(f, f.c, 20, kNow + 1);
+  // A week apart: only the same text joins them.
+  const std::int64_t earlier = kNow - 7 * 86400;
+  auto alone = f.store.save(f.b, meta("B Daily"),
+                            {item(entry("b1", "Council approves the new budget plan", "https://b.example/go/1",
+                                        earlier, nullptr))},
+                            kNow + 30);
+  ASSERT_TRUE(alone);
+  EXPECT_EQ(alone->merged, 0);
+  // Two weeks apart, the same text: it joins the first (not the second: a
+  // week from it, and nothing to compare).
+  auto joined = f.store.save(f.c, meta("C"),
+                             {item(entry("c1", "Council approves the new budget plan", "https://c.example/go/2",
+                                         kNow - 14 * 86400))},
+                             kNow + 31);
+  ASSERT_TRUE(joined);
+  EXPECT_EQ(joined->merged, 1);
+  auto items = newest(f.store);
+  auto first = std::find_if(items.begin(), items.end(), [](const auto& e) { return e.sources.size() == 2; });
+  ASSERT_NE(first, items.end());
+  std::vector<std::string> feeds;
+  for (const auto& m : first->sources) feeds.push_back(m.title ? m.title->value : "");
+  std::sort(feeds.begin(), feeds.end());
+  EXPECT_EQ(feeds, (std::vector<std::string>{"A News", "C"}));
+}
+
+TEST(DedupStore, ForgottenCopiesAreFoundUnderALabel) {
+  auto f = open_store(":memory:", few_copies());
+  ASSERT_TRUE(f.store.save(f.a, meta("A News"),
+                           {item(entry("a1", "Top story: Council approves the new budget plan",
+                                       "https://a.example/budget"))},
+                           kNow));
+  fill(f, f.c, 20, kNow + 1);
+  // The bare title and the same text, two days later.
+  auto s = f.store.save(f.b, meta("B Daily"),
+                        {item(entry("b1", "Council approves the new budget plan", "https://b.example/go/17",
+                                    kNow + 2 * 86400))},
+                        kNow + 30);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->merged, 1);
+}
+
+TEST(DedupStore, ARestartRemembersOnlyTheNewestCopies) {
+  std::string path = ::testing::TempDir() + "dedup_newest.db";
+  std::remove(path.c_str());
+  {
+    auto f = open_store(path, few_copies());
+    ASSERT_TRUE(f.store.save(f.a, meta("A News"),
+                             {item(entry("a1", "Council approves the new budget plan", "https://a.example/budget"))},
+                             kNow));
+    fill(f, f.c, 30, kNow + 1);
+  }
+  auto f = open_store(path, few_copies());
+  EXPECT_GT(remembered(f.store), 0u);
+  EXPECT_LE(remembered(f.store), 8u);
+  auto s = f.store.save(f.b, meta("B Daily"),
+                        {item(entry("b1", "Council approves the new budget plan", "https://b.example/go/17",
+                                    kNow - 7200, nullptr))},
+                        kNow + 60);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->merged, 1);
+}
+
 TEST(DedupStore, EntriesUnderDifferentItemTagsStayItemsOfTheirOwn) {
   // As in the hostile XSS corpus: entries of one instant whose titles
   // differ only in a tag naming each, one link shared by two feeds.
