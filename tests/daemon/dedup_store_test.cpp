@@ -184,6 +184,15 @@ void fill(Fixture& f, std::int64_t feed, int n, std::int64_t first_seen) {
   }
 }
 
+// Files A News's copy of the budget story, then enough others that the
+// index forgets it.
+void forgotten_first_copy(Fixture& f) {
+  ASSERT_TRUE(f.store.save(f.a, meta("A News"),
+                           {item(entry("a1", "Council approves the new budget plan", "https://a.example/budget"))},
+                           kNow));
+  fill(f, f.c, 20, kNow + 1);
+}
+
 DedupSettings few_copies() {
   DedupSettings settings;
   settings.memory_copies = 8;
@@ -201,10 +210,7 @@ const char* kOtherSummary =
 
 TEST(DedupStore, ForgottenCopiesAreFoundByTheirTitle) {
   auto f = open_store(":memory:", few_copies());
-  ASSERT_TRUE(f.store.save(f.a, meta("A News"),
-                           {item(entry("a1", "Council approves the new budget plan", "https://a.example/budget"))},
-                           kNow));
-  fill(f, f.c, 20, kNow + 1);
+  forgotten_first_copy(f);
   EXPECT_LE(remembered(f.store), 8u);
   // Another link, the same title, published within the window.
   auto s = f.store.save(f.b, meta("B Daily"),
@@ -218,10 +224,7 @@ TEST(DedupStore, ForgottenCopiesAreFoundByTheirTitle) {
 
 TEST(DedupStore, ForgottenCopiesUnderOneTitleWithOtherSummariesStayApart) {
   auto f = open_store(":memory:", few_copies());
-  ASSERT_TRUE(f.store.save(f.a, meta("A News"),
-                           {item(entry("a1", "Council approves the new budget plan", "https://a.example/budget"))},
-                           kNow));
-  fill(f, f.c, 20, kNow + 1);
+  forgotten_first_copy(f);
   auto s = f.store.save(f.b, meta("B Daily"),
                         {item(entry("b1", "Council approves the new budget plan", "https://b.example/go/17",
                                     kNow - 7200, kOtherSummary))},
@@ -233,10 +236,7 @@ TEST(DedupStore, ForgottenCopiesUnderOneTitleWithOtherSummariesStayApart) {
 
 TEST(DedupStore, ForgottenCopiesOutsideTheWindowNeedAgreeingSummaries) {
   auto f = open_store(":memory:", few_copies());
-  ASSERT_TRUE(f.store.save(f.a, meta("A News"),
-                           {item(entry("a1", "Council approves the new budget plan", "https://a.example/budget"))},
-                           kNow));
-  fill(f, f.c, 20, kNow + 1);
+  forgotten_first_copy(f);
   // A week apart: only the same text joins them.
   const std::int64_t earlier = kNow - 7 * 86400;
   auto alone = f.store.save(f.b, meta("B Daily"),
