@@ -204,6 +204,14 @@ std::size_t remembered(Store& store) {
   return index ? (*index)->remembered() : 0;
 }
 
+// B Daily's copy of the budget headline under its own link.
+Result<SaveStats> headline_from_b(Fixture& f, std::int64_t published, const char* summary, std::int64_t seen) {
+  return f.store.save(f.b, meta("B Daily"),
+                      {item(entry("b1", "Council approves the new budget plan", "https://b.example/go/17",
+                                  published, summary))},
+                      seen);
+}
+
 const char* kOtherSummary =
     "Heavy snow closed the mountain pass overnight and drivers were told to wait for the ploughs before "
     "trying again in the morning.";
@@ -213,10 +221,7 @@ TEST(DedupStore, ForgottenCopiesAreFoundByTheirTitle) {
   forgotten_first_copy(f);
   EXPECT_LE(remembered(f.store), 8u);
   // Another link, the same title, published within the window.
-  auto s = f.store.save(f.b, meta("B Daily"),
-                        {item(entry("b1", "Council approves the new budget plan", "https://b.example/go/17",
-                                    kNow - 7200, nullptr))},
-                        kNow + 30);
+  auto s = headline_from_b(f, kNow - 7200, nullptr, kNow + 30);
   ASSERT_TRUE(s);
   EXPECT_EQ(s->merged, 1);
   EXPECT_EQ(s->added, 0);
@@ -225,10 +230,7 @@ TEST(DedupStore, ForgottenCopiesAreFoundByTheirTitle) {
 TEST(DedupStore, ForgottenCopiesUnderOneTitleWithOtherSummariesStayApart) {
   auto f = open_store(":memory:", few_copies());
   forgotten_first_copy(f);
-  auto s = f.store.save(f.b, meta("B Daily"),
-                        {item(entry("b1", "Council approves the new budget plan", "https://b.example/go/17",
-                                    kNow - 7200, kOtherSummary))},
-                        kNow + 30);
+  auto s = headline_from_b(f, kNow - 7200, kOtherSummary, kNow + 30);
   ASSERT_TRUE(s);
   EXPECT_EQ(s->merged, 0);
   EXPECT_EQ(s->added, 1);
@@ -291,10 +293,7 @@ TEST(DedupStore, ARestartRemembersOnlyTheNewestCopies) {
   auto f = open_store(path, few_copies());
   EXPECT_GT(remembered(f.store), 0u);
   EXPECT_LE(remembered(f.store), 8u);
-  auto s = f.store.save(f.b, meta("B Daily"),
-                        {item(entry("b1", "Council approves the new budget plan", "https://b.example/go/17",
-                                    kNow - 7200, nullptr))},
-                        kNow + 60);
+  auto s = headline_from_b(f, kNow - 7200, nullptr, kNow + 60);
   ASSERT_TRUE(s);
   EXPECT_EQ(s->merged, 1);
 }
