@@ -70,8 +70,8 @@ DB=$W/state/tributary.db
 q() { sqlite3 -readonly "$DB" "$1"; }
 polled() { q "SELECT count(*) FROM feeds WHERE url LIKE '%/$1.xml' AND last_poll IS NOT NULL" 2>/dev/null || echo 0; }
 served() {  # served FEED N: item N of FEED is an entry of all.atom
-  local t; t=$(printf "${TITLE[$1]}" "$2")
-  curl -fs "http://127.0.0.1:$PORT/feeds/all.atom" 2>/dev/null | grep -q "<title>$t</title>"
+  local t page; t=$(printf "${TITLE[$1]}" "$2")
+  page=$(curl -fs "http://127.0.0.1:$PORT/feeds/all.atom" 2>/dev/null) && grep -q "<title>$t</title>" <<<"$page"
 }
 wait_for() { for _ in $(seq 150); do eval "$1" && return 0; sleep 0.1; done; return 1; }
 notify_count() { grep -c "$1" "$W/notify.log" || true; }

@@ -122,9 +122,9 @@ printf '[[feed]]\nurl = "http://127.0.0.1:%s/alpha.xml"\nintervall = "1h"\n' "$U
 C=$(cursor)
 IN systemctl start $UNIT 2>/dev/null && die "started with an invalid config"
 IN systemctl stop $UNIT 2>/dev/null || true
-IN journalctl --after-cursor="$C" -u $UNIT --no-pager -o cat | grep -q "tributary.toml:3:1: unknown key 'intervall'" \
+IN journalctl --after-cursor="$C" -u $UNIT --no-pager -o cat | contains "tributary.toml:3:1: unknown key 'intervall'" \
   || { J | tail; die "the start failure does not name FILE:LINE:COL"; }
-IN journalctl --after-cursor="$C" -u $UNIT --no-pager -o cat | grep -q "Started tributary" && die "was reported started"
+IN journalctl --after-cursor="$C" -u $UNIT --no-pager -o cat | contains "Started tributary" && die "was reported started"
 IN systemctl reset-failed $UNIT 2>/dev/null || true
 cp "$WORK/good.toml" "$TREE/etc/tributary/tributary.toml"
 ok "invalid config: start fails, journal says tributary.toml:3:1, never active"
@@ -134,7 +134,7 @@ t=$(date +%s.%N)
 IN systemctl start $UNIT || { J | tail -20; die "start"; }
 health=$(get /healthz) || die "not serving the moment systemctl start returned (READY=1 too early)"
 [ "$(S ActiveState)/$(S SubState)" = active/running ] || die "state $(S ActiveState)/$(S SubState)"
-IN systemctl status --no-pager $UNIT | grep -q "Active: active (running)" || die "status is not active (running)"
+IN systemctl status --no-pager $UNIT | contains "Active: active (running)" || die "status is not active (running)"
 # READY=1 is what moved the unit to active: the daemon's ready line comes first.
 order=$(IN journalctl --after-cursor="$C" --no-pager -o cat | grep -E "^tributary started|^Started tributary")
 case "$(echo "$order" | head -1)" in tributary\ started*) ;; *) echo "$order"; die "active before the daemon was ready";; esac
@@ -149,13 +149,13 @@ uid=$(IN stat -c %u /var/lib/private/tributary/tributary.db) || die "no store in
 ok "store written by dynamic uid $uid in /var/lib/private/tributary"
 
 # ---- outputs on loopback ------------------------------------------------------------------
-for _ in $(seq 100); do get /feeds/all.atom 2>/dev/null | grep -q "<title>Bridge repairs on route 4 " && break; sleep 0.2; done
+for _ in $(seq 100); do get /feeds/all.atom 2>/dev/null | contains "<title>Bridge repairs on route 4 " && break; sleep 0.2; done
 all=$(get /feeds/all.atom) || die "no /feeds/all.atom"
 for t in "Harvest festival number 1 " "Harvest festival number 5 " "Bridge repairs on route 4 "; do
   echo "$all" | grep -q "<title>$t" || die "all.atom lacks '$t'"
 done
 ok "outputs served on 127.0.0.1:$PORT: $(echo "$all" | grep -c '<entry>') entries in all.atom"
-get /metrics | grep -q '^tributary_polls_total' && ok "/metrics: $(get /metrics | grep -c '^tributary_') samples" \
+get /metrics | contains '^tributary_polls_total' && ok "/metrics: $(get /metrics | grep -c '^tributary_') samples" \
   || die "/metrics lacks tributary_polls_total"
 
 # ---- reload: an invalid edit is rejected and the old config kept; a valid one is applied -----------
@@ -165,12 +165,12 @@ write_config '
 url = "http://127.0.0.1:'$UP_PORT'/gamma.xml"
 tags = "a"'
 IN systemctl reload $UNIT || die "reload (invalid edit)"
-for _ in $(seq 50); do IN journalctl --after-cursor="$C" -u $UNIT --no-pager -o cat | grep -q "reload rejected" && break; sleep 0.1; done
+for _ in $(seq 50); do IN journalctl --after-cursor="$C" -u $UNIT --no-pager -o cat | contains "reload rejected" && break; sleep 0.1; done
 line=$(grep -n '^tags = "a"' "$TREE/etc/tributary/tributary.toml" | cut -d: -f1)
-IN journalctl --after-cursor="$C" -u $UNIT --no-pager -o cat | grep -q "tributary.toml:$line:8: 'tags' must be an array of strings" \
+IN journalctl --after-cursor="$C" -u $UNIT --no-pager -o cat | contains "tributary.toml:$line:8: 'tags' must be an array of strings" \
   || { J | tail; die "rejected reload not reported with line:col"; }
 sleep 1
-get /feeds/all.atom | grep -q "<title>Comet" && die "invalid edit was applied"
+get /feeds/all.atom | contains "<title>Comet" && die "invalid edit was applied"
 [ "$(S MainPID)" = "$MAINPID" ] && [ "$(S ActiveState)" = active ] || die "invalid reload changed MainPID or state"
 ok "invalid edit: rejected with tributary.toml:$line:8, old config kept, still active"
 
@@ -186,11 +186,11 @@ name = "gonly"
 tags = ["g"]
 formats = ["atom"]'
 IN systemctl reload $UNIT || die "reload"
-for _ in $(seq 100); do get /feeds/gonly.atom 2>/dev/null | grep -q "<title>Comet 3 " && break; sleep 0.1; done
-get /feeds/gonly.atom | grep -q "<title>Comet 3 " || { J | tail -20; die "reload did not apply the edit"; }
-get /feeds/gonly.atom | grep -q "<title>Harvest" && die "new output lists feeds without its tag"
+for _ in $(seq 100); do get /feeds/gonly.atom 2>/dev/null | contains "<title>Comet 3 " && break; sleep 0.1; done
+get /feeds/gonly.atom | contains "<title>Comet 3 " || { J | tail -20; die "reload did not apply the edit"; }
+get /feeds/gonly.atom | contains "<title>Harvest" && die "new output lists feeds without its tag"
 [ "$(S MainPID)" = "$MAINPID" ] && [ "$(S ActiveState)" = active ] || die "reload changed MainPID or state"
-IN journalctl --after-cursor="$C" -u $UNIT --no-pager -o cat | grep -q "Reloading tributary" || die "systemd saw no reload"
+IN journalctl --after-cursor="$C" -u $UNIT --no-pager -o cat | contains "Reloading tributary" || die "systemd saw no reload"
 ok "systemctl reload applied the edit in $(echo "$(date +%s.%N) - $t" | bc)s (feed + output added, same PID $MAINPID)"
 
 # ---- watchdog -------------------------------------------------------------------------------------
@@ -202,7 +202,7 @@ items_before=$(IN sqlite3 -readonly /var/lib/private/tributary/tributary.db "SEL
 C=$(cursor)
 IN kill -STOP "$MAINPID"
 for _ in $(seq 150); do [ "$(S NRestarts)" = 1 ] && [ "$(S ActiveState)" = active ] && break; sleep 0.1; done
-IN journalctl --after-cursor="$C" -u $UNIT --no-pager -o cat | grep -q "Watchdog timeout" || { J | tail; die "frozen daemon: no watchdog timeout"; }
+IN journalctl --after-cursor="$C" -u $UNIT --no-pager -o cat | contains "Watchdog timeout" || { J | tail; die "frozen daemon: no watchdog timeout"; }
 [ "$(S ActiveState)" = active ] || die "not active again after the watchdog restart"
 MAINPID=$(S MainPID)
 items_after=$(IN sqlite3 -readonly /var/lib/private/tributary/tributary.db "SELECT count(*) FROM items")

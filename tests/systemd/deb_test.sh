@@ -10,7 +10,7 @@ set -euo pipefail
 BUILD=$(cd "${1:?usage: deb_test.sh BUILD_DIR}" && pwd)
 # A sanitizer build packages a binary that needs libasan/libubsan, which the
 # container (like a real user's machine) does not have: only release-like builds.
-if ldd "$BUILD/daemon/tributary" 2>/dev/null | grep -q "libasan"; then echo "SKIP: sanitizer build (package a release build)"; exit 77; fi
+if ldd "$BUILD/daemon/tributary" 2>/dev/null | grep -c "libasan" >/dev/null; then echo "SKIP: sanitizer build (package a release build)"; exit 77; fi
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/nspawn_lib.sh"
 command -v cpack >/dev/null || skip "cpack missing"
@@ -28,15 +28,15 @@ IN dpkg -i /root/tributary.deb >"$WORK/dpkg.log" 2>&1 || { cat "$WORK/dpkg.log";
 for _ in $(seq 50); do [ "$(S ActiveState)" = active ] && break; sleep 0.1; done
 [ "$(S ActiveState)/$(S SubState)" = active/running ] || { J | tail; die "not active after dpkg -i: $(S ActiveState)"; }
 IN curl -fsS --max-time 3 http://127.0.0.1:8080/healthz >/dev/null || die "no /healthz on 127.0.0.1:8080"
-J | grep -qE "code=exited|Failed with result" && { J | tail; die "failures in the journal"; }
+J | contains -E "code=exited|Failed with result" && { J | tail; die "failures in the journal"; }
 ok "dpkg -i: enabled, active (running), serving /healthz with the shipped config"
 IN test -e /etc/tributary/tributary.toml || die "no /etc/tributary/tributary.toml"
-IN dpkg-query -W -f='${Conffiles}\n' tributary | grep -q /etc/tributary/tributary.toml || die "config is not a conffile"
+IN dpkg-query -W -f='${Conffiles}\n' tributary | contains /etc/tributary/tributary.toml || die "config is not a conffile"
 ok "/etc/tributary/tributary.toml is a conffile"
 
 IN dpkg -r tributary >>"$WORK/dpkg.log" 2>&1 || { cat "$WORK/dpkg.log"; die "dpkg -r"; }
 [ "$(IN systemctl is-active $UNIT || true)" != active ] || die "still active after dpkg -r"
-J | grep -q "Deactivated successfully" || die "not stopped cleanly on removal"
+J | contains "Deactivated successfully" || die "not stopped cleanly on removal"
 IN test -d /var/lib/private/tributary || die "state removed by dpkg -r (only purge should)"
 IN dpkg -P tributary >>"$WORK/dpkg.log" 2>&1 || { cat "$WORK/dpkg.log"; die "dpkg -P"; }
 IN test -e /var/lib/private/tributary && die "state left after purge"

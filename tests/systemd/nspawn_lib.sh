@@ -84,15 +84,22 @@ nspawn_boot() {
 # build does not pull in) that the tree lacks: copy every missing one in. Prints
 # "sanitized" when the binary is such a build. LeakSanitizer needs ptrace, which
 # the unit forbids, so callers turn leak detection off for the service.
+# ldd's output is read whole first: under pipefail, `ldd | grep -q` fails
+# whenever grep exits before ldd has finished writing (SIGPIPE).
 nspawn_add_sanitizer_runtime() {  # nspawn_add_sanitizer_runtime BINARY
-  ldd "$1" | grep -Eq '^\s*lib(a|ub|t|l)san\.so' || return 0
-  ldd "$1" | awk '$2 == "=>" && $3 ~ /^\// {print $3}' | while read -r l; do
+  local libs
+  libs=$(ldd "$1")
+  grep -Eq '^\s*lib(a|ub|t|l)san\.so' <<<"$libs" || return 0
+  awk '$2 == "=>" && $3 ~ /^\// {print $3}' <<<"$libs" | while read -r l; do
     [ -e "$TREE$l" ] || cp -L "$l" "$TREE$(dirname "$l")/"
   done
   echo sanitized
 }
 
 IN() { nsenter -t "$L" -a "$@"; }
+# `CMD | contains PATTERN`: grep -q that reads all of its input first, so that
+# CMD never dies of SIGPIPE and fails the pipeline under pipefail.
+contains() { local s; s=$(cat); grep -q "$@" <<<"$s"; }
 S() { IN systemctl show -P "$1" "$UNIT"; }
 J() { IN journalctl -b -u "$UNIT" --no-pager -o cat "$@"; }
 cursor() { IN journalctl -n0 --show-cursor | sed -n 's/^-- cursor: //p'; }
