@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <deque>
 #include <filesystem>
 #include <mutex>
 #include <random>
@@ -160,13 +159,11 @@ class App::Impl {
     bool removed = false;  // dropped by a reload while busy: freed when it finishes
   };
 
-  // A processed poll waiting for the store strand.
+  // Processed polls waiting for the store strand, and their tasks. The
+  // state and policy are copies: the strand never reads io-thread state.
   struct Pending {
-    FeedTask* task;
-    FeedState state;  // copy: the strand never reads io-thread state
-    PollResult result;
-    Seconds interval;       // the feed's poll interval when it was fetched
-    SchedulePolicy policy;  // copy, like the state
+    std::vector<FeedTask*> tasks;
+    std::vector<PendingPoll> polls;
   };
 
   bool open_store() {
@@ -444,7 +441,8 @@ class App::Impl {
       std::lock_guard lock(pending_mutex_);
       // The task's state is only written on the io thread, and not while the
       // task is busy: reading it here is safe.
-      pending_.push_back(Pending{&task, task.state, std::move(result), interval, policy});
+      pending_.tasks.push_back(&task);
+      pending_.polls.push_back(PendingPoll{task.state, std::move(result), interval, policy});
       start = !store_scheduled_;
       store_scheduled_ = true;
     }
@@ -453,32 +451,28 @@ class App::Impl {
 
   // On the store strand.
   void store_batch() {
-    std::deque<Pending> batch;
+    Pending batch;
     {
       std::lock_guard lock(pending_mutex_);
-      batch.swap(pending_);
+      std::swap(batch, pending_);
       store_scheduled_ = false;
     }
-    if (batch.empty()) return;
-    std::vector<StoredPoll> stored(batch.size());
-    TimePoint now = wall_now();
-    auto r = sqlite::transaction(store_->db(), [&]() -> Result<void> {
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        Pending& p = batch[i];
-        std::uniform_real_distribution<double> unit(0.0, 1.0);
-        stored[i] = store_poll(*store_, p.state, p.result, p.interval, p.policy, unit(jitter_), now);
-      }
-      return {};
-    });
-    if (!r) log::error("store: {}", r.error().message);
+    if (batch.polls.empty()) return;
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    for (auto& p : batch.polls) p.jitter_sample = unit(jitter_);
+    StoredBatch stored = store_polls(*store_, batch.polls, wall_now());
+    if (!stored.rolled_back.empty()) {
+      log::warning("store: a batch of {} polls rolled back ({}): stored them one by one",
+                   batch.polls.size(), stored.rolled_back);
+    }
+    if (!stored.error.empty()) log::error("store: {}", stored.error);
     {
       std::lock_guard lock(stats_mutex_);
-      store_error_ = r ? std::string() : r.error().message;
+      store_error_ = stored.error;
     }
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      asio::post(io_, [this, p = std::move(batch[i]), s = std::move(stored[i])]() mutable {
-        finished(*p.task, p.result, s);
-      });
+    for (std::size_t i = 0; i < batch.polls.size(); ++i) {
+      asio::post(io_, [this, task = batch.tasks[i], result = std::move(batch.polls[i].result),
+                       s = std::move(stored.polls[i])]() mutable { finished(*task, result, s); });
     }
   }
 
@@ -776,7 +770,7 @@ class App::Impl {
   std::vector<std::unique_ptr<FeedTask>> tasks_;
   std::map<std::string, std::int64_t> feed_ids_;
   std::mutex pending_mutex_;
-  std::deque<Pending> pending_;  // guarded by pending_mutex_
+  Pending pending_;  // guarded by pending_mutex_
   bool store_scheduled_ = false;  // guarded by pending_mutex_
   int backlog_ = 0;               // fetched, not yet stored; io thread
   int remaining_ = 0;

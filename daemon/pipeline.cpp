@@ -187,14 +187,22 @@ PollResult process_fetch(FetchResult fetched, const PollContext& context, TimePo
   return r;
 }
 
-StoredPoll store_poll(Store& store, const FeedState& state, PollResult& result, Seconds interval,
-                      const SchedulePolicy& policy, double jitter_sample, TimePoint now) {
+namespace {
+
+// store_poll's work. `batched`: inside Store::batch, where a failed write
+// leaves the transaction unusable, so it is returned at once and `result`
+// stays as it was, for the retry.
+Result<StoredPoll> store_one(Store& store, const FeedState& state, PollResult& result,
+                             Seconds interval, const SchedulePolicy& policy, double jitter_sample,
+                             TimePoint now, bool batched) {
   StoredPoll out;
   PollRecord& rec = out.record;
   rec.status = result.http_status;
   rec.polled_at = now.time_since_epoch().count();
   if (result.outcome == PollOutcome::fetched) {
-    auto saved = store.save(state.id, *result.meta, result.items, rec.polled_at);
+    auto saved = batched ? store.save_in_batch(state.id, *result.meta, result.items, rec.polled_at)
+                         : store.save(state.id, *result.meta, result.items, rec.polled_at);
+    if (!saved && batched) return tl::unexpected(saved.error());
     if (!saved) {
       result.outcome = PollOutcome::failed;
       result.error = saved.error().message;
@@ -232,9 +240,41 @@ StoredPoll store_poll(Store& store, const FeedState& state, PollResult& result, 
     rec.hold = "rate-limited";
   }
   if (auto w = store.record_poll(state.id, rec); !w) {
+    if (batched) return tl::unexpected(w.error());
     // The items (if any) are committed; only the bookkeeping is lost, and
     // the in-memory schedule still holds.
+    out.record_error = w.error().message;
     if (result.error.empty()) result.error = w.error().message;
+  }
+  return out;
+}
+
+}  // namespace
+
+StoredPoll store_poll(Store& store, const FeedState& state, PollResult& result, Seconds interval,
+                      const SchedulePolicy& policy, double jitter_sample, TimePoint now) {
+  return *store_one(store, state, result, interval, policy, jitter_sample, now, false);
+}
+
+StoredBatch store_polls(Store& store, std::span<PendingPoll> polls, TimePoint now) {
+  StoredBatch out;
+  out.polls.resize(polls.size());
+  auto one = [&](PendingPoll& p, bool batched) {
+    return store_one(store, p.state, p.result, p.interval, p.policy, p.jitter_sample, now, batched);
+  };
+  auto batch = store.batch(now.time_since_epoch().count(), [&]() -> Result<void> {
+    for (std::size_t i = 0; i < polls.size(); ++i) {
+      auto s = one(polls[i], true);
+      if (!s) return tl::unexpected(s.error());
+      out.polls[i] = std::move(*s);
+    }
+    return {};
+  });
+  if (batch) return out;
+  out.rolled_back = batch.error().message;
+  for (std::size_t i = 0; i < polls.size(); ++i) {
+    out.polls[i] = *one(polls[i], false);
+    if (!out.polls[i].record_error.empty()) out.error = out.polls[i].record_error;
   }
   return out;
 }

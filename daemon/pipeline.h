@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -16,8 +17,9 @@
 //   process_fetch  (thread pool)  FetchResult -> PollResult: classify, parse,
 //                                 pick the items, validate a permanent move
 //   store_poll     (store strand) PollResult -> store rows + PollRecord + next poll
+//                  (store_polls: a batch of them in one transaction)
 //
-// Only store_poll has effects (on the store it is given).
+// Only store_poll(s) have effects (on the store they are given).
 namespace tributary::daemon {
 
 // The built-in User-Agent: names the program and where to read about it.
@@ -78,6 +80,7 @@ struct StoredPoll {
   PollRecord record;
   NextPoll next;
   int errors = 0;  // consecutive failures after this poll
+  std::string record_error;  // the poll record could not be written ("" when it was)
 };
 
 // Stores the items and feed metadata of a successful poll (one transaction)
@@ -86,6 +89,28 @@ struct StoredPoll {
 // a failure (recorded, with backoff) and never loses what was stored before.
 StoredPoll store_poll(Store& store, const FeedState& state, PollResult& result, Seconds interval,
                       const SchedulePolicy& policy, double jitter_sample, TimePoint now);
+
+// One poll waiting for the store strand.
+struct PendingPoll {
+  FeedState state;  // as it was when the poll started
+  PollResult result;
+  Seconds interval{};
+  SchedulePolicy policy;
+  double jitter_sample = 0.5;
+};
+
+// What store_polls did.
+struct StoredBatch {
+  std::vector<StoredPoll> polls;  // one per pending poll, in order
+  std::string rolled_back;        // why the one transaction failed ("" when it held)
+  std::string error;              // a poll record the store could not write ("" when none)
+};
+
+// Stores each poll as store_poll does (a save that fails turns its poll into
+// a failure), all in one transaction without a savepoint per feed. When any
+// write fails, the batch is rolled back and every poll is stored again in a
+// transaction of its own, so that one bad feed costs only itself.
+StoredBatch store_polls(Store& store, std::span<PendingPoll> polls, TimePoint now);
 
 // One log line for a poll's outcome, naming the feed URL and the cause.
 std::string describe(const std::string& url, const PollResult& r, const SaveStats& saved,

@@ -316,31 +316,54 @@ Result<std::map<std::int64_t, std::int64_t>> Store::item_counts() {
 Result<SaveStats> Store::save(std::int64_t feed_id, const feeds::FeedMeta& meta,
                               const std::vector<NewItem>& items, std::int64_t now) {
   SaveStats stats;
-  auto index = dedup();
-  if (!index) return tl::unexpected(index.error());
   auto r = sqlite::transaction(db_, [&]() -> Result<void> {
-    std::string feed_url;
-    {
-      auto s = db_.prepare("SELECT url FROM feeds WHERE id = ?1");
-      if (!s) return tl::unexpected(s.error());
-      s->bind(1, feed_id);
-      if (auto row = s->step(); !row || !*row) return fail(Errc::database, "store: unknown feed");
-      feed_url = s->column_text(0);
-    }
-    update_meta_.bind(1, feed_id).bind(2, meta.title ? meta.title->value : "").bind(3, meta.link);
-    if (auto u = update_meta_.run(); !u) return u;
-
-    // Known copies, tombstones, duplicates and stories: the dedup stage.
-    std::string name = meta.title && !meta.title->value.empty() ? meta.title->value : feed_url;
-    return (*index)->save(db_, feed_id, feed_url, name, items, now, stats);
+    auto saved = save_in_batch(feed_id, meta, items, now);
+    if (!saved) return tl::unexpected(saved.error());
+    stats = *saved;
+    return {};
   });
   if (!r) {
-    // Rolled back: the in-memory index may hold copies the store lost.
-    stats = {};
-    if (auto rebuilt = (*index)->rebuild(db_, now); !rebuilt) return tl::unexpected(rebuilt.error());
+    if (auto forgot = forget_uncommitted(now); !forgot) return tl::unexpected(forgot.error());
     return tl::unexpected(r.error());
   }
   return stats;
+}
+
+Result<void> Store::batch(std::int64_t now, const std::function<Result<void>()>& body) {
+  auto r = sqlite::transaction(db_, body);
+  if (!r) {
+    if (auto forgot = forget_uncommitted(now); !forgot) return forgot;
+  }
+  return r;
+}
+
+Result<SaveStats> Store::save_in_batch(std::int64_t feed_id, const feeds::FeedMeta& meta,
+                                       const std::vector<NewItem>& items, std::int64_t now) {
+  auto index = dedup();
+  if (!index) return tl::unexpected(index.error());
+  std::string feed_url;
+  {
+    auto s = db_.prepare("SELECT url FROM feeds WHERE id = ?1");
+    if (!s) return tl::unexpected(s.error());
+    s->bind(1, feed_id);
+    if (auto row = s->step(); !row || !*row) return fail(Errc::database, "store: unknown feed");
+    feed_url = s->column_text(0);
+  }
+  update_meta_.bind(1, feed_id).bind(2, meta.title ? meta.title->value : "").bind(3, meta.link);
+  if (auto u = update_meta_.run(); !u) return tl::unexpected(u.error());
+
+  // Known copies, tombstones, duplicates and stories: the dedup stage.
+  SaveStats stats;
+  std::string name = meta.title && !meta.title->value.empty() ? meta.title->value : feed_url;
+  if (auto r = (*index)->save(db_, feed_id, feed_url, name, items, now, stats); !r) {
+    return tl::unexpected(r.error());
+  }
+  return stats;
+}
+
+// After a rollback: the in-memory index may hold copies the store lost.
+Result<void> Store::forget_uncommitted(std::int64_t now) {
+  return dedup_ ? dedup_->rebuild(db_, now) : Result<void>{};
 }
 
 Result<int> Store::retire(std::span<const std::int64_t> item_ids, std::int64_t now) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -123,9 +124,20 @@ class Store {
   // feed keys and canonical URLs are remembered). Returns the number deleted.
   Result<int> retire(std::span<const std::int64_t> item_ids, std::int64_t now);
 
-  // Stores a refresh in one transaction: feed metadata and new items.
+  // Stores a refresh in one transaction: feed metadata and new items. Inside
+  // an open transaction it is a savepoint: a failure undoes this save only.
   Result<SaveStats> save(std::int64_t feed_id, const feeds::FeedMeta& meta,
                          const std::vector<NewItem>& items, std::int64_t now);
+
+  // Several refreshes in one transaction without a savepoint each (a
+  // savepoint journals every page it touches): `body` calls save_in_batch()
+  // and record_poll(). When `body` or the commit fails, everything is rolled
+  // back, the dedup index forgets what the batch taught it, and the error is
+  // returned.
+  Result<void> batch(std::int64_t now, const std::function<Result<void>()>& body);
+  // save() for batch()'s body. After a failure the batch must be abandoned.
+  Result<SaveStats> save_in_batch(std::int64_t feed_id, const feeds::FeedMeta& meta,
+                                  const std::vector<NewItem>& items, std::int64_t now);
 
   // The newest `limit` items across `feed_ids` (all feeds when empty),
   // newest first by publication time (first-seen time when undated).
@@ -144,6 +156,7 @@ class Store {
   explicit Store(sqlite::Database db) : db_(std::move(db)) {}
   Result<void> migrate();
   Result<void> prepare();
+  Result<void> forget_uncommitted(std::int64_t now);
 
   sqlite::Database db_;
   sqlite::Statement find_feed_, insert_feed_, update_poll_, update_meta_;

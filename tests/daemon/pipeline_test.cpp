@@ -316,6 +316,64 @@ TEST_F(StorePollTest, AValidatedPermanentMoveIsStored) {
   EXPECT_EQ(next.allow_private[0].host, "a.example");  // the configured origin, not the new one
 }
 
+const char* kRssC = R"(<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Feed C</title><link>https://c.example/</link>
+<item><title>Harbour cranes idle for a week</title><link>https://c.example/1</link><guid>c-1</guid></item>
+<item><title>Library opens on Sundays</title><link>https://c.example/2</link><guid>c-2</guid></item>
+</channel></rss>)";
+
+class StorePollsTest : public StorePollTest {
+ protected:
+  void pending(const FeedState& feed, FetchResult f) {
+    std::string url = f.effective_url;
+    polls.push_back(
+        PendingPoll{feed, process_fetch(std::move(f), context(url), kNow), minutes(30), {}, 0.5});
+  }
+  std::vector<PendingPoll> polls;
+};
+
+TEST_F(StorePollsTest, ABatchStoresEveryPollInOneGo) {
+  FeedState c = *store->feed("https://c.example/rss");
+  pending(state, ok(kRss));
+  pending(c, ok(kRssC, "https://c.example/rss"));
+  StoredBatch b = store_polls(*store, polls, kNow);
+  EXPECT_EQ(b.rolled_back, "");
+  EXPECT_EQ(b.error, "");
+  ASSERT_EQ(b.polls.size(), 2u);
+  EXPECT_EQ(b.polls[0].saved.added, 3);
+  EXPECT_EQ(b.polls[1].saved.added, 2);
+  EXPECT_EQ(store->item_count().value_or(-1), 5);
+  for (const auto& url : {"https://a.example/rss", "https://c.example/rss"}) {
+    EXPECT_EQ(store->feed(url)->etag, "\"v1\"") << url;
+  }
+}
+
+TEST_F(StorePollsTest, AFailingSaveCostsOnlyItsOwnFeed) {
+  FeedState c = *store->feed("https://c.example/rss");
+  FeedState ghost = state;
+  ghost.id = 9999;  // not in the store: its save fails, after the first feed's
+  pending(state, ok(kRss));
+  pending(ghost, ok(kRss));
+  pending(c, ok(kRssC, "https://c.example/rss"));
+  StoredBatch b = store_polls(*store, polls, kNow);
+  EXPECT_NE(b.rolled_back, "");
+  EXPECT_EQ(b.error, "");
+  ASSERT_EQ(b.polls.size(), 3u);
+  // Stored again after the rollback, as new: the dedup index forgot the first attempt.
+  EXPECT_EQ(b.polls[0].saved.added, 3);
+  EXPECT_EQ(polls[0].result.outcome, PollOutcome::fetched);
+  EXPECT_EQ(polls[1].result.outcome, PollOutcome::failed);
+  EXPECT_EQ(polls[1].result.error, "store: unknown feed");
+  EXPECT_EQ(b.polls[1].errors, 1);
+  EXPECT_EQ(b.polls[2].saved.added, 2);
+  EXPECT_EQ(store->item_count().value_or(-1), 5);
+  EXPECT_EQ(store->feed("https://c.example/rss")->etag, "\"v1\"");
+
+  StoredPoll again = poll(ok(kRss));
+  EXPECT_EQ(again.saved.added, 0);
+  EXPECT_EQ(again.saved.unchanged, 3);
+}
+
 TEST(Describe, NamesTheFeedAndTheCause) {
   PollResult r;
   r.outcome = PollOutcome::failed;
