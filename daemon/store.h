@@ -82,10 +82,11 @@ struct SaveStats {
 //         group); entry_json holds the representative copy's feeds::Entry in
 //         the parse-json shape under the item's stable output_id; story_id
 //         is the id of the first item of its story cluster.
-//   item_sources(feed_id, item_key, item_id, seen, title, link, guid,
-//         summary, published, url_key (indexed), title_key (indexed), rank):
-//         every copy: which feed gave which item under which key (PRIMARY
-//         KEY (feed_id, item_key)), with what the dedup index is rebuilt
+//   item_sources(feed_id, item_key, item_id (indexed), seen (indexed),
+//         title, link, guid, summary, published, url_key (indexed),
+//         title_key (indexed), rank, bare_title_key (indexed)): every copy,
+//         in arrival order: which feed gave which item under which key
+//         (UNIQUE (feed_id, item_key)), with what the dedup index is rebuilt
 //         from and its rank as a representative (lower is better).
 //   retired(feed_id, item_key, retired_at): tombstones of deleted items,
 //         by source key, and (feed_id 0) by "url:" + canonical URL.
