@@ -21,9 +21,13 @@
 //  - every '<' in it starts a tag written here; text and attribute values
 //    have & < > " escaped; attribute values are double-quoted;
 //  - no element whose content a browser reads as raw text is written except
-//    <textarea>, whose content is escaped text only; no comments;
+//    <textarea> and <noscript> (raw text when scripting is on), whose content
+//    is escaped text and tags written here, never their own end tag (no
+//    attribute value holds one, a <noscript> is not nested); no comments;
 //  - inside <svg>/<math> only SVG/MathML elements are written, so no HTML
-//    element can break out of foreign content on re-parse.
+//    element can break out of foreign content on re-parse, except in the
+//    integration points (SVG desc and title, MathML mi, mo, mn, ms, mtext),
+//    where the browser reads start tags as HTML too.
 
 namespace tributary::feeds::html {
 namespace {
@@ -199,9 +203,22 @@ class Sanitizer {
     return stack_.empty() ? Ns::html : stack_.back().ns;
   }
 
-  void start_tag(const Token& token) {
+  // The namespace a start tag is read in. HTML §13.2.6 (tree construction
+  // dispatcher): in an SVG <desc>/<title> (HTML integration points) and a
+  // MathML <mi>/<mo>/<mn>/<ms>/<mtext> (text integration points, except for
+  // <mglyph> and <malignmark>), start tags are HTML.
+  Ns start_tag_context(const ElementInfo* info) const {
     const Ns ns = context();
+    if (ns == Ns::html || suppress_ != nullptr || (stack_.back().info->flags & tables::kIntegration) == 0) {
+      return ns;
+    }
+    if (ns == Ns::math && info != nullptr && (info->name == "mglyph" || info->name == "malignmark")) return ns;
+    return Ns::html;
+  }
+
+  void start_tag(const Token& token) {
     const ElementInfo* info = tables::find_element(token.data, token.hash);
+    const Ns ns = start_tag_context(info);
     const std::uint32_t f = info != nullptr ? info->flags : 0;
 
     // Raw text and RCDATA: the browser reads the content as text, so must we.
@@ -239,7 +256,7 @@ class Sanitizer {
           open_foreign(info, Ns::svg, token.self_closing, /*root=*/true);
         } else if (info->tag == Tag::math) {
           open_foreign(info, Ns::math, token.self_closing, /*root=*/true);
-        } else if ((f & tables::kHtml) != 0) {
+        } else if ((f & tables::kHtml) != 0 && !(info->tag == Tag::noscript && noscript_open())) {
           open_html(info);
         }
         break;
@@ -250,6 +267,12 @@ class Sanitizer {
         if ((f & tables::kMath) != 0) open_foreign(info, Ns::math, token.self_closing, false);
         break;
     }
+  }
+
+  // To a browser with scripting, <noscript> content is raw text up to the
+  // first </noscript>: one inside another would end it early.
+  bool noscript_open() const {
+    return std::any_of(stack_.begin(), stack_.end(), [](const Open& o) { return o.info->tag == Tag::noscript; });
   }
 
   // Writes an HTML start tag; returns true when the element was opened

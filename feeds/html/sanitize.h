@@ -15,9 +15,11 @@ namespace tributary::feeds::html {
 // closed. Never fails; any input yields well-formed, inert HTML.
 //
 // In detail (see sanitize.cpp for the tables):
-//  - Elements: feedparser's acceptable elements (less form and noscript; plus
-//    picture, main, mark, summary, wbr, bdi, bdo, hgroup), SVG-Tiny and
-//    MathML subsets inside <svg>/<math> (written with their xmlns). script,
+//  - Elements: feedparser's acceptable elements (less form; plus picture,
+//    main, mark, summary, wbr, bdi, bdo, hgroup), SVG-Tiny and MathML subsets
+//    inside <svg>/<math> (written with their xmlns), HTML again inside their
+//    integration points (SVG desc and title, MathML mi, mo, mn, ms, mtext);
+//    a <noscript> inside another is dropped (its content kept). script,
 //    style, applet and template are removed with their content; the raw
 //    text of title, xmp, iframe, noembed, noframes and plaintext is kept as
 //    text (textarea keeps its tag); comments, DOCTYPE, processing

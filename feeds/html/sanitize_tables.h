@@ -28,6 +28,7 @@ enum ElementFlag : std::uint32_t {
   kBlock = 1u << 15,          // html_to_text: ends a paragraph
   kTextSkip = 1u << 16,       // html_to_text: content is not text
   kCell = 1u << 17,           // html_to_text: td/th, separated by a space
+  kIntegration = 1u << 18,    // inside <svg>/<math>: HTML start tags in it are HTML (desc, mi, ...)
 };
 
 enum AttributeFlag : std::uint32_t {
@@ -45,7 +46,7 @@ enum AttributeFlag : std::uint32_t {
 
 // The elements the tree-building rules name individually.
 enum class Tag : std::uint8_t {
-  other, a, address, button, dd, div, dt, img, li, math, ol, optgroup, option, p, rp, rt, source, svg,
+  other, a, address, button, dd, div, dt, img, li, math, noscript, ol, optgroup, option, p, rp, rt, source, svg,
   table, tbody, td, tfoot, th, thead, tr, ul,
 };
 

@@ -77,7 +77,6 @@ TEST(Sanitize, DropsUnknownAndDangerousElementsButKeepsTheirText) {
       {"<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">m", "m"},
       {"<link rel=stylesheet href=x.css><base href=\"https://evil.example/\">b", "b"},
       {"<frameset><frame src=\"javascript:alert(1)\"></frameset>f", "f"},
-      {"<noscript><p>no js</p></noscript>", "<p>no js</p>"},
       {"<html><head></head><body><p>x</p></body></html>", "<p>x</p>"},
       {"<custom-element attr=\"1\">text</custom-element>", "text"},
   });
@@ -373,11 +372,43 @@ TEST(Sanitize, KeepsSvgAndMathMlSubsets) {
   });
 }
 
+// HTML §13.2.6: start tags in an SVG <desc>/<title> or a MathML <mi>, <mo>,
+// <mn>, <ms>, <mtext> (but <mglyph>, <malignmark>) are read as HTML.
+TEST(Sanitize, ReadsHtmlInIntegrationPoints) {
+  expect_sanitized({
+      {"<svg><desc><abbr>foo</abbr></desc><circle r=\"1\"/></svg>",
+       "<svg xmlns=\"http://www.w3.org/2000/svg\"><desc><abbr>foo</abbr></desc><circle r=\"1\" /></svg>"},
+      {"<svg><title><b>t</b></title></svg>", "<svg xmlns=\"http://www.w3.org/2000/svg\"><title><b>t</b></title></svg>"},
+      // Below an HTML element, </desc> and </svg> are ignored (desc is special).
+      {"<svg><desc><i>a</desc></svg>b", "<svg xmlns=\"http://www.w3.org/2000/svg\"><desc><i>ab</i></desc></svg>"},
+      {"<svg><desc><circle r=\"1\"/>x</desc></svg>", "<svg xmlns=\"http://www.w3.org/2000/svg\"><desc>x</desc></svg>"},
+      {"<svg><desc><style>p{}</style><script>alert(1)</script>d</desc></svg>",
+       "<svg xmlns=\"http://www.w3.org/2000/svg\"><desc>d</desc></svg>"},
+      {"<svg><desc><img src=\"javascript:alert(1)\" onerror=\"alert(1)\"></desc></svg>",
+       "<svg xmlns=\"http://www.w3.org/2000/svg\"><desc><img /></desc></svg>"},
+      {"<math><mi><b>x</b><mglyph></mglyph></mi></math>",
+       "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mi><b>x</b><mglyph></mglyph></mi></math>"},
+  });
+}
+
+// <noscript> is kept (as feedparser does); to a browser with scripting its
+// content is raw text up to the first </noscript>, so none may be inside.
+TEST(Sanitize, KeepsNoscriptWithNoEndTagInside) {
+  expect_sanitized({
+      {"<noscript><p>no js</p></noscript>", "<noscript><p>no js</p></noscript>"},
+      {"<noscript><noscript>a</noscript>b</noscript>c", "<noscript>a</noscript>bc"},
+      {"<noscript>&lt;/noscript&gt;<img src=x onerror=alert(1)></noscript>",
+       "<noscript>&lt;/noscript&gt;<img src=\"x\" /></noscript>"},
+      {"<span><noscript>a</span>b</noscript>", "<span><noscript>ab</noscript></span>"},
+  });
+}
+
 TEST(Sanitize, ResistsMutationXssVectors) {
   expect_sanitized({
-      {"<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">", "<p></p>"},
+      {"<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">", "<noscript><p></p></noscript>"},
+      // <table> in <mtext> is HTML, so is what follows: no <mglyph>, and <style> is raw text.
       {"<math><mtext><table><mglyph><style><!--</style><img title=\"--&gt;&lt;img src=1 onerror=alert(1)&gt;\">",
-       "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mtext><mglyph></mglyph></mtext></math>"},
+       "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mtext><table><img /></table></mtext></math>"},
       {"<svg></p><style><a id=\"</style><img src=1 onerror=alert(1)>\">",
        "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>"},
       {"<scr<script>ipt>alert('nested-strip')</scr</script>ipt>", "ipt&gt;alert('nested-strip')ipt&gt;"},
@@ -396,8 +427,6 @@ TEST(Sanitize, TurnsRawTextElementsIntoText) {
       {"<title>Crazy &amp; <b>HTML</b></title>after", "Crazy &amp; &lt;b&gt;HTML&lt;/b&gt;after"},
       {"<xmp><i>&amp;</i></xmp>", "&lt;i&gt;&amp;amp;&lt;/i&gt;"},
       {"a<plaintext></plaintext><b>b", "a&lt;/plaintext&gt;&lt;b&gt;b"},
-      {"<svg><title><b>t</b></title></svg>",
-       "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>t</title></svg>"},
   });
 }
 
