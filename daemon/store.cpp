@@ -122,7 +122,9 @@ CREATE INDEX item_sources_bare_title_key ON item_sources(bare_title_key) WHERE b
 )sql",
     // 7: copies stored in arrival order (a rowid table) with their feed key
     // as a unique index. Clustered by feed key, every poll's copies went to
-    // random pages of the largest table: a third of a cold poll's time.
+    // random pages of the largest table: a third of a cold poll's time. And
+    // no index on items.canonical_url, which nothing looks up (copies are
+    // found by item_sources.url_key).
     R"sql(
 CREATE TABLE item_sources_7 (
   feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
@@ -151,6 +153,7 @@ CREATE INDEX item_sources_url_key ON item_sources(url_key) WHERE url_key != '';
 CREATE INDEX item_sources_title_key ON item_sources(title_key) WHERE title_key != '';
 CREATE INDEX item_sources_seen ON item_sources(seen);
 CREATE INDEX item_sources_bare_title_key ON item_sources(bare_title_key) WHERE bare_title_key != '';
+DROP INDEX items_canonical_url;
 )sql",
 };
 
@@ -194,6 +197,10 @@ Result<Store> Store::open(const std::string& path, const DedupSettings& dedup, s
   // story clusters cost tens of MB at once.
   for (std::string_view pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
                                   "PRAGMA foreign_keys=ON",
+                                  // 6 MiB of page cache (SQLite's default is 2): the dedup
+                                  // indexes' pages stay in memory. Cold 2000-feed poll: reads
+                                  // from the file 961k -> 643k, writes 1.23M -> 1.03M.
+                                  "PRAGMA cache_size=-6144",
                                   // A 64 MiB WAL between checkpoints: pages rewritten by many
                                   // commits of a busy poll are copied to the database once.
                                   "PRAGMA wal_autocheckpoint=16384"}) {

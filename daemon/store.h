@@ -76,7 +76,7 @@ struct SaveStats {
 //         effective_url is where a validated 301/308 moved it; hold says why
 //         polling is held back ("gone" after a 410, "rate-limited" after a
 //         429/503 with Retry-After) until next_poll.
-//   items(id, output_id UNIQUE, canonical_url (indexed), published, updated,
+//   items(id, output_id UNIQUE, canonical_url, published, updated,
 //         first_seen (indexed), entry_json, story_id (indexed), rep_feed_id,
 //         rep_rank, rep_published): one row per distinct article (a dedup
 //         group); entry_json holds the representative copy's feeds::Entry in
