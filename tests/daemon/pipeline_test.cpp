@@ -322,20 +322,27 @@ const char* kRssC = R"(<?xml version="1.0" encoding="utf-8"?>
 <item><title>Library opens on Sundays</title><link>https://c.example/2</link><guid>c-2</guid></item>
 </channel></rss>)";
 
+// Feed A (the fixture's state) and feed C, polled in one batch.
 class StorePollsTest : public StorePollTest {
  protected:
+  static constexpr const char* kUrlC = "https://c.example/rss";
+  void SetUp() override {
+    StorePollTest::SetUp();
+    c = *store->feed(kUrlC);
+  }
   void pending(const FeedState& feed, FetchResult f) {
     std::string url = f.effective_url;
     polls.push_back(
         PendingPoll{feed, process_fetch(std::move(f), context(url), kNow), minutes(30), {}, 0.5});
   }
+  void pending_c() { pending(c, ok(kRssC, kUrlC)); }
+  FeedState c;
   std::vector<PendingPoll> polls;
 };
 
 TEST_F(StorePollsTest, ABatchStoresEveryPollInOneGo) {
-  FeedState c = *store->feed("https://c.example/rss");
   pending(state, ok(kRss));
-  pending(c, ok(kRssC, "https://c.example/rss"));
+  pending_c();
   StoredBatch b = store_polls(*store, polls, kNow);
   EXPECT_EQ(b.rolled_back, "");
   EXPECT_EQ(b.error, "");
@@ -343,18 +350,17 @@ TEST_F(StorePollsTest, ABatchStoresEveryPollInOneGo) {
   EXPECT_EQ(b.polls[0].saved.added, 3);
   EXPECT_EQ(b.polls[1].saved.added, 2);
   EXPECT_EQ(store->item_count().value_or(-1), 5);
-  for (const auto& url : {"https://a.example/rss", "https://c.example/rss"}) {
+  for (const auto& url : {"https://a.example/rss", kUrlC}) {
     EXPECT_EQ(store->feed(url)->etag, "\"v1\"") << url;
   }
 }
 
 TEST_F(StorePollsTest, AFailingSaveCostsOnlyItsOwnFeed) {
-  FeedState c = *store->feed("https://c.example/rss");
   FeedState ghost = state;
   ghost.id = 9999;  // not in the store: its save fails, after the first feed's
   pending(state, ok(kRss));
   pending(ghost, ok(kRss));
-  pending(c, ok(kRssC, "https://c.example/rss"));
+  pending_c();
   StoredBatch b = store_polls(*store, polls, kNow);
   EXPECT_NE(b.rolled_back, "");
   EXPECT_EQ(b.error, "");
@@ -367,7 +373,7 @@ TEST_F(StorePollsTest, AFailingSaveCostsOnlyItsOwnFeed) {
   EXPECT_EQ(b.polls[1].errors, 1);
   EXPECT_EQ(b.polls[2].saved.added, 2);
   EXPECT_EQ(store->item_count().value_or(-1), 5);
-  EXPECT_EQ(store->feed("https://c.example/rss")->etag, "\"v1\"");
+  EXPECT_EQ(store->feed(kUrlC)->etag, "\"v1\"");
 
   StoredPoll again = poll(ok(kRss));
   EXPECT_EQ(again.saved.added, 0);
