@@ -57,6 +57,10 @@ std::int64_t unix_now() { return wall_now().time_since_epoch().count(); }
 // bounded separately by the fetch queue).
 constexpr int kBacklogPerThread = 3;
 
+// The store's write-ahead log is checkpointed on the pool, not on the store
+// strand, once a commit leaves this many pages (64 MiB) in it.
+constexpr int kCheckpointPages = 16384;
+
 // Bodies above this size are parsed one at a time (on their own strand): a
 // parse holds several times its document in memory, and two 15 MiB ones at
 // once would double the daemon's peak.
@@ -180,6 +184,13 @@ class App::Impl {
       return false;
     }
     store_.emplace(std::move(*store));
+    auto checkpoint = sqlite::BackgroundCheckpoint::start(
+        store_->db(), db_path_, kCheckpointPages, [this](std::function<void()> job) { asio::post(pool_, std::move(job)); });
+    if (!checkpoint) {
+      log::error("{}", checkpoint.error().message);
+      return false;
+    }
+    checkpoint_.emplace(std::move(*checkpoint));
     if (auto n = store_->item_count()) metrics_.set("tributary_store_items", static_cast<double>(*n));
     metrics_.set("tributary_start_time_seconds", static_cast<double>(unix_now()));
     metrics_.set("tributary_config_generation", 1);
@@ -764,6 +775,7 @@ class App::Impl {
   std::mt19937_64 jitter_;  // store strand only
   std::string db_path_;
   std::optional<Store> store_;
+  std::optional<sqlite::BackgroundCheckpoint> checkpoint_;  // of store_'s log; before store_ closes
   std::optional<SiteRuleLibrary> site_rules_;
   std::optional<ArticleFetcher> articles_;  // io thread; uses client_, queue_, store_
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;

@@ -126,4 +126,52 @@ Error Database::error(std::string_view what) const {
   return Error{Errc::database, "store: " + std::string(what) + ": " + sqlite3_errmsg(db_)};
 }
 
+struct BackgroundCheckpoint::State : std::enable_shared_from_this<State> {
+  Database db;
+  int pages = 0;
+  Post post;
+  std::atomic<bool> running{false};
+};
+
+Result<BackgroundCheckpoint> BackgroundCheckpoint::start(Database& writer, const std::string& path,
+                                                         int pages, Post post) {
+  auto db = Database::open(path);
+  if (!db) return tl::unexpected(db.error());
+  // A connection learns that the file is in WAL mode when it first reads it.
+  if (auto r = db->exec("PRAGMA journal_mode=WAL"); !r) return tl::unexpected(r.error());
+  auto state = std::make_shared<State>();
+  state->db = std::move(*db);
+  state->pages = pages;
+  state->post = std::move(post);
+  sqlite3_wal_hook(writer.handle(), &BackgroundCheckpoint::on_commit, state.get());
+  return BackgroundCheckpoint(writer.handle(), std::move(state));
+}
+
+BackgroundCheckpoint::BackgroundCheckpoint(sqlite3* writer, std::shared_ptr<State> state)
+    : writer_(writer), state_(std::move(state)) {}
+
+BackgroundCheckpoint::~BackgroundCheckpoint() {
+  if (writer_ && state_) sqlite3_wal_hook(writer_, nullptr, nullptr);
+}
+
+int BackgroundCheckpoint::on_commit(void* p, sqlite3* db, const char* name, int pages) {
+  auto* state = static_cast<State*>(p);
+  if (pages >= 4 * state->pages) {
+    // Far behind (or nothing runs the posted ones): as SQLite's own.
+    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  } else if (pages >= state->pages && !state->running.exchange(true)) {
+    // The job owns its state: the writer may be gone when it runs.
+    // PASSIVE copies the bulk beside the writer; RESTART then copies what
+    // was committed meanwhile, holding the writer back for that much only,
+    // and has the next commit start the log over, so that it stays small.
+    state->post([self = state->shared_from_this()] {
+      for (int mode : {SQLITE_CHECKPOINT_PASSIVE, SQLITE_CHECKPOINT_RESTART}) {
+        sqlite3_wal_checkpoint_v2(self->db.handle(), nullptr, mode, nullptr, nullptr);
+      }
+      self->running = false;
+    });
+  }
+  return SQLITE_OK;
+}
+
 }  // namespace tributary::daemon::sqlite

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -69,6 +72,29 @@ class Database {
 
  private:
   sqlite3* db_ = nullptr;
+};
+
+// WAL checkpoints off the writer's thread. After a commit leaves at least
+// `pages` pages in the write-ahead log, a PASSIVE checkpoint runs through a
+// connection of its own, on whatever thread `post` hands it to, so that the
+// writer never waits for one (it only checkpoints itself if the log reaches
+// 4 x `pages`). Replaces the writer's automatic checkpoint; lives as long as
+// the writer does, and any checkpoint still running keeps its own state.
+class BackgroundCheckpoint {
+ public:
+  using Post = std::function<void(std::function<void()>)>;
+  static Result<BackgroundCheckpoint> start(Database& writer, const std::string& path, int pages,
+                                            Post post);
+  BackgroundCheckpoint(BackgroundCheckpoint&&) noexcept = default;
+  BackgroundCheckpoint& operator=(BackgroundCheckpoint&&) noexcept = default;
+  ~BackgroundCheckpoint();
+
+ private:
+  struct State;
+  static int on_commit(void* state, sqlite3* db, const char* name, int pages);
+  BackgroundCheckpoint(sqlite3* writer, std::shared_ptr<State> state);
+  sqlite3* writer_ = nullptr;
+  std::shared_ptr<State> state_;
 };
 
 // Runs `body` inside BEGIN IMMEDIATE / COMMIT, rolling back on failure.

@@ -1,5 +1,10 @@
 #include "daemon/store.h"
 
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "daemon/refresh.h"
@@ -153,6 +158,56 @@ TEST(Store, RecordPollKeepsValidatorsFromEarlierPolls) {
   EXPECT_EQ(state->last_error, "http: status 500");
   ASSERT_TRUE(store->record_poll(f->id, ok));
   EXPECT_EQ(store->feed("https://a.example/rss")->error_count, 0);
+}
+
+// A WAL database with one table, and commits of one 4 KiB row each.
+struct WalFile {
+  std::string path;
+  sqlite::Database db;
+  std::vector<std::function<void()>> jobs;  // checkpoints posted, not run
+  explicit WalFile(const std::string& name) : path(::testing::TempDir() + name) {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+    db = std::move(*sqlite::Database::open(path));
+    EXPECT_TRUE(db.exec("PRAGMA journal_mode=WAL; CREATE TABLE t (v BLOB)"));
+  }
+  Result<sqlite::BackgroundCheckpoint> checkpoint(int pages) {
+    return sqlite::BackgroundCheckpoint::start(db, path, pages,
+                                               [this](std::function<void()> job) { jobs.push_back(std::move(job)); });
+  }
+  void commits(int n) {
+    for (int i = 0; i < n; ++i) ASSERT_TRUE(db.exec("INSERT INTO t VALUES (zeroblob(4096))"));
+  }
+  // The log file only grows while the log is not started over.
+  std::uintmax_t log_bytes() const { return std::filesystem::file_size(path + "-wal"); }
+};
+
+constexpr std::uintmax_t kFrameBytes = 4096 + 24;
+
+TEST(BackgroundCheckpoint, PostsOneCheckpointAtATimeThatStartsTheLogOver) {
+  WalFile f("checkpoint_posted.db");
+  auto checkpoint = f.checkpoint(16);
+  ASSERT_TRUE(checkpoint) << checkpoint.error().message;
+  f.commits(30);
+  ASSERT_EQ(f.jobs.size(), 1u);  // one at a time: none while it waits to run
+  std::uintmax_t grown = f.log_bytes();
+  EXPECT_GE(grown, 30 * kFrameBytes);
+  f.jobs[0]();
+  f.commits(5);
+  EXPECT_EQ(f.log_bytes(), grown);  // written from its start again
+  f.commits(30);
+  EXPECT_EQ(f.jobs.size(), 2u);
+}
+
+TEST(BackgroundCheckpoint, TheWriterCheckpointsItselfWhenTheJobsNeverRun) {
+  WalFile f("checkpoint_stalled.db");
+  auto checkpoint = f.checkpoint(16);
+  ASSERT_TRUE(checkpoint);
+  f.commits(300);
+  EXPECT_EQ(f.jobs.size(), 1u);
+  EXPECT_LT(f.log_bytes(), (4 * 16 + 8) * kFrameBytes);
+  // A job that outlives its checkpointer still runs safely.
+  checkpoint = tl::unexpected(Error{});
+  f.jobs[0]();
 }
 
 TEST(ItemKey, PrefersGuidThenLinkThenContentHash) {
