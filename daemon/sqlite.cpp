@@ -139,6 +139,10 @@ Result<BackgroundCheckpoint> BackgroundCheckpoint::start(Database& writer, const
   if (!db) return tl::unexpected(db.error());
   // A connection learns that the file is in WAL mode when it first reads it.
   if (auto r = db->exec("PRAGMA journal_mode=WAL"); !r) return tl::unexpected(r.error());
+  // RESTART holds the writer back while it waits for the writer's current
+  // transaction and for readers of older snapshots: briefly, else it gives
+  // up until the next one.
+  sqlite3_busy_timeout(db->handle(), 200);
   auto state = std::make_shared<State>();
   state->db = std::move(*db);
   state->pages = pages;
