@@ -1,5 +1,6 @@
 #include "daemon/sqlite.h"
 
+#include <atomic>
 #include <utility>
 
 namespace tributary::daemon::sqlite {

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -75,18 +74,20 @@ class Database {
 };
 
 // WAL checkpoints off the writer's thread. After a commit leaves at least
-// `pages` pages in the write-ahead log, a PASSIVE checkpoint runs through a
-// connection of its own, on whatever thread `post` hands it to, so that the
-// writer never waits for one (it only checkpoints itself if the log reaches
-// 4 x `pages`). Replaces the writer's automatic checkpoint; lives as long as
-// the writer does, and any checkpoint still running keeps its own state.
+// `pages` pages in the write-ahead log, a checkpoint runs through a
+// connection of its own, on whatever thread `post` hands it to, one at a
+// time: PASSIVE beside the writer, then RESTART (which holds the writer back
+// for at most 200 ms) so that the next commit starts the log over. The writer
+// checkpoints itself only if the log reaches 4 x `pages`. Replaces the
+// writer's automatic checkpoint until destroyed (before the writer); a
+// checkpoint still running keeps its own state.
 class BackgroundCheckpoint {
  public:
   using Post = std::function<void(std::function<void()>)>;
   static Result<BackgroundCheckpoint> start(Database& writer, const std::string& path, int pages,
                                             Post post);
   BackgroundCheckpoint(BackgroundCheckpoint&&) noexcept = default;
-  BackgroundCheckpoint& operator=(BackgroundCheckpoint&&) noexcept = default;
+  BackgroundCheckpoint& operator=(BackgroundCheckpoint&&) = delete;
   ~BackgroundCheckpoint();
 
  private:
