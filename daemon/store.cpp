@@ -191,10 +191,9 @@ Result<Store> Store::open(const std::string& path, const DedupSettings& dedup, s
   Store store(std::move(*db));
   // WAL: readers never block the writer; synchronous=NORMAL is durable
   // against process crashes (kill -9) and loses at most the last commits on
-  // power loss. Temporary storage stays in files (the default): each feed's
-  // save is a savepoint inside its batch's transaction, and a savepoint's
-  // journal holds every page it changes - in memory, merging two large
-  // story clusters cost tens of MB at once.
+  // power loss. Temporary storage stays in files (the default): a statement
+  // or savepoint journal holds every page it changes - in memory, merging two
+  // large story clusters cost tens of MB at once.
   for (std::string_view pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
                                   "PRAGMA foreign_keys=ON",
                                   // 6 MiB of page cache (SQLite's default is 2): the dedup
@@ -203,6 +202,8 @@ Result<Store> Store::open(const std::string& path, const DedupSettings& dedup, s
                                   "PRAGMA cache_size=-6144",
                                   // A 64 MiB WAL between checkpoints: pages rewritten by many
                                   // commits of a busy poll are copied to the database once.
+                                  // (The daemon checkpoints on another thread instead:
+                                  // sqlite::BackgroundCheckpoint.)
                                   "PRAGMA wal_autocheckpoint=16384"}) {
     if (auto r = store.db_.exec(pragma); !r) return tl::unexpected(r.error());
   }
@@ -355,24 +356,21 @@ Result<std::map<std::int64_t, std::int64_t>> Store::item_counts() {
 Result<SaveStats> Store::save(std::int64_t feed_id, const feeds::FeedMeta& meta,
                               const std::vector<NewItem>& items, std::int64_t now) {
   SaveStats stats;
-  auto r = sqlite::transaction(db_, [&]() -> Result<void> {
+  auto r = batch(now, [&]() -> Result<void> {
     auto saved = save_in_batch(feed_id, meta, items, now);
     if (!saved) return tl::unexpected(saved.error());
     stats = *saved;
     return {};
   });
-  if (!r) {
-    if (auto forgot = forget_uncommitted(now); !forgot) return tl::unexpected(forgot.error());
-    return tl::unexpected(r.error());
-  }
+  if (!r) return tl::unexpected(r.error());
   return stats;
 }
 
 Result<void> Store::batch(std::int64_t now, const std::function<Result<void>()>& body) {
   auto r = sqlite::transaction(db_, body);
-  if (!r) {
-    if (auto forgot = forget_uncommitted(now); !forgot) return forgot;
-  }
+  if (r) return r;
+  // Rolled back: the in-memory index may hold copies the store lost.
+  if (auto forgot = dedup_ ? dedup_->rebuild(db_, now) : Result<void>{}; !forgot) return forgot;
   return r;
 }
 
@@ -398,11 +396,6 @@ Result<SaveStats> Store::save_in_batch(std::int64_t feed_id, const feeds::FeedMe
     return tl::unexpected(r.error());
   }
   return stats;
-}
-
-// After a rollback: the in-memory index may hold copies the store lost.
-Result<void> Store::forget_uncommitted(std::int64_t now) {
-  return dedup_ ? dedup_->rebuild(db_, now) : Result<void>{};
 }
 
 Result<int> Store::retire(std::span<const std::int64_t> item_ids, std::int64_t now) {

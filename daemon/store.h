@@ -125,8 +125,9 @@ class Store {
   // feed keys and canonical URLs are remembered). Returns the number deleted.
   Result<int> retire(std::span<const std::int64_t> item_ids, std::int64_t now);
 
-  // Stores a refresh in one transaction: feed metadata and new items. Inside
-  // an open transaction it is a savepoint: a failure undoes this save only.
+  // Stores a refresh in one transaction (a batch of one): feed metadata and
+  // new items. Inside an open transaction it is a savepoint: a failure undoes
+  // this save only.
   Result<SaveStats> save(std::int64_t feed_id, const feeds::FeedMeta& meta,
                          const std::vector<NewItem>& items, std::int64_t now);
 
@@ -157,7 +158,6 @@ class Store {
   explicit Store(sqlite::Database db) : db_(std::move(db)) {}
   Result<void> migrate();
   Result<void> prepare();
-  Result<void> forget_uncommitted(std::int64_t now);
 
   sqlite::Database db_;
   sqlite::Statement find_feed_, insert_feed_, update_poll_, update_meta_;
