@@ -3,11 +3,7 @@
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <iterator>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +13,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "daemon/cli.h"
+#include "daemon/config_file.h"
 #include "feeds/dedup/deduplicator.h"
 #include "feeds/json_dump.h"
 #include "feeds/result.h"
@@ -39,20 +36,6 @@ struct DedupOptions {
   double cohesion = -1;
   int max_members = -1;
 };
-
-bool read_input(const std::string& file, std::string& out) {
-  if (file == "-") {
-    std::ios::sync_with_stdio(false);
-    out.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    return true;
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  out = std::move(s).str();
-  return true;
-}
 
 std::string text_field(const boost::json::object& o, std::string_view name) {
   const boost::json::value* v = o.if_contains(name);
@@ -130,12 +113,12 @@ int run_dedup(const DedupOptions& opts) {
   options.duplicate_window = std::chrono::hours(static_cast<long>(opts.dup_window_hours));
   options.story_window = std::chrono::hours(static_cast<long>(opts.story_window_hours));
 
-  std::string text;
-  if (!read_input(opts.file, text)) {
-    std::fprintf(stderr, "tributary dedup: cannot read %s\n", opts.file.c_str());
+  auto text = read_file(opts.file);
+  if (!text) {
+    std::fprintf(stderr, "tributary dedup: %s\n", text.error().message.c_str());
     return 1;
   }
-  auto items = parse_items(text);
+  auto items = parse_items(*text);
   if (!items) {
     std::fprintf(stderr, "tributary %s\n", items.error().message.c_str());
     return 1;

@@ -1,16 +1,13 @@
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <iterator>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 
 #include <boost/json.hpp>
 
 #include "daemon/cli.h"
+#include "daemon/config_file.h"
 #include "daemon/site_rule_library.h"
 #include "feeds/date.h"
 #include "feeds/html/decode_page.h"
@@ -21,23 +18,6 @@
 // by blank lines, no headline), its sanitized HTML, or both with the page's
 // metadata as one JSON object.
 namespace tributary::daemon::cli {
-namespace {
-
-bool read_input(const std::string& file, std::string& out) {
-  if (file == "-") {
-    out.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    return true;
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  out = std::move(s).str();
-  return !in.bad();
-}
-
-}  // namespace
-
 void add_extract_command(CLI::App& app, int& exit_code) {
   struct Options {
     std::string url;
@@ -54,9 +34,9 @@ void add_extract_command(CLI::App& app, int& exit_code) {
       ->check(CLI::ExistingDirectory);
   cmd->add_option("FILE", opts->file, "HTML file, or - for standard input")->required();
   cmd->callback([opts, &exit_code] {
-    std::string bytes;
-    if (!read_input(opts->file, bytes)) {
-      std::fprintf(stderr, "tributary extract: cannot read %s\n", opts->file.c_str());
+    auto bytes = read_file(opts->file);
+    if (!bytes) {
+      std::fprintf(stderr, "tributary extract: %s\n", bytes.error().message.c_str());
       exit_code = 1;
       return;
     }
@@ -68,7 +48,7 @@ void add_extract_command(CLI::App& app, int& exit_code) {
       rules = library.rules_for(opts->url);
     }
     // A file has no Content-Type: BOM, <meta> prescan, valid UTF-8, else windows-1252.
-    std::string page = feeds::html::decode_page(bytes, "").text;
+    std::string page = feeds::html::decode_page(*bytes, "").text;
     auto article = feeds::html::extract(page, opts->url, rules.get());
     if (!article) {
       std::fprintf(stderr, "tributary extract: %s\n", article.error().message.c_str());

@@ -1,36 +1,14 @@
 #include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "daemon/cli.h"
+#include "daemon/config_file.h"
 #include "feeds/json_dump.h"
 #include "feeds/parse.h"
 
 namespace tributary::daemon::cli {
-namespace {
-
-bool read_input(const std::string& file, std::string& out) {
-  if (file == "-") {
-    out.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    return true;
-  }
-  std::ifstream in(file, std::ios::binary | std::ios::ate);
-  if (!in) return false;
-  // One read into a buffer of the file's size (feeds are read many per run).
-  std::streamoff size = in.tellg();
-  if (size < 0) return false;
-  out.resize(static_cast<std::size_t>(size));
-  in.seekg(0);
-  in.read(out.data(), size);
-  out.resize(static_cast<std::size_t>(in.gcount()));
-  return !in.bad();
-}
-
-}  // namespace
 
 void add_parse_command(CLI::App& app, int& exit_code) {
   struct Options {
@@ -63,17 +41,17 @@ void add_parse_command(CLI::App& app, int& exit_code) {
       if (name == "content-location") source.content_location = value;
       if (name == "content-language") source.content_language = value;
     }
-    std::string bytes;
     std::string line;  // reused: a feed's JSON is as large as the feed
     for (const auto& file : opts->files) {
-      if (!read_input(file, bytes)) {
-        std::fprintf(stderr, "tributary parse: cannot read %s\n", file.c_str());
+      auto bytes = read_file(file);
+      if (!bytes) {
+        std::fprintf(stderr, "tributary parse: %s\n", bytes.error().message.c_str());
         exit_code = 1;
         continue;
       }
       // Unrecognized input is still a result (format ""), as the contract asks.
       line.clear();
-      feeds::append_json(line, feeds::parse_document(bytes, source));
+      feeds::append_json(line, feeds::parse_document(*bytes, source));
       line += '\n';
       std::fwrite(line.data(), 1, line.size(), stdout);
     }

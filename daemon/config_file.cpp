@@ -8,10 +8,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <iterator>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -84,15 +80,33 @@ tl::expected<config::Config, std::vector<config::Diagnostic>> load_config(const 
 }
 
 Result<std::string> read_file(const std::string& path) {
-  if (path == "-") {
-    std::ostringstream text;
-    text << std::cin.rdbuf();
-    return text.str();
+  // POSIX reads: std::ifstream opens a directory and then throws from its
+  // first read, and cannot size a pipe (/dev/stdin, <(...)).
+  bool is_stdin = path == "-";
+  int fd = is_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  auto failed = [&](int err) {
+    if (!is_stdin && fd >= 0) ::close(fd);
+    return fail(Errc::io, fmt::format("cannot read {}: {}", is_stdin ? "standard input" : path,
+                                      std::strerror(err)));
+  };
+  if (fd < 0) return failed(errno);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return failed(errno);
+  if (S_ISDIR(st.st_mode)) return failed(EISDIR);
+  // One read for a regular file (feeds are read many per run); the spare
+  // byte sees the end of the file without growing the buffer.
+  std::string text(S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) + 1 : 65536, '\0');
+  std::size_t size = 0;
+  while (true) {
+    if (size == text.size()) text.resize(text.size() * 2);
+    ssize_t n = ::read(fd, text.data() + size, text.size() - size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return failed(errno);
+    if (n == 0) break;
+    size += static_cast<std::size_t>(n);
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(Errc::io, fmt::format("cannot read {}: {}", path, std::strerror(errno)));
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return fail(Errc::io, fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+  if (!is_stdin) ::close(fd);
+  text.resize(size);
   return text;
 }
 

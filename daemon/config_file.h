@@ -27,7 +27,9 @@ tl::expected<config::Config, std::vector<config::Diagnostic>> load_config(const 
 tl::expected<config::Config, std::vector<config::Diagnostic>> parse_config_text(
     const std::string& text, const std::string& path);
 
-// The whole file at `path` ("-" reads stdin). Fails with Errc::io.
+// The whole file at `path` ("-" reads stdin; pipes and devices are read to
+// their end). Fails with Errc::io, naming the file and the cause (a
+// directory: "Is a directory").
 Result<std::string> read_file(const std::string& path);
 
 // Replaces the file at `path` with `text` atomically: a temporary file in the

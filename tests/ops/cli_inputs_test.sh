@@ -1,0 +1,62 @@
+#!/bin/bash
+# cli_inputs_test.sh TRIBUTARY - every command that reads a file treats the
+# ways a person gets it wrong alike: a missing file or a directory is exit 1
+# with one stderr line naming the file and the cause (never an exception's
+# text, a crash or a silent empty result), and a pipe (/dev/stdin, <(...)) is
+# read like a file.
+set -uo pipefail
+BIN=$(realpath "${1:?usage: cli_inputs_test.sh TRIBUTARY}")
+W=$(mktemp -d /tmp/tributary-cli.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+cd "$W"
+mkdir folder
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# expect_error CAUSE ARG... : exit 1, nothing on stdout, stderr names the
+# path and the cause.
+expect_error() {
+  local cause=$1 path=${*: -1}
+  shift
+  "$BIN" "$@" >out 2>err
+  local rc=$?
+  [ "$rc" = 1 ] || fail "$*: exit $rc, not 1 ($(head -c 200 err))"
+  [ ! -s out ] || fail "$*: wrote to stdout"
+  grep -qF -- "$path" err || fail "$*: stderr does not name $path: $(cat err)"
+  grep -qF -- "$cause" err || fail "$*: stderr does not say '$cause': $(cat err)"
+  [ "$(wc -l <err)" -le 2 ] || fail "$*: more than two lines on stderr"
+}
+
+for what in "missing.file:No such file or directory" "folder:Is a directory"; do
+  path=${what%%:*} cause=${what#*:}
+  expect_error "$cause" check-config "$path"
+  expect_error "$cause" parse --json "$path"
+  expect_error "$cause" extract "$path"
+  expect_error "$cause" dedup "$path"
+  expect_error "$cause" import-opml --config new.toml "$path"
+  expect_error "$cause" export-opml --config "$path"
+  expect_error "$cause" run --once --config "$path"
+done
+[ ! -e new.toml ] || fail "import-opml of a bad file created the config"
+# check-config reports the directory in its FILE:LINE:COL form.
+"$BIN" check-config folder 2>err
+grep -qx 'folder:1:1: cannot read folder: Is a directory' err || fail "check-config folder: $(cat err)"
+
+# Pipes: the same result as the file.
+cat >feed.xml <<'X'
+<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
+<item><title>One</title><link>https://a.example/1</link></item></channel></rss>
+X
+"$BIN" parse --json feed.xml >from_file || fail "parse feed.xml"
+"$BIN" parse --json <(cat feed.xml) >from_pipe 2>err || fail "parse <(...): $(cat err)"
+cmp -s from_file from_pipe || fail "parse of a pipe differs from the file"
+"$BIN" parse --json /dev/stdin <feed.xml >from_stdin 2>err || fail "parse /dev/stdin: $(cat err)"
+cmp -s from_file from_stdin || fail "parse of /dev/stdin differs from the file"
+printf '[[feed]]\nurl = "https://a.example/rss"\n' >ok.toml
+"$BIN" check-config <(cat ok.toml) >out 2>err || fail "check-config <(...): $(cat err)"
+echo '{"id":"1","title":"A headline long enough"}' >items.jsonl
+"$BIN" dedup <(cat items.jsonl) >out 2>err || fail "dedup <(...): $(cat err)"
+grep -q '"id":"1"' out || fail "dedup <(...) printed nothing"
+
+[ "$fails" = 0 ] || exit 1
+echo "PASS: missing files and directories are exit 1 naming the file; pipes are read"
