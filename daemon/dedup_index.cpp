@@ -571,7 +571,8 @@ Result<void> DedupIndex::save(sqlite::Database& db, std::int64_t feed_id, std::s
 }
 
 Result<std::vector<feeds::RelatedStory>> DedupIndex::related(sqlite::Database&, std::int64_t story_id,
-                                                             std::int64_t item_id, int limit) {
+                                                             std::int64_t item_id, int limit,
+                                                             const FeedTitles& titles) {
   std::vector<feeds::RelatedStory> out;
   related_.bind(1, story_id).bind(2, item_id).bind(3, std::int64_t{limit});
   for (;;) {
@@ -587,7 +588,9 @@ Result<std::vector<feeds::RelatedStory>> DedupIndex::related(sqlite::Database&, 
     r.link = related_.column_text(2);
     r.source_title = related_.column_text(3);
     r.source_link = related_.column_text(4);
-    if (r.source_title.empty()) r.source_title = related_.column_text(5);
+    std::string url = related_.column_text(5);
+    if (auto it = titles.find(url); it != titles.end()) r.source_title = it->second;
+    if (r.source_title.empty()) r.source_title = std::move(url);
     out.push_back(std::move(r));
   }
   related_.reset();

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -21,6 +22,10 @@ namespace tributary::daemon {
 
 struct NewItem;
 struct SaveStats;
+
+// Feed titles set in the config, by feed URL as configured: they name the
+// feed in outputs instead of the title the feed gives itself.
+using FeedTitles = std::map<std::string, std::string, std::less<>>;
 
 // Which copy of a merged item the outputs show (its content, title, link).
 enum class Representative {
@@ -72,9 +77,11 @@ class DedupIndex {
   // Replaces the in-memory index by one rebuilt from the store.
   Result<void> rebuild(sqlite::Database& db, std::int64_t now);
 
-  // The other items of story `story_id` than `item_id`, newest first.
+  // The other items of story `story_id` than `item_id`, newest first; a
+  // feed in `titles` (by URL) is named by it.
   Result<std::vector<feeds::RelatedStory>> related(sqlite::Database& db, std::int64_t story_id,
-                                                   std::int64_t item_id, int limit);
+                                                   std::int64_t item_id, int limit,
+                                                   const FeedTitles& titles = {});
 
   // Copies in the in-memory index.
   std::size_t remembered() const;

@@ -215,13 +215,17 @@ Result<std::shared_ptr<const DocumentMap>> Publisher::render(
   if (ec) {
     return fail(Errc::io, fmt::format("output: cannot create {}: {}", config.daemon.output_dir, ec.message()));
   }
+  FeedTitles titles;
+  for (const auto& f : config.feeds) {
+    if (!f.title.empty()) titles.emplace(f.url, f.title);
+  }
   std::vector<IndexEntry> index;
   std::map<std::string, std::shared_ptr<const Document>, std::less<>> current;
   for (const auto& output : config.outputs) {
     auto ids = output_feed_ids(output, config, feed_ids);
     std::vector<feeds::OutputEntry> entries;
     if (!ids.empty()) {
-      auto found = store.newest(output.limit, ids);
+      auto found = store.newest(output.limit, ids, titles);
       if (!found) return tl::unexpected(found.error());
       entries = std::move(*found);
     }

@@ -48,7 +48,8 @@ class Publisher {
       : public_url_(std::move(public_url)), hub_(std::move(hub)) {}
 
   // Renders every output of `config`. `feed_ids` maps configured feed URLs
-  // to store ids. Returns the documents by URL path. Errors writing one file
+  // to store ids. A feed's `title` in the config names it as the source of
+  // its items (else the feed's own title). Returns the documents by URL path. Errors writing one file
   // are logged and do not stop the others.
   Result<std::shared_ptr<const DocumentMap>> render(Store& store, const config::Config& config,
                                                     const std::map<std::string, std::int64_t>& feed_ids,

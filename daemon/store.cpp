@@ -402,8 +402,8 @@ Result<int> Store::retire(std::span<const std::int64_t> item_ids, std::int64_t n
   return retire_items(db_, item_ids, now);
 }
 
-Result<std::vector<feeds::OutputEntry>> Store::newest(int limit,
-                                                      const std::vector<std::int64_t>& feed_ids) {
+Result<std::vector<feeds::OutputEntry>> Store::newest(int limit, const std::vector<std::int64_t>& feed_ids,
+                                                      const FeedTitles& titles) {
   std::string filter;
   if (!feed_ids.empty()) {
     filter = "WHERE id IN (SELECT item_id FROM item_sources WHERE feed_id IN (";
@@ -437,7 +437,7 @@ Result<std::vector<feeds::OutputEntry>> Store::newest(int limit,
       constexpr int kRelated = 5;
       auto dedup_index = dedup();
       if (!dedup_index) return tl::unexpected(dedup_index.error());
-      auto related = (*dedup_index)->related(db_, *story, item_id, kRelated);
+      auto related = (*dedup_index)->related(db_, *story, item_id, kRelated, titles);
       if (!related) return tl::unexpected(related.error());
       oe.related = std::move(*related);
     }
@@ -461,7 +461,8 @@ Result<std::vector<feeds::OutputEntry>> Store::newest(int limit,
       if (!*row) break;
       feeds::FeedMeta m;
       m.id = src->column_text(0);
-      std::string title = src->column_text(2);
+      auto configured = titles.find(m.id);
+      std::string title = configured != titles.end() ? configured->second : src->column_text(2);
       if (!title.empty()) m.title = feeds::Text{title, feeds::kTextPlain};
       m.link = src->column_text(3);
       if (!m.link.empty()) m.links.push_back(feeds::Link{"alternate", m.link, "text/html", "", "", {}});

@@ -142,9 +142,11 @@ class Store {
                                   const std::vector<NewItem>& items, std::int64_t now);
 
   // The newest `limit` items across `feed_ids` (all feeds when empty),
-  // newest first by publication time (first-seen time when undated).
-  Result<std::vector<feeds::OutputEntry>> newest(int limit,
-                                                 const std::vector<std::int64_t>& feed_ids);
+  // newest first by publication time (first-seen time when undated). A
+  // source (or related story) whose feed URL is in `titles` is shown under
+  // that title (the config's) instead of the feed's own.
+  Result<std::vector<feeds::OutputEntry>> newest(int limit, const std::vector<std::int64_t>& feed_ids,
+                                                 const FeedTitles& titles = {});
 
   Result<std::int64_t> item_count();
 

@@ -407,6 +407,32 @@ TEST(DedupStore, OutputsListTheOtherItemsOfAStory) {
   }
 }
 
+// A [[feed]] title in the config names the feed wherever outputs show it:
+// as an item's source and as the source of a related story.
+TEST(DedupStore, ConfiguredTitlesNameSourcesAndRelatedStories) {
+  auto f = open_store();
+  ASSERT_TRUE(f.store.save(f.a, meta("A News"),
+                           {item(entry("a1", "Mt. Gox files for bankruptcy protection in Tokyo",
+                                       "https://a.example/gox", kNow - 600, nullptr))},
+                           kNow));
+  ASSERT_TRUE(f.store.save(f.b, meta("B Daily"),
+                           {item(entry("b1", "Bitcoin exchange Mt. Gox files for bankruptcy protection",
+                                       "https://b.example/gox", kNow - 300, nullptr))},
+                           kNow + 60));
+  auto out = f.store.newest(100, {}, FeedTitles{{"https://a.example/rss", "Alpha Wire"}});
+  ASSERT_TRUE(out) << out.error().message;
+  ASSERT_EQ(out->size(), 2u);
+  for (const auto& e : *out) {
+    bool from_a = e.entry.link == "https://a.example/gox";
+    SCOPED_TRACE(e.entry.link);
+    ASSERT_EQ(e.sources.size(), 1u);
+    ASSERT_TRUE(e.sources[0].title);
+    EXPECT_EQ(e.sources[0].title->value, from_a ? "Alpha Wire" : "B Daily");
+    ASSERT_EQ(e.related.size(), 1u);
+    EXPECT_EQ(e.related[0].source_title, from_a ? "B Daily" : "Alpha Wire");
+  }
+}
+
 TEST(DedupStore, AStoryListsItsNewestOtherItemsFirst) {
   auto f = open_store();
   const char* days[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today"};

@@ -305,6 +305,27 @@ TEST_F(PublisherTest, RestartKeepsLastModifiedOfIdenticalFiles) {
   EXPECT_EQ(fs::last_write_time(dir_ / "public" / "all.atom"), mtime);
 }
 
+TEST_F(PublisherTest, ConfiguredFeedTitleNamesTheSource) {
+  add("https://a.example/feed", "a1", "Parliament passes the budget", 1'717'200'000);
+  config_.feeds[0].title = "Alpha Daily";
+  Publisher p("http://feeds.example.org");
+  auto docs = p.render(*store_, config_, ids_, 1'717'300'000);
+  ASSERT_TRUE(docs) << docs.error().message;
+  pugi::xml_document atom;
+  ASSERT_TRUE(atom.load_string((*docs)->at("/feeds/all.atom")->body.c_str()));
+  auto source = atom.child("feed").child("entry").child("source");
+  EXPECT_STREQ(source.child_value("title"), "Alpha Daily");
+  EXPECT_EQ((*docs)->at("/feeds/all.json")->body.find("Feed https://a.example/feed"), std::string::npos);
+
+  // A reload that drops the title shows the feed's own again.
+  config_.feeds[0].title.clear();
+  docs = p.render(*store_, config_, ids_, 1'717'300'100);
+  ASSERT_TRUE(docs);
+  ASSERT_TRUE(atom.load_string((*docs)->at("/feeds/all.atom")->body.c_str()));
+  EXPECT_STREQ(atom.child("feed").child("entry").child("source").child_value("title"),
+               "Feed https://a.example/feed");
+}
+
 TEST_F(PublisherTest, EmptyOutputIsValidAndStable) {
   Publisher p("");
   auto first = p.render(*store_, config_, ids_, 1'717'300'000);
