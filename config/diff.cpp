@@ -50,13 +50,26 @@ ConfigDiff diff(const Config& before, const Config& after) {
     d.outputs_changed = true;
   }
   d.retention_changed = before.retention != after.retention;
-  if (before.daemon.state_dir != after.daemon.state_dir) d.needs_restart.push_back("state_dir");
-  if (before.daemon.output_dir != after.daemon.output_dir) d.needs_restart.push_back("output_dir");
-  if (before.daemon.listen != after.daemon.listen) d.needs_restart.push_back("listen");
-  if (before.daemon.socket != after.daemon.socket) d.needs_restart.push_back("socket");
-  if (before.daemon.public_url != after.daemon.public_url) d.needs_restart.push_back("public_url");
-  if (before.daemon.allow_private != after.daemon.allow_private) {
-    d.needs_restart.push_back("allow_private");
+  const DaemonConfig& was = before.daemon;
+  const DaemonConfig& now = after.daemon;
+  const std::pair<bool, const char*> start_only[] = {
+      {was.state_dir != now.state_dir, "[daemon] state_dir"},
+      {was.output_dir != now.output_dir, "[daemon] output_dir"},
+      {was.listen != now.listen, "[daemon] listen"},
+      {was.socket != now.socket, "[daemon] socket"},
+      {was.public_url != now.public_url, "[daemon] public_url"},
+      {was.allow_private != now.allow_private, "[daemon] allow_private"},
+      {was.websub_hub != now.websub_hub, "[daemon] websub_hub"},
+      {was.max_connections != now.max_connections, "[daemon] max_connections"},
+      {was.domain_connections != now.domain_connections, "[daemon] domain_connections"},
+      {was.domain_spacing != now.domain_spacing, "[daemon] domain_spacing"},
+      {was.reload_on_change != now.reload_on_change, "[daemon] reload_on_change"},
+      {before.full_text.site_rules != after.full_text.site_rules, "[full_text] site_rules"},
+      {before.full_text.workers != after.full_text.workers, "[full_text] workers"},
+      {before.dedup != after.dedup, "[dedup]"},
+  };
+  for (const auto& [changed, key] : start_only) {
+    if (changed) d.needs_restart.push_back(key);
   }
   return d;
 }

@@ -17,8 +17,11 @@ struct ConfigDiff {
   std::vector<std::string> unchanged;  // keep schedule and state
   bool outputs_changed = false;        // outputs or feed tags/titles: render again
   bool retention_changed = false;
-  // [daemon] keys that only take effect after a restart, in this order:
-  // state_dir, output_dir, listen, socket, public_url, allow_private.
+  // Keys read only when the daemon starts, named as "[daemon] listen", in
+  // this order: [daemon] state_dir, output_dir, listen, socket, public_url,
+  // allow_private, websub_hub, max_connections, domain_connections,
+  // domain_spacing, reload_on_change; [full_text] site_rules, workers;
+  // [dedup] (any of its keys).
   std::vector<std::string> needs_restart;
 
   bool feeds_changed() const { return !added.empty() || !removed.empty() || !changed.empty(); }

@@ -633,7 +633,7 @@ class App::Impl {
   void apply(config::Config next) {
     config::ConfigDiff d = config::diff(config_, next);
     for (const auto& key : d.needs_restart) {
-      log::warning("config: [daemon] {} changed: takes effect after a restart", key);
+      log::warning("config: {} changed: takes effect after a restart", key);
     }
     next.daemon.state_dir = config_.daemon.state_dir;
     next.daemon.output_dir = config_.daemon.output_dir;

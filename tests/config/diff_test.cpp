@@ -78,8 +78,24 @@ TEST(ConfigDiff, ListsDaemonKeysThatNeedARestart) {
                       parse_ok("[daemon]\nlisten = \"127.0.0.1:2\"\nstate_dir = \"/srv/t\"\n"
                                "allow_private = [\"http://127.0.0.1:9\"]\n"
                                "[retention]\nmax_age = \"1d\"\n"));
-  EXPECT_EQ(d.needs_restart, (Urls{"state_dir", "output_dir", "listen", "allow_private"}));
+  EXPECT_EQ(d.needs_restart,
+            (Urls{"[daemon] state_dir", "[daemon] output_dir", "[daemon] listen", "[daemon] allow_private"}));
   EXPECT_TRUE(d.retention_changed);
+}
+
+// What the running daemon reads only at start: a reload that changes it
+// says so instead of reporting success while nothing changes.
+TEST(ConfigDiff, ListsStartOnlySettingsOfEveryTable) {
+  ConfigDiff d = diff(parse_ok(""), parse_ok("[daemon]\nmax_connections = 4\ndomain_spacing = \"2s\"\n"
+                                             "websub_hub = \"https://hub.example/\"\n"
+                                             "[full_text]\nworkers = 3\nmax_age = \"1d\"\n"
+                                             "[dedup]\nstories = \"off\"\n"));
+  EXPECT_EQ(d.needs_restart, (Urls{"[daemon] websub_hub", "[daemon] max_connections", "[daemon] domain_spacing",
+                                   "[full_text] workers", "[dedup]"}));
+  // Read at every use: no restart needed.
+  EXPECT_TRUE(diff(parse_ok(""), parse_ok("[daemon]\ninterval = \"1h\"\n"
+                                          "[full_text]\nper_poll = 3\n[retention]\nmax_items_per_feed = 5\n"))
+                  .needs_restart.empty());
 }
 
 }  // namespace
