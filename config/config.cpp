@@ -441,6 +441,10 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
         }
         if (t.get("formats")) {
           o.formats = check.strings(t, "formats");
+          if (const toml::array* a = t.get("formats")->as_array(); a && a->empty()) {
+            // An output without a format would publish nothing, silently.
+            check.error(*t.get("formats"), "'formats' needs at least one of atom, rss or json");
+          }
           for (const auto& f : o.formats) {
             if (std::find(kFormats.begin(), kFormats.end(), f) == kFormats.end()) {
               check.error(*t.get("formats"),

@@ -253,6 +253,7 @@ TEST(Config, EachMistakeIsReportedAtItsPosition) {
       {"[feed]\nurl = \"https://a.example/\"\n", 1, 1, "[[feed]]"},
       {"[[output]]\nname = \"x y\"\n", 2, 8, "letters, digits"},
       {"[[output]]\nname = \"x\"\nlimit = 0\n", 3, 9, "between 1"},
+      {"[[output]]\nname = \"x\"\nformats = []\n", 3, 11, "at least one"},
       {"[retention]\nmax_age = \"forever\"\n", 2, 11, "duration"},
       {"[retention]\nmax_items_per_feed = -1\n", 2, 22, "between 0"},
       {"[retention]\nkeep_in_output = true\n", 2, 1, "did you mean 'keep_in_outputs'"},
