@@ -51,7 +51,7 @@ void add_extract_command(CLI::App& app, int& exit_code) {
     std::string page = feeds::html::decode_page(*bytes, "").text;
     auto article = feeds::html::extract(page, opts->url, rules.get());
     if (!article) {
-      std::fprintf(stderr, "tributary extract: %s\n", article.error().message.c_str());
+      std::fprintf(stderr, "tributary %s\n", article.error().message.c_str());
       exit_code = 1;
       return;
     }

@@ -42,6 +42,16 @@ done
 "$BIN" check-config folder 2>err
 grep -qx 'folder:1:1: cannot read folder: Is a directory' err || fail "check-config folder: $(cat err)"
 
+# Empty standard input: parse gives the contract's empty result, extract
+# says there is no article (once), dedup has nothing to print.
+"$BIN" parse --json - </dev/null >out 2>err || fail "parse of empty stdin: exit $?"
+grep -q '"format":""' out || fail "parse of empty stdin: $(cat out)"
+"$BIN" extract - </dev/null >out 2>err
+[ $? = 1 ] || fail "extract of empty stdin: not exit 1"
+grep -qx 'tributary extract: no article content found' err || fail "extract of empty stdin: $(cat err)"
+"$BIN" dedup </dev/null >out 2>err || fail "dedup of empty stdin: exit $?"
+[ ! -s out ] || fail "dedup of empty stdin printed $(cat out)"
+
 # Pipes: the same result as the file.
 cat >feed.xml <<'X'
 <?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
