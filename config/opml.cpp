@@ -44,16 +44,24 @@ std::string clean_tag(std::string_view tag) {
 }
 
 // Folder "Linux" and category "/linux" are one tag: the first spelling wins.
-void add_tag(std::vector<std::string>& tags, std::string_view tag) {
+// `seen` holds the tags so far in lower case (a feed may carry thousands).
+void add_tag(std::vector<std::string>& tags, std::set<std::string>& seen, std::string_view tag) {
   std::string t = clean_tag(tag);
-  bool known = std::any_of(tags.begin(), tags.end(), [&](const auto& x) { return iequals(x, t); });
-  if (!t.empty() && !known) tags.push_back(std::move(t));
+  std::string folded = t;
+  for (char& c : folded) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+  if (!t.empty() && seen.insert(std::move(folded)).second) tags.push_back(std::move(t));
 }
 
+// Exports nest folders a level or two deep. The limit bounds the walk's
+// recursion and the folders each feed inherits, whatever the file holds.
+constexpr std::size_t kMaxDepth = 100;
+
 // Walks outlines depth first; `folders` are the titles of the enclosing
-// outlines that are not feeds themselves.
-void collect(const pugi::xml_node& parent, std::vector<std::string>& folders,
-             std::vector<OpmlFeed>& out) {
+// outlines that are not feeds themselves. Returns false when outlines nest
+// deeper than kMaxDepth.
+bool collect(const pugi::xml_node& parent, std::vector<std::string>& folders,
+             std::vector<OpmlFeed>& out, std::size_t depth = 0) {
+  if (depth > kMaxDepth) return false;
   for (const auto& node : parent.children()) {
     if (!iequals(node.name(), "outline")) continue;
     std::string url = attribute(node, "xmlUrl");
@@ -63,7 +71,7 @@ void collect(const pugi::xml_node& parent, std::vector<std::string>& folders,
       // A folder: its title tags every feed inside it.
       bool named = !clean_tag(title).empty();
       if (named) folders.push_back(clean_tag(title));
-      collect(node, folders, out);
+      if (!collect(node, folders, out, depth + 1)) return false;
       if (named) folders.pop_back();
       continue;
     }
@@ -73,7 +81,8 @@ void collect(const pugi::xml_node& parent, std::vector<std::string>& folders,
       f.url = url;
       if (title != url) f.title = title;
       f.html_url = attribute(node, "htmlUrl");
-      for (const auto& folder : folders) add_tag(f.tags, folder);
+      std::set<std::string> seen;
+      for (const auto& folder : folders) add_tag(f.tags, seen, folder);
       // OPML 2.0: "a string of comma-separated slash-delimited category strings".
       const std::string categories = attribute(node, "category");
       std::string_view rest = categories;
@@ -83,13 +92,14 @@ void collect(const pugi::xml_node& parent, std::vector<std::string>& folders,
         rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
         while (path.ends_with('/')) path.remove_suffix(1);
         auto slash = path.rfind('/');
-        add_tag(f.tags, slash == std::string_view::npos ? path : path.substr(slash + 1));
+        add_tag(f.tags, seen, slash == std::string_view::npos ? path : path.substr(slash + 1));
       }
       out.push_back(std::move(f));
     }
     // An outline with an xmlUrl may still nest others (rare, but seen).
-    collect(node, folders, out);
+    if (!collect(node, folders, out, depth + 1)) return false;
   }
+  return true;
 }
 
 }  // namespace
@@ -138,7 +148,9 @@ Result<std::vector<OpmlFeed>> parse_opml(std::string_view xml) {
   std::vector<OpmlFeed> out;
   std::vector<std::string> folders;
   for (const auto& node : root.children()) {
-    if (iequals(node.name(), "body")) collect(node, folders, out);
+    if (iequals(node.name(), "body") && !collect(node, folders, out)) {
+      return fail(Errc::invalid_input, fmt::format("opml: outlines nested deeper than {} levels", kMaxDepth));
+    }
   }
   return out;
 }

@@ -24,8 +24,9 @@ struct OpmlFeed {
 // feed, in document order; the titles of the outlines enclosing it (folders)
 // and the last segment of each comma-separated `category` path become its
 // tags, without duplicates. Outlines whose xmlUrl is not http(s) are skipped.
-// Fails with Errc::invalid_input when the text is not XML or the root is not
-// <opml>. No DTD or entity expansion.
+// Fails with Errc::invalid_input when the text is not XML, the root is not
+// <opml> or outlines nest more than 100 levels deep. No DTD or entity
+// expansion.
 Result<std::vector<OpmlFeed>> parse_opml(std::string_view xml);
 
 // Writes an OPML 2.0 document titled `title`. Feeds are grouped into one

@@ -110,6 +110,44 @@ TEST(OpmlParse, RejectsWhatIsNotOpml) {
   }
 }
 
+// Outlines nested 200000 deep overflowed the stack of the recursive walk.
+TEST(OpmlParse, RejectsOutlinesNestedTooDeep) {
+  auto nested = [](std::size_t levels) {
+    std::string xml = "<opml><body>";
+    for (std::size_t i = 0; i < levels - 1; ++i) xml += "<outline text=\"f" + std::to_string(i % 3) + "\">";
+    xml += "<outline xmlUrl=\"https://a.example/\"/>";
+    for (std::size_t i = 0; i < levels - 1; ++i) xml += "</outline>";
+    return xml + "</body></opml>";
+  };
+  auto ok = parse_opml(nested(100));
+  ASSERT_TRUE(ok.has_value()) << ok.error().message;
+  ASSERT_EQ(ok->size(), 1u);
+  EXPECT_EQ((*ok)[0].tags, (std::vector<std::string>{"f0", "f1", "f2"}));
+  for (std::size_t levels : {101, 200000}) {
+    SCOPED_TRACE(levels);
+    auto r = parse_opml(nested(levels));
+    ASSERT_FALSE(r.has_value());
+    EXPECT_NE(r.error().message.find("nested deeper than 100 levels"), std::string::npos) << r.error().message;
+  }
+}
+
+// 100000 categories took minutes when each tag was compared with every
+// earlier one.
+TEST(OpmlParse, ManyCategoriesKeepTheFirstSpellingOfEach) {
+  std::string xml = "<opml><body><outline text=\"C7\"><outline xmlUrl=\"https://a.example/\" category=\"";
+  for (int i = 0; i < 100000; ++i) xml += "/c" + std::to_string(i) + ",";
+  xml += "/C1\"/></outline></body></opml>";
+  auto r = parse_opml(xml);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  ASSERT_EQ(r->size(), 1u);
+  const auto& tags = (*r)[0].tags;
+  ASSERT_EQ(tags.size(), 100000u);
+  EXPECT_EQ(tags[0], "C7");
+  EXPECT_EQ(tags[1], "c0");
+  EXPECT_EQ(std::count(tags.begin(), tags.end(), "c7"), 0);
+  EXPECT_EQ(std::count(tags.begin(), tags.end(), "C1"), 0);
+}
+
 TEST(OpmlParse, DoesNotExpandEntities) {
   auto r = parse_opml(R"(<?xml version="1.0"?>
 <!DOCTYPE opml [<!ENTITY x "EXPANDED">]>
