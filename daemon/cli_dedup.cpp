@@ -1,22 +1,17 @@
 // `tributary dedup`: JSON lines of feed items in, one JSON line per item out,
 // with its duplicate group and story (contracts/dedup-io.md).
 
-#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parser.hpp>
-#include <boost/json/serialize.hpp>
-
 #include "daemon/cli.h"
 #include "daemon/config_file.h"
 #include "feeds/dedup/deduplicator.h"
+#include "feeds/dedup/item_lines.h"
 #include "feeds/json_dump.h"
-#include "feeds/result.h"
 
 namespace tributary::daemon::cli {
 namespace {
@@ -36,63 +31,6 @@ struct DedupOptions {
   double cohesion = -1;
   int max_members = -1;
 };
-
-std::string text_field(const boost::json::object& o, std::string_view name) {
-  const boost::json::value* v = o.if_contains(name);
-  if (v == nullptr) return {};
-  if (v->is_string()) return std::string(v->get_string());
-  if (v->is_int64()) return std::to_string(v->get_int64());
-  if (v->is_uint64()) return std::to_string(v->get_uint64());
-  if (v->is_double()) return boost::json::serialize(*v);
-  return {};
-}
-
-// `published`: Unix epoch seconds, or milliseconds when above 1e11.
-std::optional<dedup::Millis> published_field(const boost::json::object& o) {
-  const boost::json::value* v = o.if_contains("published");
-  if (v == nullptr || !v->is_number()) return std::nullopt;
-  double x = v->to_number<double>();
-  if (!std::isfinite(x)) return std::nullopt;
-  double ms = x > 1e11 ? x : x * 1000.0;
-  return dedup::Millis(std::chrono::milliseconds(static_cast<std::int64_t>(ms)));
-}
-
-// Parses the JSON lines of `text`; blank lines are skipped.
-Result<std::vector<dedup::Item>> parse_items(std::string_view text) {
-  std::vector<dedup::Item> items;
-  boost::json::monotonic_resource memory;
-  boost::json::parser parser(&memory);
-  std::size_t line_number = 0;
-  while (!text.empty()) {
-    ++line_number;
-    auto nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    parser.reset(&memory);
-    boost::system::error_code ec;
-    parser.write(line.data(), line.size(), ec);
-    if (ec) return fail(Errc::invalid_input, "dedup: line " + std::to_string(line_number) + ": " + ec.message());
-    boost::json::value value = parser.release();
-    if (!value.is_object()) {
-      return fail(Errc::invalid_input, "dedup: line " + std::to_string(line_number) + ": not a JSON object");
-    }
-    const boost::json::object& o = value.get_object();
-    dedup::Item item;
-    item.id = text_field(o, "id");
-    if (item.id.empty() && !o.contains("id")) {
-      return fail(Errc::invalid_input, "dedup: line " + std::to_string(line_number) + ": missing \"id\"");
-    }
-    item.title = text_field(o, "title");
-    item.link = text_field(o, "link");
-    item.summary = text_field(o, "summary");
-    item.feed = text_field(o, "feed");
-    item.guid = text_field(o, "guid");
-    item.published = published_field(o);
-    items.push_back(std::move(item));
-  }
-  return items;
-}
 
 int run_dedup(const DedupOptions& opts) {
   dedup::Options options;
@@ -118,7 +56,7 @@ int run_dedup(const DedupOptions& opts) {
     std::fprintf(stderr, "tributary dedup: %s\n", text.error().message.c_str());
     return 1;
   }
-  auto items = parse_items(*text);
+  auto items = dedup::parse_item_lines(*text);
   if (!items) {
     std::fprintf(stderr, "tributary %s\n", items.error().message.c_str());
     return 1;
@@ -169,8 +107,12 @@ void add_dedup_command(CLI::App& app, int& exit_code) {
                   "story layer: 'story' (one developing story) or 'event' (one event, reworded)")
       ->check(CLI::IsMember({"story", "event"}));
   cmd->add_flag("--no-stories", opts->no_stories, "duplicate layer only: story = group");
-  cmd->add_option("--dup-window-hours", opts->dup_window_hours, "duplicate layer time window (72)");
-  cmd->add_option("--story-window-hours", opts->story_window_hours, "idle time that closes a story (48)");
+  // At most ~114 years: the windows become a count of hours (a larger double
+  // does not fit) and are added to item times.
+  cmd->add_option("--dup-window-hours", opts->dup_window_hours, "duplicate layer time window (72)")
+      ->check(CLI::Range(0.0, 1e6));
+  cmd->add_option("--story-window-hours", opts->story_window_hours, "idle time that closes a story (48)")
+      ->check(CLI::Range(0.0, 1e6));
   cmd->add_option("--join", opts->join, "override: cosine to join a story");
   cmd->add_option("--merge", opts->merge, "override: centroid cosine to merge two stories");
   cmd->add_option("--idf", opts->idf, "override: IDF exponent of term weights");
