@@ -27,10 +27,20 @@ std::string_view trim(std::string_view s) {
   return s.substr(b, s.find_last_not_of(kSpace) - b + 1);
 }
 
+// Character references may name what UTF-8 cannot hold (&#xD800;), which
+// pugixml writes out as it is: such bytes become U+FFFD.
+std::string valid_utf8(std::string_view s) {
+  if (feeds::is_valid_utf8(s)) return std::string(s);
+  std::string out;
+  bool had_errors = false;
+  feeds::convert_to_utf8(s, "UTF-8", out, had_errors);
+  return out;
+}
+
 // Attribute names differ in case between exporters (xmlUrl, xmlurl, XMLURL).
 std::string attribute(const pugi::xml_node& node, std::string_view name) {
   for (const auto& a : node.attributes()) {
-    if (iequals(a.name(), name)) return std::string(trim(a.value()));
+    if (iequals(a.name(), name)) return valid_utf8(trim(a.value()));
   }
   return {};
 }

@@ -131,6 +131,25 @@ TEST(OpmlParse, RejectsOutlinesNestedTooDeep) {
   }
 }
 
+// A lone surrogate's character reference made import-opml write invalid
+// UTF-8 into the config, and refuse the whole import ("c.toml:4:10:
+// Encountered invalid utf-8 sequence").
+TEST(OpmlParse, CharacterReferencesUtf8CannotHoldBecomeReplacementCharacters) {
+  auto r = parse_opml(
+      R"(<opml><body><outline text="&#xDFFF;f"><outline xmlUrl="https://a.example/" title="a&#xD800;b"/></outline>)"
+      "</body></opml>");
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  ASSERT_EQ(r->size(), 1u);
+  // ICU replaces each byte of the 3-byte surrogate form with its own U+FFFD.
+  const std::string replaced = "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD";
+  EXPECT_EQ((*r)[0].title, "a" + replaced + "b");
+  EXPECT_EQ((*r)[0].tags, (std::vector<std::string>{replaced + "f"}));
+  auto appended = append_feeds("", Config{}, *r, "x");
+  Config back = parse_ok(appended.text);
+  ASSERT_EQ(back.feeds.size(), 1u);
+  EXPECT_EQ(back.feeds[0].title, (*r)[0].title);
+}
+
 // 100000 categories took minutes when each tag was compared with every
 // earlier one.
 TEST(OpmlParse, ManyCategoriesKeepTheFirstSpellingOfEach) {
