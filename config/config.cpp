@@ -5,8 +5,10 @@
 #include <charconv>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
+#include <utility>
 
 #include <fmt/format.h>
 #include <boost/url/parse.hpp>
@@ -52,6 +54,55 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     }
   }
   return row[b.size()];
+}
+
+// toml++ nests one table per part of a dotted key (a.b.c = 1, [a.b.c]) by
+// recursion, and 100000 parts overflow the stack. It bounds arrays and
+// inline tables (256 levels), not these: keys with more parts are refused
+// before it sees them.
+constexpr std::size_t kMaxKeyParts = 64;
+
+// The line and column of the dot that gives a key more than kMaxKeyParts
+// parts. Counts the dots outside strings and comments between two of
+// "=[]{}," and line breaks: a value has at most one there (1.5), a key one
+// fewer than its parts.
+std::optional<std::pair<int, int>> overlong_key(std::string_view text) {
+  int line = 1;
+  std::size_t line_start = 0;
+  std::size_t dots = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+      dots = 0;
+    } else if (c == '#') {
+      i = std::min(text.find('\n', i), text.size()) - 1;  // the loop steps onto the '\n'
+    } else if (c == '"' || c == '\'') {
+      const std::string_view quote = text.substr(i, 3) == std::string(3, c) ? text.substr(i, 3) : text.substr(i, 1);
+      for (i += quote.size(); i < text.size(); ++i) {
+        if (text[i] == '\n') {
+          if (quote.size() == 1) break;  // unterminated: toml++ reports it
+          ++line;
+          line_start = i + 1;
+        } else if (c == '"' && text[i] == '\\') {
+          if (i + 1 < text.size() && text[i + 1] == '\n') continue;  // a line-ending backslash
+          ++i;
+        } else if (text.compare(i, quote.size(), quote) == 0) {
+          i += quote.size() - 1;
+          break;
+        }
+      }
+      if (i < text.size() && text[i] == '\n') --i;
+    } else if (c == '.') {
+      if (++dots >= kMaxKeyParts) {
+        return std::pair{line, static_cast<int>(i - line_start + 1)};
+      }
+    } else if (std::string_view("=[]{},").find(c) != std::string_view::npos) {
+      dots = 0;
+    }
+  }
+  return std::nullopt;
 }
 
 // Collects diagnostics while walking the TOML tree.
@@ -260,6 +311,10 @@ Seconds effective_interval(const DaemonConfig& daemon, const FeedConfig& feed) {
 tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::string_view path,
                                                     const Defaults& defaults) {
   Checker check(path);
+  if (auto at = overlong_key(text)) {
+    return tl::unexpected(std::vector<Diagnostic>{Diagnostic{
+        std::string(path), at->first, at->second, fmt::format("a key with more than {} dotted parts", kMaxKeyParts)}});
+  }
   toml::table root;
   try {
     root = toml::parse(text, path);

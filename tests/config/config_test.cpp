@@ -83,6 +83,37 @@ TEST(Config, SyntaxErrorNamesLineAndColumn) {
   EXPECT_EQ(errors[0].to_string().rfind("feeds.toml:2:", 0), 0u) << errors[0].to_string();
 }
 
+// A dotted key of 100000 parts (a.a.a... = 1 or [a.a.a...], 200 KB)
+// overflowed the stack inside toml++ (check-config: signal 11).
+TEST(Config, KeysWithTooManyDottedPartsAreAnErrorNotACrash) {
+  auto key = [](std::size_t parts) {
+    std::string k = "a";
+    for (std::size_t i = 1; i < parts; ++i) k += i % 2 ? ".\"b\"" : " . c";
+    return k;
+  };
+  for (const std::string& text : {"# x\n" + key(100000) + " = 1\n", "# x\n[" + key(100000) + "]\n",
+                                  "# x\n[[" + key(65) + "]]\n", "# x\nt = { " + key(65) + " = 1 }\n"}) {
+    SCOPED_TRACE(text.substr(0, 40));
+    auto errors = parse_errors(text);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].line, 2);
+    EXPECT_EQ(errors[0].message, "a key with more than 64 dotted parts");
+  }
+  // 64 parts reach toml++; dots in strings, comments and values are not
+  // parts of keys.
+  const std::string dots(200, '.');
+  for (const std::string& text :
+       {key(64) + " = 1\n", "# " + dots + "\n[daemon]\nlisten = \"" + dots + "\"\n",
+        "[daemon] # '\nlisten = \"\"\"\n" + dots + "\\\n" + dots + "\"\"\"\n",
+        "[daemon]\nlisten = '''\n" + dots + "'''\ninterval = 1.5\n"}) {
+    SCOPED_TRACE(text.substr(0, 40));
+    auto c = parse(text, "feeds.toml", kDefaults);
+    if (!c) {
+      for (const auto& d : c.error()) EXPECT_EQ(d.message.find("dotted parts"), std::string::npos) << d.to_string();
+    }
+  }
+}
+
 TEST(Config, UnknownKeySuggestsTheNearestOne) {
   auto errors = parse_errors("[[feed]]\nurl = \"https://a.example/rss\"\ntitel = \"A\"\n");
   ASSERT_EQ(errors.size(), 1u);
