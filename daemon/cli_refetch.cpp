@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -75,6 +76,16 @@ int refetch(const Options& opts) {
     since = *parsed;
   }
 
+  for (const auto& u : opts.feeds) {
+    auto same = [&](const config::FeedConfig& f) {
+      return config::feed_identity(f.url) == config::feed_identity(u);
+    };
+    if (std::none_of(config->feeds.begin(), config->feeds.end(), same)) {
+      log::error("refetch: --feed {} is not a feed of {}", u, config->path);
+      return 1;
+    }
+  }
+
   auto store = Store::open(store_path(*config));
   if (!store) {
     log::error("{}", store.error().message);
@@ -94,10 +105,6 @@ int refetch(const Options& opts) {
     bool named = false;
     for (const auto& u : opts.feeds) named = named || u == f.url || config::feed_identity(u) == config::feed_identity(f.url);
     if (opts.feeds.empty() ? (f.enabled && f.full_text) : named) chosen.push_back(state->id);
-  }
-  if (chosen.size() < opts.feeds.size()) {
-    log::error("refetch: a --feed URL is not a feed of {}", config->path);
-    return 1;
   }
   if (chosen.empty()) {
     log::info("refetch: no feed has full_text on; nothing to do");

@@ -68,5 +68,16 @@ echo '{"id":"1","title":"A headline long enough"}' >items.jsonl
 "$BIN" dedup <(cat items.jsonl) >out 2>err || fail "dedup <(...): $(cat err)"
 grep -q '"id":"1"' out || fail "dedup <(...) printed nothing"
 
+# refetch --feed: an unknown URL is named, before the store is opened; the
+# same feed named twice is no error.
+mkdir state
+printf '[daemon]\nstate_dir = "state"\n[[feed]]\nurl = "https://a.example/rss"\n' >refetch.toml
+"$BIN" refetch --config refetch.toml --feed https://typo.example/rss --no-render 2>err
+[ $? = 1 ] || fail "refetch --feed unknown: not exit 1"
+grep -qF 'https://typo.example/rss' err || fail "refetch --feed unknown does not name it: $(cat err)"
+[ ! -e state/tributary.db ] || fail "refetch --feed unknown created the store"
+"$BIN" refetch --config refetch.toml --feed https://a.example/rss --feed HTTPS://A.example/rss --no-render 2>err ||
+  fail "refetch naming a feed twice: $(cat err)"
+
 [ "$fails" = 0 ] || exit 1
 echo "PASS: missing files and directories are exit 1 naming the file; pipes are read"
