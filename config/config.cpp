@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <tuple>
 #include <utility>
 
@@ -40,6 +41,20 @@ constexpr std::array<std::string_view, 6> kDedupKeys = {"enabled", "stories", "r
 constexpr std::array<std::string_view, 6> kTopKeys = {"daemon", "feed", "output", "retention",
                                                       "full_text", "dedup"};
 constexpr std::array<std::string_view, 3> kFormats = {"atom", "rss", "json"};
+
+// The tables that know `key` ("[daemon] or [[feed]]"), for a key written in
+// the wrong place: above every table header, or under the wrong one.
+std::string tables_of(std::string_view key) {
+  const std::pair<std::string_view, std::span<const std::string_view>> tables[] = {
+      {"[daemon]", kDaemonKeys},       {"[[feed]]", kFeedKeys},         {"[[output]]", kOutputKeys},
+      {"[retention]", kRetentionKeys}, {"[full_text]", kFullTextKeys}, {"[dedup]", kDedupKeys}};
+  std::string out;
+  for (const auto& [name, keys] : tables) {
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) continue;
+    out += fmt::format("{}{}", out.empty() ? "" : " or ", name);
+  }
+  return out;
+}
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -129,7 +144,11 @@ class Checker {
         if (d < best_distance) best_distance = d, best = candidate;
       }
       auto message = fmt::format("unknown key '{}' in {}", k, where);
-      if (!best.empty()) message += fmt::format(" (did you mean '{}'?)", best);
+      if (!best.empty()) {
+        message += fmt::format(" (did you mean '{}'?)", best);
+      } else if (auto home = tables_of(k); !home.empty()) {
+        message += fmt::format(" (it belongs in {})", home);
+      }
       error(key.source().begin.line ? key.source() : value.source(), std::move(message));
     }
   }

@@ -264,6 +264,9 @@ TEST(Config, EachMistakeIsReportedAtItsPosition) {
   };
   const Case cases[] = {
       {"[deamon]\n", 1, 2, "did you mean 'daemon'"},
+      {"listen = \"127.0.0.1:8080\"\n[daemon]\n", 1, 1, "'listen' in the top level (it belongs in [daemon])"},
+      {"interval = \"1h\"\n", 1, 1, "(it belongs in [daemon] or [[feed]])"},
+      {"[daemon]\nurl = \"https://a.example/\"\n", 2, 1, "in [daemon] (it belongs in [[feed]])"},
       {"[daemon]\nlisten = \"localhost\"\n", 2, 10, "HOST:PORT"},
       {"[daemon]\nlisten = \"127.0.0.1:99999\"\n", 2, 10, "HOST:PORT"},
       {"[daemon]\nintervall = \"1h\"\n", 2, 1, "did you mean 'interval'"},
