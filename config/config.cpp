@@ -605,6 +605,8 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
           check.error(*t->get("site_rules"), "'site_rules' must name a directory of ftr-site-config files");
         } else {
           f.site_rules = absolute_path(*s, base_dir);
+          f.site_rules_line = static_cast<int>(t->get("site_rules")->source().begin.line);
+          f.site_rules_column = static_cast<int>(t->get("site_rules")->source().begin.column);
         }
       }
       if (auto v = check.duration(*t, "max_age", Seconds{0})) f.max_age = *v;

@@ -92,6 +92,8 @@ inline constexpr int kDefaultFullTextWorkers = 2;
 // looked up by host (a feed's own `site_rule` file comes first).
 struct FullTextConfig {
   std::string site_rules;  // absolute after loading ("" = none)
+  int site_rules_line = 0;    // where the file sets it, for diagnostics
+  int site_rules_column = 0;
   Seconds max_age = kDefaultFullTextMaxAge;
   int per_poll = kDefaultFullTextPerPoll;
   int workers = kDefaultFullTextWorkers;

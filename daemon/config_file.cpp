@@ -67,6 +67,17 @@ tl::expected<config::Config, std::vector<config::Diagnostic>> parse_config_text(
                                      std::strerror(errno))});
     }
   }
+  if (const auto& ft = parsed->full_text; !ft.site_rules.empty()) {
+    struct stat st {};
+    int err = ::stat(ft.site_rules.c_str(), &st) != 0          ? errno
+              : !S_ISDIR(st.st_mode)                             ? ENOTDIR
+              : ::access(ft.site_rules.c_str(), R_OK | X_OK) != 0 ? errno
+                                                                 : 0;
+    if (err != 0) {
+      missing.push_back({path, ft.site_rules_line, ft.site_rules_column,
+                         fmt::format("site_rules '{}' cannot be read: {}", ft.site_rules, std::strerror(err))});
+    }
+  }
   if (!missing.empty()) return tl::unexpected(std::move(missing));
   return parsed;
 }

@@ -23,7 +23,8 @@ std::string default_state_dir();
 tl::expected<config::Config, std::vector<config::Diagnostic>> load_config(const std::string& path);
 
 // Parses `text` as if it were the file at `path`, with the environment's
-// defaults, and checks that the files it names (site rules) can be read.
+// defaults, and checks that the files it names (a feed's site_rule, the
+// [full_text] site_rules folder) can be read.
 tl::expected<config::Config, std::vector<config::Diagnostic>> parse_config_text(
     const std::string& text, const std::string& path);
 

@@ -39,6 +39,20 @@ rc=$?
 diff -u expected err || { echo "FAIL: diagnostics differ"; exit 1; }
 [ ! -s out ] || { echo "FAIL: stdout not empty"; exit 1; }
 echo "PASS: $(wc -l <err) problems as FILE:LINE:COL, exit 1"
+# Files the config names are checked where they are written: a missing
+# [full_text] site_rules folder (relative to the file's folder) or a file
+# given as the folder.
+mkdir -p sub && touch sub/rules.txt
+printf '# rules\n[full_text]\nsite_rules = "nope"\n' >sub/missing.toml
+printf '[full_text]\n  site_rules = "rules.txt"\n' >sub/file.toml
+"$BIN" check-config sub/missing.toml 2>err && { echo "FAIL: missing site_rules folder accepted"; exit 1; }
+grep -qx "sub/missing.toml:3:14: site_rules '$W/sub/nope' cannot be read: No such file or directory" err ||
+  { echo "FAIL: missing site_rules: $(cat err)"; exit 1; }
+"$BIN" check-config sub/file.toml 2>err && { echo "FAIL: site_rules file accepted as a folder"; exit 1; }
+grep -qx "sub/file.toml:2:16: site_rules '$W/sub/rules.txt' cannot be read: Not a directory" err ||
+  { echo "FAIL: site_rules file: $(cat err)"; exit 1; }
+mkdir sub/nope && "$BIN" check-config sub/missing.toml >out 2>err || { echo "FAIL: site_rules folder: $(cat err)"; exit 1; }
+echo "PASS: site_rules must be a readable folder"
 "$BIN" check-config "$HERE/../../config/tributary.example.toml" >out 2>err || { cat err; echo "FAIL: example"; exit 1; }
 grep -q ": ok (" out || { echo "FAIL: no ok line"; exit 1; }
 echo "PASS: $(cat out)"
