@@ -152,8 +152,8 @@ void ConfigReloader::reload(std::string_view why) {
       if (!last_error_.empty()) last_error_ += "; ";
       last_error_ += d.to_string();
     }
-    log::error("config: reload rejected ({} problems); still running generation {}",
-               loaded.error().size(), generation_);
+    log::error("config: reload rejected ({} problem{}); still running generation {}",
+               loaded.error().size(), loaded.error().size() == 1 ? "" : "s", generation_);
     notify::ready("running; last reload rejected: " + last_error_);
     return;
   }

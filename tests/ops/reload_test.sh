@@ -109,6 +109,8 @@ interval = "1m"
 T
 wait_for '[ "$(notify_count RELOADING=1)" -gt '"$reloads"' ]' || die "invalid edit: no RELOADING=1"
 wait_for 'grep -q "reload rejected" "$W/daemon.log"' || die "invalid edit not rejected"
+grep -q "reload rejected (1 problem); still running generation" "$W/daemon.log" \
+  || die "rejection line: $(grep "reload rejected" "$W/daemon.log")"
 line=$(grep -n '^interval = "1m"' "$CONF" | cut -d: -f1)
 grep -q "$CONF:$line:12: 'interval' is below the minimum poll interval" "$W/daemon.log" \
   || die "invalid edit not reported as $CONF:$line:12"
