@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -86,7 +87,13 @@ int refetch(const Options& opts) {
     }
   }
 
-  auto store = Store::open(store_path(*config));
+  // Only the daemon creates the store: there is nothing to refetch before it ran.
+  std::string db = store_path(*config);
+  if (std::error_code ec; !std::filesystem::exists(db, ec)) {
+    log::error("refetch: no store at {} yet (the daemon has not run)", db);
+    return 1;
+  }
+  auto store = Store::open(db);
   if (!store) {
     log::error("{}", store.error().message);
     return 1;

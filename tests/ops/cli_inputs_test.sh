@@ -71,12 +71,17 @@ grep -q '"id":"1"' out || fail "dedup <(...) printed nothing"
 # refetch --feed: an unknown URL is named, before the store is opened; the
 # same feed named twice is no error.
 mkdir state
-printf '[daemon]\nstate_dir = "state"\n[[feed]]\nurl = "https://a.example/rss"\n' >refetch.toml
+printf '[daemon]\nstate_dir = "state"\nlisten = ""\n[[feed]]\nurl = "file://%s/feed.xml"\n' "$PWD" >refetch.toml
 "$BIN" refetch --config refetch.toml --feed https://typo.example/rss --no-render 2>err
 [ $? = 1 ] || fail "refetch --feed unknown: not exit 1"
 grep -qF 'https://typo.example/rss' err || fail "refetch --feed unknown does not name it: $(cat err)"
 [ ! -e state/tributary.db ] || fail "refetch --feed unknown created the store"
-"$BIN" refetch --config refetch.toml --feed https://a.example/rss --feed HTTPS://A.example/rss --no-render 2>err ||
+"$BIN" refetch --config refetch.toml --no-render 2>err
+[ $? = 1 ] || fail "refetch before the daemon ran: not exit 1"
+grep -qF "no store at $PWD/state/tributary.db yet" err || fail "refetch before the daemon ran: $(cat err)"
+[ ! -e state/tributary.db ] || fail "refetch created the store"
+"$BIN" run --once --config refetch.toml >/dev/null 2>&1 || fail "run --once"
+"$BIN" refetch --config refetch.toml --feed "file://$PWD/feed.xml" --feed "FILE://$PWD/feed.xml" --no-render 2>err ||
   fail "refetch naming a feed twice: $(cat err)"
 
 [ "$fails" = 0 ] || exit 1
