@@ -1,6 +1,7 @@
 // `tributary dedup`: JSON lines of feed items in, one JSON line per item out,
 // with its duplicate group and story (contracts/dedup-io.md).
 
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -31,6 +32,19 @@ struct DedupOptions {
   double cohesion = -1;
   int max_members = -1;
 };
+
+// A number from `lo` to `hi` (CLI::Range lets NaN through: it fails both
+// comparisons, and a NaN window does not convert to hours).
+CLI::Validator finite_in(double lo, double hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& value) -> std::string {
+        double x = 0;
+        if (CLI::detail::lexical_cast(value, x) && std::isfinite(x) && x >= lo && x <= hi) return {};
+        return "Value " + value + " is not a number from " + CLI::detail::to_string(lo) + " to " +
+               CLI::detail::to_string(hi);
+      },
+      "NUMBER");
+}
 
 int run_dedup(const DedupOptions& opts) {
   dedup::Options options;
@@ -110,13 +124,14 @@ void add_dedup_command(CLI::App& app, int& exit_code) {
   // At most ~114 years: the windows become a count of hours (a larger double
   // does not fit) and are added to item times.
   cmd->add_option("--dup-window-hours", opts->dup_window_hours, "duplicate layer time window (72)")
-      ->check(CLI::Range(0.0, 1e6));
+      ->check(finite_in(0, 1e6));
   cmd->add_option("--story-window-hours", opts->story_window_hours, "idle time that closes a story (48)")
-      ->check(CLI::Range(0.0, 1e6));
-  cmd->add_option("--join", opts->join, "override: cosine to join a story");
-  cmd->add_option("--merge", opts->merge, "override: centroid cosine to merge two stories");
-  cmd->add_option("--idf", opts->idf, "override: IDF exponent of term weights");
-  cmd->add_option("--cohesion", opts->cohesion, "override: mean similarity to a story's members to join it");
+      ->check(finite_in(0, 1e6));
+  cmd->add_option("--join", opts->join, "override: cosine to join a story")->check(finite_in(0, 1));
+  cmd->add_option("--merge", opts->merge, "override: centroid cosine to merge two stories")->check(finite_in(0, 1));
+  cmd->add_option("--idf", opts->idf, "override: IDF exponent of term weights")->check(finite_in(0, 100));
+  cmd->add_option("--cohesion", opts->cohesion, "override: mean similarity to a story's members to join it")
+      ->check(finite_in(0, 1));
   cmd->add_option("--max-members", opts->max_members, "override: size of a story that takes no more items by similarity");
   cmd->add_flag("--explain", opts->explain, "also print each item's clean title and flags");
   cmd->callback([opts, &exit_code] { exit_code = run_dedup(*opts); });
