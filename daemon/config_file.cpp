@@ -61,10 +61,14 @@ tl::expected<config::Config, std::vector<config::Diagnostic>> parse_config_text(
   std::vector<config::Diagnostic> missing;
   for (const auto& f : parsed->feeds) {
     if (f.site_rule.empty()) continue;
-    if (::access(f.site_rule.c_str(), R_OK) != 0) {
+    struct stat st {};
+    int err = ::stat(f.site_rule.c_str(), &st) != 0          ? errno
+              : S_ISDIR(st.st_mode)                            ? EISDIR
+              : ::access(f.site_rule.c_str(), R_OK) != 0       ? errno
+                                                               : 0;
+    if (err != 0) {
       missing.push_back({path, f.line, f.column,
-                         fmt::format("site_rule '{}' cannot be read: {}", f.site_rule,
-                                     std::strerror(errno))});
+                         fmt::format("site_rule '{}' cannot be read: {}", f.site_rule, std::strerror(err))});
     }
   }
   if (const auto& ft = parsed->full_text; !ft.site_rules.empty()) {

@@ -52,7 +52,11 @@ grep -qx "sub/missing.toml:3:14: site_rules '$W/sub/nope' cannot be read: No suc
 grep -qx "sub/file.toml:2:16: site_rules '$W/sub/rules.txt' cannot be read: Not a directory" err ||
   { echo "FAIL: site_rules file: $(cat err)"; exit 1; }
 mkdir sub/nope && "$BIN" check-config sub/missing.toml >out 2>err || { echo "FAIL: site_rules folder: $(cat err)"; exit 1; }
-echo "PASS: site_rules must be a readable folder"
+printf '[[feed]]\nurl = "https://a.example/rss"\nsite_rule = "nope"\n' >sub/feed.toml
+"$BIN" check-config sub/feed.toml 2>err && { echo "FAIL: a folder accepted as a feed's site_rule"; exit 1; }
+grep -qx "sub/feed.toml:1:1: site_rule '$W/sub/nope' cannot be read: Is a directory" err ||
+  { echo "FAIL: site_rule folder: $(cat err)"; exit 1; }
+echo "PASS: site_rules must be a readable folder, site_rule a readable file"
 "$BIN" check-config "$HERE/../../config/tributary.example.toml" >out 2>err || { cat err; echo "FAIL: example"; exit 1; }
 grep -q ": ok (" out || { echo "FAIL: no ok line"; exit 1; }
 echo "PASS: $(cat out)"
