@@ -55,13 +55,14 @@ run 1 'nested deeper than 100 levels' import-opml --dry-run --config new.toml de
 run 0 '' import-opml --dry-run --config new.toml categories.opml
 grep -qF 'tags = ["c1", "c2", "c3"' out || fail "categories: $(head -c 300 out)"
 grep -qF '"C1"' out && fail "categories: C1 kept beside c1"
-cat >xxe.opml <<'O'
+echo "secret-$$-token" >secret.txt
+cat >xxe.opml <<O
 <?xml version="1.0"?>
-<!DOCTYPE opml [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>
+<!DOCTYPE opml [<!ENTITY xxe SYSTEM "file://$W/secret.txt">]>
 <opml><body><outline xmlUrl="https://a.example/" title="&xxe;"/></body></opml>
 O
 run 0 '' import-opml --dry-run --config new.toml xxe.opml
-grep -qF "$(cat /etc/hostname 2>/dev/null || echo 'no such file')" out && fail "xxe: /etc/hostname read: $(cat out)"
+grep -qF "secret-$$-token" out && fail "xxe: the entity's file was read: $(cat out)"
 printf '<opml><body><outline xmlUrl="https://a.example/" title="a&#xD800;b"/></body></opml>' >surrogate.opml
 run 0 '' import-opml --config new.toml surrogate.opml
 run 0 '' check-config new.toml
