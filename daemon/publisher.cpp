@@ -23,6 +23,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Outputs are served at /feeds/FILE and written to output_dir/FILE.
+constexpr std::string_view kFeedsPrefix = "/feeds/";
+
 std::uint64_t fnv1a(std::string_view s) {
   std::uint64_t h = 0xcbf29ce484222325ull;
   for (unsigned char c : s) {
@@ -276,7 +279,7 @@ Result<std::shared_ptr<const DocumentMap>> Publisher::render(
         continue;
       }
       std::string file = fmt::format("{}.{}", output.name, format.extension);
-      std::string path = "/feeds/" + file;
+      std::string path = std::string(kFeedsPrefix) + file;
       feed.self_url = public_url_.empty() ? std::string() : public_url_ + path;
       auto doc = document(config, path, file, format.write(feed), format.content_type, cache_control,
                           now, true);
@@ -290,6 +293,13 @@ Result<std::shared_ptr<const DocumentMap>> Publisher::render(
                        "text/html; charset=utf-8", "public, max-age=60", now, false);
   current["/"] = page;
   (*docs)["/"] = page;
+  // An output or format dropped from the config leaves the output folder as
+  // it leaves the server, so that a reader of the folder does not keep a
+  // feed that stopped. Only files this publisher wrote since it started.
+  for (const auto& [path, doc] : last_) {
+    if (current.contains(path) || !path.starts_with(kFeedsPrefix)) continue;
+    fs::remove(fs::path(config.daemon.output_dir) / path.substr(kFeedsPrefix.size()), ec);
+  }
   last_ = std::move(current);
   return std::shared_ptr<const DocumentMap>(std::move(docs));
 }

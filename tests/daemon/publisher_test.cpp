@@ -326,6 +326,27 @@ TEST_F(PublisherTest, ConfiguredFeedTitleNamesTheSource) {
                "Feed https://a.example/feed");
 }
 
+TEST_F(PublisherTest, DroppedOutputsAndFormatsLeaveTheOutputFolder) {
+  add("https://a.example/feed", "a1", "Parliament passes the budget", 1'717'200'000);
+  Publisher p("http://feeds.example.org");
+  ASSERT_TRUE(p.render(*store_, config_, ids_, 1'717'300'000));
+  ASSERT_TRUE(fs::exists(dir_ / "public" / "news.atom"));
+  ASSERT_TRUE(fs::exists(dir_ / "public" / "all.rss"));
+  std::ofstream(dir_ / "public" / "notes.json") << "{}";  // not ours
+
+  config_.outputs.pop_back();                    // `news` removed
+  config_.outputs.front().formats = {"atom"};    // `all` only as Atom
+  auto docs = p.render(*store_, config_, ids_, 1'717'300'100);
+  ASSERT_TRUE(docs);
+  EXPECT_FALSE((*docs)->contains("/feeds/news.atom"));
+  EXPECT_FALSE(fs::exists(dir_ / "public" / "news.atom"));
+  EXPECT_FALSE(fs::exists(dir_ / "public" / "all.rss"));
+  EXPECT_FALSE(fs::exists(dir_ / "public" / "all.json"));
+  EXPECT_TRUE(fs::exists(dir_ / "public" / "all.atom"));
+  EXPECT_TRUE(fs::exists(dir_ / "public" / "index.html"));
+  EXPECT_TRUE(fs::exists(dir_ / "public" / "notes.json"));
+}
+
 TEST_F(PublisherTest, EmptyOutputIsValidAndStable) {
   Publisher p("");
   auto first = p.render(*store_, config_, ids_, 1'717'300'000);
