@@ -12,6 +12,8 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <boost/url/ipv4_address.hpp>
+#include <boost/url/ipv6_address.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 #include <toml++/toml.h>
@@ -231,13 +233,19 @@ class Checker {
   std::vector<Diagnostic> diagnostics_;
 };
 
-// "HOST:PORT" with a port number, "[v6]:PORT", or "" (no server).
+// "IPV4:PORT" with a port number, "[IPV6]:PORT", or "" (no server). The
+// server binds an address: a host name ("localhost:8080") would pass here
+// and then stop the daemon at start.
 bool is_listen_address(std::string_view listen) {
   if (listen.empty()) return true;
   auto colon = listen.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return false;
   auto host = listen.substr(0, colon);
-  if (host.front() == '[' && host.back() != ']') return false;
+  bool ip = host.front() == '['
+                ? host.size() > 2 && host.back() == ']' &&
+                      boost::urls::parse_ipv6_address(host.substr(1, host.size() - 2)).has_value()
+                : boost::urls::parse_ipv4_address(host).has_value();
+  if (!ip) return false;
   auto port = listen.substr(colon + 1);
   unsigned value = 0;
   auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
@@ -361,8 +369,9 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
         if (is_listen_address(*s)) {
           d.listen = *s;
         } else {
-          check.error(*t->get("listen"), fmt::format("listen '{}' must read HOST:PORT, e.g. "
-                                                     "\"127.0.0.1:8080\" (or \"\" to serve nothing)", *s));
+          check.error(*t->get("listen"),
+                      fmt::format("listen '{}' must read HOST:PORT with an IP address, e.g. \"127.0.0.1:8080\" "
+                                  "or \"[::1]:8080\" (or \"\" to serve nothing)", *s));
         }
       }
       if (auto b = check.boolean(*t, "reload_on_change")) d.reload_on_change = *b;

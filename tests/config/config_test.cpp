@@ -255,6 +255,13 @@ TEST(Config, PollingAndPolitenessKeys) {
 
 // Each line is a whole file with one mistake; the diagnostic must point at
 // the right place and say what is wrong.
+TEST(Config, ListenTakesAnIpAddressAndPort) {
+  for (const char* listen : {"127.0.0.1:8080", "0.0.0.0:80", "[::1]:8080", "[::]:8080", ""}) {
+    SCOPED_TRACE(listen);
+    EXPECT_EQ(parse_ok(std::string("[daemon]\nlisten = \"") + listen + "\"\n").daemon.listen, listen);
+  }
+}
+
 TEST(Config, EachMistakeIsReportedAtItsPosition) {
   struct Case {
     const char* text;
@@ -269,6 +276,9 @@ TEST(Config, EachMistakeIsReportedAtItsPosition) {
       {"[daemon]\nurl = \"https://a.example/\"\n", 2, 1, "in [daemon] (it belongs in [[feed]])"},
       {"[daemon]\nlisten = \"localhost\"\n", 2, 10, "HOST:PORT"},
       {"[daemon]\nlisten = \"127.0.0.1:99999\"\n", 2, 10, "HOST:PORT"},
+      {"[daemon]\nlisten = \"localhost:8080\"\n", 2, 10, "with an IP address"},
+      {"[daemon]\nlisten = \"[::1:8080\"\n", 2, 10, "HOST:PORT"},
+      {"[daemon]\nlisten = \"[localhost]:8080\"\n", 2, 10, "HOST:PORT"},
       {"[daemon]\nintervall = \"1h\"\n", 2, 1, "did you mean 'interval'"},
       {"[daemon]\nreload_on_change = 1\n", 2, 20, "true or false"},
       {"[[feed]]\nurl = 42\n", 2, 7, "must be a string"},
