@@ -163,6 +163,17 @@ class Checker {
     return std::nullopt;
   }
 
+  // A User-Agent header value: one line, or the request would carry the
+  // rest as headers of its own.
+  std::optional<std::string> user_agent(const toml::table& t) {
+    auto s = string(t, "user_agent");
+    if (s && s->find_first_of("\r\n") != std::string::npos) {
+      error(*t.get("user_agent"), "'user_agent' must be one line");
+      return std::nullopt;
+    }
+    return s;
+  }
+
   std::optional<bool> boolean(const toml::table& t, std::string_view key) {
     const toml::node* n = t.get(key);
     if (!n) return std::nullopt;
@@ -412,7 +423,7 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
       count("max_connections", 1, 1024, d.max_connections);
       count("domain_connections", 1, 64, d.domain_connections);
       if (auto v = check.duration(*t, "domain_spacing", Seconds{0})) d.domain_spacing = *v;
-      if (auto s = check.string(*t, "user_agent")) d.user_agent = *s;
+      if (auto s = check.user_agent(*t)) d.user_agent = *s;
       d.allow_private = check.strings(*t, "allow_private");
       if (const toml::node* a = t->get("allow_private"); a && a->is_array()) {
         for (const auto& item : *a->as_array()) {
@@ -462,7 +473,7 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
         f.interval = check.duration(t, "interval", config.daemon.min_interval);
         if (auto b = check.boolean(t, "full_text")) f.full_text = *b;
         if (auto b = check.boolean(t, "enabled")) f.enabled = *b;
-        if (auto s = check.string(t, "user_agent")) f.user_agent = *s;
+        if (auto s = check.user_agent(t)) f.user_agent = *s;
         f.headers = check.strings(t, "headers");
         for (const auto& h : f.headers) {
           auto colon = h.find(':');

@@ -277,6 +277,8 @@ TEST(Config, EachMistakeIsReportedAtItsPosition) {
       {"[daemon]\nlisten = \"localhost\"\n", 2, 10, "HOST:PORT"},
       {"[daemon]\nlisten = \"127.0.0.1:99999\"\n", 2, 10, "HOST:PORT"},
       {"[daemon]\nlisten = \"localhost:8080\"\n", 2, 10, "with an IP address"},
+      {"[daemon]\nuser_agent = \"x\\r\\nX-Evil: 1\"\n", 2, 14, "one line"},
+      {"[[feed]]\nurl = \"https://a.example/\"\nuser_agent = \"\"\"\nx\ny\"\"\"\n", 3, 14, "one line"},
       {"[daemon]\nlisten = \"[::1:8080\"\n", 2, 10, "HOST:PORT"},
       {"[daemon]\nlisten = \"[localhost]:8080\"\n", 2, 10, "HOST:PORT"},
       {"[daemon]\nintervall = \"1h\"\n", 2, 1, "did you mean 'interval'"},
