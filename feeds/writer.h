@@ -89,7 +89,9 @@ std::string write_rss(const OutputFeed& feed);
 std::string write_json_feed(const OutputFeed& feed);
 
 // An entry as outputs publish it: a plain-text title (whitespace collapsed,
-// HTML turned into text; "(untitled)" when the entry has no text at all),
+// HTML turned into text; for an entry without one, the start of its summary
+// or content, shortened to 80 characters, or "(untitled)" when it has no
+// text at all),
 // HTML content sanitized again (defense in depth; sanitize is idempotent), a
 // plain-text summary of at most `max_summary_chars` characters made from the
 // summary or else the content, and `link` set to the first alternate link

@@ -194,6 +194,7 @@ std::string shorten(std::string_view text, std::size_t max_chars) {
 }
 
 Entry publishable(Entry e, std::size_t max_summary_chars) {
+  constexpr std::size_t kMaxMadeTitleChars = 80;
   // `link` is the first alternate link when there are alternate links
   // (feeds/model.h); a source that made an enclosure the link would
   // otherwise give each format a different link.
@@ -224,10 +225,10 @@ Entry publishable(Entry e, std::size_t max_summary_chars) {
   } else {
     e.summary = Text{shorten(summary, max_summary_chars), kTextPlain};
   }
-  // RSS needs a title or a description: an entry with neither (and no
-  // content) says so in every format alike.
-  if ((!e.title || e.title->value.empty()) && !e.summary && (!e.content || e.content->value.empty())) {
-    e.title = Text{"(untitled)", kTextPlain};
+  // A reader lists entries by title: one without a title is named by the
+  // start of its text (as Miniflux and FreshRSS do), or says it has none.
+  if (!e.title || e.title->value.empty()) {
+    e.title = Text{summary.empty() ? "(untitled)" : shorten(summary, kMaxMadeTitleChars), kTextPlain};
   }
   return e;
 }

@@ -72,8 +72,23 @@ TEST(Publishable, PlainTitleAndSummarySanitizedContent) {
 
   feeds::Entry nothing;
   EXPECT_EQ(feeds::publishable(nothing).title, (Text{"(untitled)", feeds::kTextPlain}));
-  nothing.summary = Text{"words", feeds::kTextPlain};
-  EXPECT_FALSE(feeds::publishable(nothing).title);
+}
+
+TEST(Publishable, EntryWithoutTitleIsNamedByTheStartOfItsText) {
+  feeds::Entry e;
+  e.summary = Text{"Short note &amp; more", feeds::kTextHtml};
+  EXPECT_EQ(feeds::publishable(e).title, (Text{"Short note & more", feeds::kTextPlain}));
+  e.summary.reset();
+  e.title = Text{" ", feeds::kTextPlain};
+  e.content = Text{"<p>I wrote this on the train. It\u2019s about the Baikonur spaceport and what "
+                   "Kazakhstan said about the lease, which runs until 2050.</p>",
+                   feeds::kTextHtml};
+  auto p = feeds::publishable(e);
+  ASSERT_TRUE(p.title);
+  EXPECT_EQ(p.title->value,
+            "I wrote this on the train. It\u2019s about the Baikonur spaceport and what Kazakhstan\u2026");
+  ASSERT_TRUE(p.summary);  // the summary keeps the whole text
+  EXPECT_NE(p.summary->value.find("2050."), std::string::npos);
 }
 
 TEST(Publishable, LinkIsAnAlternateLink) {
