@@ -17,6 +17,7 @@
 
 #include "daemon/log.h"
 #include "feeds/date.h"
+#include "feeds/dedup/title.h"
 
 namespace tributary::daemon {
 namespace {
@@ -258,6 +259,7 @@ Result<std::shared_ptr<const DocumentMap>> Publisher::render(
     std::set<std::string> languages;
     for (auto& oe : entries) {
       oe.entry = feeds::publishable(std::move(oe.entry));
+      for (auto& r : oe.related) r.title = feeds::dedup::display_title(r.title);
       auto t = oe.entry.updated.value_or(oe.entry.published.value_or(feed.updated));
       feed.updated = std::max(feed.updated, t);
       languages.insert(oe.entry.language);

@@ -89,7 +89,7 @@ std::string write_rss(const OutputFeed& feed);
 std::string write_json_feed(const OutputFeed& feed);
 
 // An entry as outputs publish it: a plain-text title (whitespace collapsed,
-// HTML turned into text; for an entry without one, the start of its summary
+// HTML turned into text, dedup::display_title; for an entry without one, the start of its summary
 // or content, shortened to 80 characters, or "(untitled)" when it has no
 // text at all),
 // HTML content sanitized again (defense in depth; sanitize is idempotent), a

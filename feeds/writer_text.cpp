@@ -6,6 +6,7 @@
 
 #include <boost/url/parse.hpp>
 
+#include "feeds/dedup/title.h"
 #include "feeds/html/entities.h"
 #include "feeds/html/sanitize.h"
 #include "feeds/html/text.h"
@@ -207,7 +208,7 @@ Entry publishable(Entry e, std::size_t max_summary_chars) {
   }
   if (e.title) {
     std::string plain = e.title->is_html() ? html::html_to_text(e.title->value) : e.title->value;
-    e.title = Text{html::normalize_space(plain), kTextPlain};
+    e.title = Text{dedup::display_title(html::normalize_space(plain)), kTextPlain};
   }
   if (e.content && e.content->is_html()) {
     e.content->value = html::sanitize(e.content->value, e.link);

@@ -528,6 +528,38 @@ std::string_view clean_folded_view(std::string_view folded, std::uint32_t* flags
   return t.empty() ? folded : t;
 }
 
+std::string display_title(std::string_view title) {
+  std::string t(title);
+  // Plain text: a reference left in it was escaped twice at the source.
+  drop_partial_entity(t);
+  if (t.find('&') != std::string::npos) t = html::decode_entities(t);
+  drop_partial_entity(t);
+  // The title with quotes and dashes folded as clean_title sees them, and
+  // for every byte of it the offset of the character it came from in `t`.
+  std::string folded;
+  std::vector<std::size_t> from;
+  const auto* bytes = reinterpret_cast<const uint8_t*>(t.data());
+  auto length = static_cast<int32_t>(t.size());
+  for (int32_t i = 0; i < length;) {
+    int32_t start = i;
+    UChar32 cp;
+    U8_NEXT(bytes, i, length, cp);
+    char f = cp < 0 ? '?' : fold_punctuation(cp);
+    std::string_view text = f != 0 ? std::string_view(&f, 1)
+                                   : std::string_view(t).substr(static_cast<std::size_t>(start),
+                                                                static_cast<std::size_t>(i - start));
+    folded += text;
+    from.insert(from.end(), text.size(), static_cast<std::size_t>(start));
+  }
+  from.push_back(t.size());
+  std::size_t begin = bracket_prefix_length(folded);
+  constexpr std::size_t kMinRest = 8;  // as clean_title: a real title remains
+  if (begin + kMinRest > folded.size()) begin = 0;
+  std::size_t end = folded.size();
+  if (std::size_t b = glued_boundary(std::string_view(folded).substr(begin))) end = begin + b;
+  return std::string(trim_chars(std::string_view(t).substr(from[begin], from[end] - from[begin]), " "));
+}
+
 std::string case_fold(std::string_view utf8) {
   if (is_ascii(utf8)) {
     std::string out(utf8);

@@ -83,6 +83,16 @@ std::string_view item_tag(std::string_view clean);
 // deduplicator uses the title without it only with content as corroboration.
 std::size_t label_prefix_length(std::string_view clean);
 
+// The headline of a plain-text title as a reader should see it: without a
+// leading "[Section] - " (kept when it names the item, see item_tag), a
+// first sentence glued on ("...in Istanbul?Russia and Ukraine ...") or a
+// cut-off trailing character reference ("at 'Turning Point&"); references
+// left in the text (escaped twice at the source) are decoded. Unlike
+// clean_title it keeps the title's own characters (curly quotes, dashes,
+// an ellipsis, case) and every other prefix and suffix, which may tell the
+// reader something ("LIVE: ", " - Reuters").
+std::string display_title(std::string_view title);
+
 // Unicode full case folding (ICU) of UTF-8 text; ASCII fast path.
 std::string case_fold(std::string_view utf8);
 

@@ -74,6 +74,17 @@ TEST(Publishable, PlainTitleAndSummarySanitizedContent) {
   EXPECT_EQ(feeds::publishable(nothing).title, (Text{"(untitled)", feeds::kTextPlain}));
 }
 
+TEST(Publishable, TitleIsTheHeadlineWithoutARepublishersWrappers) {
+  feeds::Entry e;
+  e.title = Text{"[Russia] - Turkey&#8217;s Erdogan Tells Putin and Macron Efforts to End Ukraine War at "
+                 "&#8216;Turning Point&amp;",
+                 feeds::kTextHtml};
+  auto p = feeds::publishable(e);
+  ASSERT_TRUE(p.title);
+  EXPECT_EQ(p.title->value,
+            "Turkey\u2019s Erdogan Tells Putin and Macron Efforts to End Ukraine War at \u2018Turning Point");
+}
+
 TEST(Publishable, EntryWithoutTitleIsNamedByTheStartOfItsText) {
   feeds::Entry e;
   e.summary = Text{"Short note &amp; more", feeds::kTextHtml};

@@ -150,6 +150,39 @@ TEST(CleanTitle, NeverCutsInsideNamesOrShortTitles) {
   }
 }
 
+TEST(DisplayTitle, DropsWrappersButKeepsTheTitlesOwnCharacters) {
+  const FoldCase cases[] = {
+      {"[Russia] - Who Is Vladimir Medinsky, the Kremlin\u2019s Key Negotiator in Istanbul?Russia and "
+       "Ukraine on Friday held almost two hours of peace talks in Turkey, the 2 sides 'first direct "
+       "negotiations given that their failed talks in the early weeks of the Kreml",
+       "Who Is Vladimir Medinsky, the Kremlin\u2019s Key Negotiator in Istanbul?"},
+      {"[Russia] - Russian Orthodox Church Begins Training \u2018Military Clergy\u2019Russia\u2019s "
+       "Orthodox Church has released theological programs in the cities of Yekaterinburg and "
+       "Rostov-on-Don focused on training priests to work alongside the military.A master's program c",
+       "Russian Orthodox Church Begins Training \u2018Military Clergy\u2019"},
+      {"[Russia] - Turkey\u2019s Erdogan Tells Putin and Macron Efforts to End Ukraine War at "
+       "\u2018Turning Point&",
+       "Turkey\u2019s Erdogan Tells Putin and Macron Efforts to End Ukraine War at \u2018Turning Point"},
+      {"Notes on Russia&#8217;s &#8220;shadow fleet&#8221; \u2013 a guide",
+       "Notes on Russia\u2019s \u201cshadow fleet\u201d \u2013 a guide"},
+      {"Zelensky Offers to Meet Putin in Turkey \u2018Personally\u2019Ukrainian President Volodymyr "
+       "Zelensky stated Sunday he would be willing to meet Russian counterpart Vladimir Putin",
+       "Zelensky Offers to Meet Putin in Turkey \u2018Personally\u2019"},
+      // Kept: prefixes and suffixes that tell the reader something, item
+      // tags, an ellipsis, AT&T, short titles.
+      {"LIVE: Talks in Istanbul \u2014 Updates", "LIVE: Talks in Istanbul \u2014 Updates"},
+      {"Putin Says Talks Will Go On - Reuters", "Putin Says Talks Will Go On - Reuters"},
+      {"[PATCH 2/5] fix the parser", "[PATCH 2/5] fix the parser"},
+      {"Kremlin Says Talks Are\u2026", "Kremlin Says Talks Are\u2026"},
+      {"AT&T Buys Time Warner", "AT&T Buys Time Warner"},
+      {"[Russia] - Hi", "[Russia] - Hi"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.input);
+    EXPECT_EQ(display_title(c.input), c.expected);
+  }
+}
+
 TEST(CleanTitle, StripsALearnedFeedPrefix) {
   std::vector<std::string> prefixes = {"Morning Briefing: "};
   CleanTitle t = clean_title("Morning Briefing: Markets steady ahead of jobs data", TitleRules{nullptr, prefixes});
