@@ -166,20 +166,26 @@ bool is_heading_tag(const Node* n) {
 // is boilerplate.
 bool is_boilerplate(const Node* n, std::size_t length, std::size_t total) {
   if (!is_block_container(n)) return false;
-  // Never more than a third of the content, so a page about newsletters or
-  // a story wrapped in an oddly named container survives.
+  auto tokens = class_tokens(n);
+  bool strong = false;
+  if (!tokens.empty()) {
+    std::string hint = lowered_hint(n);
+    strong = any_token(tokens, kStrongTokens) ||
+             std::any_of(kStrongSubstrings.begin(), kStrongSubstrings.end(),
+                         [&](std::string_view s) { return hint.find(s) != std::string::npos; });
+  }
+  // A donation or newsletter box named as such and worded as such goes even
+  // when it is longer than the short news brief it follows.
+  constexpr std::size_t kBrief = 200;
+  if (strong && length < 2500 && total - length >= kBrief && appeal_hits(lower_text(inner_text(n))) >= 3) {
+    return true;
+  }
+  // Otherwise never more than a third of the content, so a page about
+  // newsletters or a story wrapped in an oddly named container survives.
   if (static_cast<double>(length) > 0.35 * static_cast<double>(total)) return false;
 
-  auto tokens = class_tokens(n);
-  if (!tokens.empty()) {
-    if (any_token(tokens, kStrongTokens)) return true;
-    std::string hint = lowered_hint(n);
-    if (std::any_of(kStrongSubstrings.begin(), kStrongSubstrings.end(),
-                    [&](std::string_view s) { return hint.find(s) != std::string::npos; })) {
-      return true;
-    }
-    if (length < 300 && any_token(tokens, kWeakTokens)) return true;
-  }
+  if (strong) return true;
+  if (length < 300 && any_token(tokens, kWeakTokens)) return true;
   std::string_view role = n->attr("role");
   if (role == "complementary" || role == "navigation" || role == "contentinfo") return true;
 

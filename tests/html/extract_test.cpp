@@ -317,6 +317,22 @@ TEST(StripBoilerplate, RemovesAppealsShareBarsAndRelatedLists) {
   }
 }
 
+TEST(StripBoilerplate, RemovesADonationBoxLongerThanTheBriefItFollows) {
+  ParsedHtml parsed = parse_html(
+      "<div>" + para("Putin has dismissed the chief of the land forces, the Kremlin\u2019s decree said.") +
+      "<div class=\"donate-box support-us\"><h3>A Message from The Moscow Times:</h3><p>Dear readers,</p>"
+      "<p>We are facing unprecedented challenges. Our work has been criminalized and our staff are at risk "
+      "of prosecution. These actions are direct attempts to silence independent journalism.</p>"
+      "<p>If you can, please support us monthly starting from just $2. It\u2019s quick to set up, and "
+      "every contribution makes a significant impact.</p><a href=\"/donate\">Continue</a> "
+      "<a href=\"#\">Not ready to support today? Remind me later.</a></div></div>");
+  Node* content = parsed.document.body()->first_element_child();
+  strip_boilerplate(content);
+  std::string text = render_text(content);
+  EXPECT_EQ(text.find("Dear readers"), std::string::npos) << text;
+  EXPECT_NE(text.find("land forces, the Kremlin\u2019s decree"), std::string::npos) << text;
+}
+
 TEST(StripBoilerplate, KeepsAnArticleThatTalksAboutNewsletters) {
   ParsedHtml parsed = parse_html(
       "<div>" + para("Newsletters are back: publishers say subscribe buttons now drive revenue, and donations too.") +
