@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "feeds/html/metadata.h"
 #include "feeds/html/sanitize.h"
 #include "feeds/json_dump.h"
 
@@ -173,7 +174,7 @@ Result<void> apply_articles(sqlite::Database& db, const std::map<std::int64_t, s
         e.image = feeds::Image{std::move(image), {}, {}, {}, {}};
       }
       if (std::string byline = s->column_text(2); !byline.empty() && e.authors.empty()) {
-        e.authors.push_back(feeds::Person{std::move(byline), {}, {}});
+        e.authors.push_back(feeds::Person{feeds::html::byline_author(byline), {}, {}});
       }
     }
     s->reset();

@@ -240,6 +240,19 @@ bool looks_like_url(std::string_view s) { return s.starts_with("http://") || s.s
 
 }  // namespace
 
+std::string byline_author(std::string_view byline) {
+  std::string_view cut = byline;
+  for (std::string_view sep : {" \u00b7 ", " | ", " \u2022 ", " \u2014 ", " \u2013 "}) {
+    cut = cut.substr(0, cut.find(sep));
+  }
+  std::string names = trim(cut);
+  if (names.size() > 3 && (names[0] == 'B' || names[0] == 'b') && (names[1] == 'y' || names[1] == 'Y') &&
+      names[2] == ' ') {
+    names = trim(std::string_view(names).substr(3));
+  }
+  return names.empty() ? std::string(byline) : names;
+}
+
 double text_similarity(std::string_view a, std::string_view b) {
   auto tokens = [](std::string_view s) {
     std::vector<std::string> out;

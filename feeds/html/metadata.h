@@ -37,6 +37,13 @@ PageMetadata read_metadata(const Document& doc, const std::vector<std::string>& 
 // when what remains is still a real title.
 std::string article_title(const Document& doc);
 
+// The author names in a byline found on a page, fit for a feed's author:
+// without a leading "By " and without what follows a field separator
+// (" · ", " | ", " • ", " — ", " – "), which is a date, a place or a role:
+// "By Jane O'Connor · Nov. 26, 2026" -> "Jane O'Connor". The byline as it
+// is when nothing of it would remain.
+std::string byline_author(std::string_view byline);
+
 // Similarity of `b` to `a` in [0, 1]: 1 minus the share of b's text (by
 // length) made of words that do not occur in `a`. Case-insensitive.
 double text_similarity(std::string_view a, std::string_view b);

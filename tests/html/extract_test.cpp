@@ -379,6 +379,21 @@ TEST(Metadata, FallsBackToMetaTagsAndTitle) {
   EXPECT_EQ(*m.published, sys_days{2020y / 2 / 29} + 23h + 59min + 59s);
 }
 
+TEST(Metadata, BylineAuthorIsTheNamesWithoutByOrADate) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"By Jane O\u2019Connor \u00b7 Nov. 26, 2026", "Jane O\u2019Connor"},
+      {"BY ANN LEE | Reuters", "ANN LEE"},
+      {"by Ann Lee and Bob Kay \u2014 Moscow", "Ann Lee and Bob Kay"},
+      {"Ann, Bob", "Ann, Bob"},
+      {"Byron Jean-Pierre", "Byron Jean-Pierre"},
+      {" \u00b7 ", " \u00b7 "},
+  };
+  for (const auto& [byline, expected] : cases) {
+    SCOPED_TRACE(byline);
+    EXPECT_EQ(byline_author(byline), expected);
+  }
+}
+
 TEST(ArticleTitle, StripsSiteNamesOnlyWhenATitleRemains) {
   struct Case {
     const char* title;
