@@ -260,6 +260,7 @@ Result<std::shared_ptr<const DocumentMap>> Publisher::render(
     for (auto& oe : entries) {
       oe.entry = feeds::publishable(std::move(oe.entry));
       for (auto& r : oe.related) r.title = feeds::dedup::display_title(r.title);
+      feeds::add_provenance(oe);
       auto t = oe.entry.updated.value_or(oe.entry.published.value_or(feed.updated));
       feed.updated = std::max(feed.updated, t);
       languages.insert(oe.entry.language);

@@ -98,6 +98,16 @@ std::string write_json_feed(const OutputFeed& feed);
 // when it is not one of them.
 Entry publishable(Entry entry, std::size_t max_summary_chars = 400);
 
+// Writes an entry's provenance at the end of its HTML content, for readers
+// that show neither rel="via"/"related" links nor `_tributary` (newsboat,
+// most web readers): after a rule, "Sources: A, B" (linked to each feed's
+// home page) when the entry merges copies from more than one feed, and
+// "Also covered by: Feed, Title; ..." (linked to each article) for its
+// related stories. An entry with neither is left as it is; plain-text
+// content (or a summary standing in for missing content) becomes HTML.
+// Call after publishable (the added HTML is escaped, not sanitized).
+void add_provenance(OutputEntry& oe);
+
 // `text` cut to at most `max_chars` code points, at a word boundary when one
 // is near, with "…" appended when cut.
 std::string shorten(std::string_view text, std::size_t max_chars);

@@ -234,4 +234,65 @@ Entry publishable(Entry e, std::size_t max_summary_chars) {
   return e;
 }
 
+namespace {
+
+// A link to `url` with plain text `text`, or the text alone when the URL
+// is not writable.
+void append_html_link(std::string& out, std::string_view url, std::string_view text) {
+  auto href = writable_url(url);
+  if (href) {
+    out += "<a href=\"";
+    append_html_escaped(out, *href);
+    out += "\">";
+  }
+  append_html_escaped(out, text);
+  if (href) out += "</a>";
+}
+
+}  // namespace
+
+void add_provenance(OutputEntry& oe) {
+  std::string html;
+  if (oe.sources.size() > 1) {
+    html += "<p>Sources: ";
+    for (std::size_t i = 0; i < oe.sources.size(); ++i) {
+      const FeedMeta& s = oe.sources[i];
+      if (i > 0) html += ", ";
+      append_html_link(html, s.link.empty() ? s.id : s.link,
+                       s.title && !s.title->value.empty() ? s.title->value : s.id);
+    }
+    html += "</p>";
+  }
+  if (!oe.related.empty()) {
+    html += "<p>Also covered by: ";
+    for (std::size_t i = 0; i < oe.related.size(); ++i) {
+      const RelatedStory& r = oe.related[i];
+      if (i > 0) html += "; ";
+      if (!r.source_title.empty()) {
+        append_html_escaped(html, r.source_title);
+        html += ", ";
+      }
+      append_html_link(html, r.link, r.title.empty() ? r.link : r.title);
+    }
+    html += "</p>";
+  }
+  if (html.empty()) return;
+  Entry& e = oe.entry;
+  if (!e.content || e.content->value.empty()) {
+    std::string body;
+    if (e.summary && !e.summary->value.empty()) {
+      body = "<p>";
+      append_html_escaped(body, e.summary->value);
+      body += "</p>";
+    }
+    e.content = Text{std::move(body), kTextHtml};
+  } else if (!e.content->is_html()) {
+    std::string body = "<p>";
+    append_html_escaped(body, e.content->value);
+    e.content = Text{body + "</p>", kTextHtml};
+  }
+  e.content->value += "\n<hr>";
+  e.content->value += html;
+}
+
 }  // namespace tributary::feeds

@@ -102,6 +102,42 @@ TEST(Publishable, EntryWithoutTitleIsNamedByTheStartOfItsText) {
   EXPECT_NE(p.summary->value.find("2050."), std::string::npos);
 }
 
+TEST(AddProvenance, ListsSourcesAndRelatedStoriesInTheContent) {
+  feeds::OutputEntry oe;
+  oe.entry.content = Text{"<p>Body.</p>", feeds::kTextHtml};
+  feeds::FeedMeta mt;
+  mt.id = "https://mt.example/rss";
+  mt.link = "https://mt.example/";
+  mt.title = Text{"The Moscow Times", feeds::kTextPlain};
+  oe.sources = {mt};
+  feeds::OutputEntry single = oe;
+  feeds::add_provenance(single);
+  EXPECT_EQ(single, oe);  // one source, no story: nothing to say
+
+  feeds::FeedMeta digest;
+  digest.id = "https://digest.example/feed";
+  digest.title = Text{"News & <Views>", feeds::kTextPlain};
+  oe.sources.push_back(digest);
+  oe.related = {{"urn:x", "Medinsky leads Russia\u2019s delegation", "https://meduza.example/a?x=1&y=2",
+                 "Meduza", "https://meduza.example/"}};
+  feeds::add_provenance(oe);
+  ASSERT_TRUE(oe.entry.content);
+  EXPECT_EQ(oe.entry.content->value,
+            "<p>Body.</p>\n<hr><p>Sources: <a href=\"https://mt.example/\">The Moscow Times</a>, "
+            "<a href=\"https://digest.example/feed\">News &amp; &lt;Views&gt;</a></p>"
+            "<p>Also covered by: Meduza, <a href=\"https://meduza.example/a?x=1&amp;y=2\">Medinsky leads "
+            "Russia\u2019s delegation</a></p>");
+
+  feeds::OutputEntry teaser;  // a summary only: it becomes the content
+  teaser.entry.summary = Text{"Teaser & more", feeds::kTextPlain};
+  teaser.related = oe.related;
+  feeds::add_provenance(teaser);
+  ASSERT_TRUE(teaser.entry.content);
+  EXPECT_TRUE(teaser.entry.content->value.starts_with("<p>Teaser &amp; more</p>\n<hr><p>Also covered by: "))
+      << teaser.entry.content->value;
+  EXPECT_EQ(teaser.entry.summary->value, "Teaser & more");
+}
+
 TEST(Publishable, LinkIsAnAlternateLink) {
   feeds::Entry e;
   e.link = "https://example.org/file.mp3";
