@@ -94,7 +94,9 @@ std::string write_json_feed(const OutputFeed& feed);
 // text at all),
 // HTML content sanitized again (defense in depth; sanitize is idempotent), a
 // plain-text summary of at most `max_summary_chars` characters made from the
-// summary or else the content, and `link` set to the first alternate link
+// summary or else (or when the summary only repeats the title) the content,
+// without a closing "Read more"/"Continue reading" link or WordPress's "The
+// post ... appeared first on ...", and `link` set to the first alternate link
 // when it is not one of them.
 Entry publishable(Entry entry, std::size_t max_summary_chars = 400);
 

@@ -194,6 +194,75 @@ std::string shorten(std::string_view text, std::size_t max_chars) {
   return std::string(kept) + "\u2026";
 }
 
+namespace {
+
+// Punctuation and arrows that are left around teaser furniture.
+constexpr std::string_view kFurnitureMarks[] = {" ", ".", ":", "-", "|", "(", ")", "[", "]", ">",
+                                                "\u2026", "\u00bb", "\u2192", "\u203a", "\u2014"};
+
+std::string_view trim_marks(std::string_view s) {
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (std::string_view m : kFurnitureMarks) {
+      if (s.starts_with(m)) {
+        s.remove_prefix(m.size());
+        changed = true;
+      }
+      if (s.ends_with(m)) {
+        s.remove_suffix(m.size());
+        changed = true;
+      }
+    }
+  }
+  return s;
+}
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  return out;
+}
+
+// `text` without what feeds put at the end of a teaser: WordPress's "The
+// post TITLE appeared first on SITE." and a "Read more" / "Continue
+// reading" link that starts a sentence and is followed by nothing but an
+// arrow or the title.
+std::string_view without_teaser_furniture(std::string_view text, std::string_view title) {
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::string lower = ascii_lower(text);
+    if (auto on = lower.rfind(" appeared first on "); on != std::string::npos) {
+      auto post = lower.rfind("the post ", on);
+      if (post != std::string::npos && text.size() - post < 300 && (post == 0 || text[post - 1] == ' ')) {
+        text = text.substr(0, post);
+        changed = true;
+      }
+    }
+    for (std::string_view phrase : {"read more", "continue reading", "read the full story",
+                                    "read the full article", "read full article", "read full story"}) {
+      auto at = lower.rfind(phrase);
+      if (at == std::string::npos || at >= text.size()) continue;
+      std::string_view before = text.substr(0, at);
+      while (before.ends_with(' ')) before.remove_suffix(1);
+      bool starts_sentence = before.empty() || before.ends_with(".") || before.ends_with("!") ||
+                             before.ends_with("?") || before.ends_with("\u2026") || before.ends_with("[") ||
+                             before.ends_with("]") || before.ends_with("(") || before.ends_with("|");
+      std::string_view tail = trim_marks(text.substr(at + phrase.size()));
+      if (starts_sentence && (tail.empty() || tail == title)) {
+        text = before;
+        changed = true;
+        break;
+      }
+    }
+  }
+  while (text.ends_with(' ') || text.ends_with('[') || text.ends_with('(') || text.ends_with('|')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+}  // namespace
+
 Entry publishable(Entry e, std::size_t max_summary_chars) {
   constexpr std::size_t kMaxMadeTitleChars = 80;
   // `link` is the first alternate link when there are alternate links
@@ -214,12 +283,17 @@ Entry publishable(Entry e, std::size_t max_summary_chars) {
     e.content->value = html::sanitize(e.content->value, e.link);
     e.content->type = kTextHtml;
   }
-  const std::optional<Text>& from =
-      e.summary && !e.summary->value.empty() ? e.summary : e.content;
+  // The summary is a teaser of the text: the feed's summary, else (or when
+  // that only repeats the title) the content.
+  std::string_view title = e.title ? std::string_view(e.title->value) : std::string_view();
   std::string summary;
-  if (from) {
-    summary = html::normalize_space(from->is_html() ? html::html_to_text(from->value)
-                                                           : from->value);
+  for (const std::optional<Text>* from : {&e.summary, &e.content}) {
+    if (!*from || (*from)->value.empty()) continue;
+    std::string text = html::normalize_space((*from)->is_html() ? html::html_to_text((*from)->value)
+                                                                : (*from)->value);
+    summary = without_teaser_furniture(text, title);
+    if (!summary.empty() && trim_marks(summary) != trim_marks(title)) break;
+    summary.clear();
   }
   if (summary.empty()) {
     e.summary.reset();

@@ -85,6 +85,37 @@ TEST(Publishable, TitleIsTheHeadlineWithoutARepublishersWrappers) {
             "Turkey\u2019s Erdogan Tells Putin and Macron Efforts to End Ukraine War at \u2018Turning Point");
 }
 
+TEST(Publishable, SummaryIsATeaserNotTheTitleOrReadMoreLinks) {
+  feeds::Entry e;
+  e.title = Text{"Wind farm opens in Tatarstan", feeds::kTextPlain};
+  e.summary = Text{"Wind farm opens in Tatarstan", feeds::kTextPlain};
+  EXPECT_FALSE(feeds::publishable(e).summary);  // only the title again
+  e.content = Text{"<p>The 100 MW farm is the region\u2019s first.</p>", feeds::kTextHtml};
+  ASSERT_TRUE(feeds::publishable(e).summary);
+  EXPECT_EQ(feeds::publishable(e).summary->value, "The 100 MW farm is the region\u2019s first.");
+  e.content.reset();
+
+  const std::pair<const char*, const char*> cases[] = {
+      {"<p>The 100 MW farm is the region&#8217;s first. <a href=\"/w\">Continue reading &rarr;</a></p>"
+       "<p>The post <a href=\"/w\">Wind farm opens in Tatarstan</a> appeared first on <a href=\"/\">Small "
+       "Blog</a>.</p>",
+       "The 100 MW farm is the region\u2019s first."},
+      {"<p>Theological programs&hellip; <a href=\"/c\">Read more</a></p>", "Theological programs\u2026"},
+      {"<p>It opened today. [&hellip;] <a href=\"/w\">Continue reading <span>Wind farm opens in "
+       "Tatarstan</span></a></p>",
+       "It opened today. [\u2026]"},
+      {"<p>Studies say people who read more live longer.</p>", "Studies say people who read more live longer."},
+      {"<p>Read more about it in our guide to the farm.</p>", "Read more about it in our guide to the farm."},
+  };
+  for (const auto& [html, expected] : cases) {
+    SCOPED_TRACE(html);
+    e.summary = Text{html, feeds::kTextHtml};
+    auto p = feeds::publishable(e);
+    ASSERT_TRUE(p.summary);
+    EXPECT_EQ(p.summary->value, expected);
+  }
+}
+
 TEST(Publishable, EntryWithoutTitleIsNamedByTheStartOfItsText) {
   feeds::Entry e;
   e.summary = Text{"Short note &amp; more", feeds::kTextHtml};
