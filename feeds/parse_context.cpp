@@ -1269,7 +1269,7 @@ struct ParseContext::State {
         const std::string* href = attr("url");
         if (!href) href = attr("uri");
         if (!href) href = attr("href");
-        if (href) l.href = *href;
+        if (href) l.href = resolve(*href);
         l.rel = "enclosure";
         l.type = attr_or("type", "");
         l.title = attr_or("title", "");

@@ -402,6 +402,19 @@ TEST(Parse, FirstAlternateLinkIsTheLinkAndEnclosuresAreLinksToo) {
   EXPECT_EQ(e.enclosures[0].length, 9);
 }
 
+TEST(RssParse, ResolvesARelativeEnclosureUrl) {
+  Source src;
+  src.url = "http://e.org/feeds/digest.rss";
+  Feed f = parse_ok(R"xml(<rss version="2.0"><channel><item><title>t</title>
+<enclosure url="/media/clergy.mp3" length="987654" type="audio/mpeg"/></item></channel></rss>)xml",
+                    src);
+  ASSERT_EQ(f.entries.size(), 1u);
+  ASSERT_EQ(f.entries[0].enclosures.size(), 1u);
+  EXPECT_EQ(f.entries[0].enclosures[0].url, "http://e.org/media/clergy.mp3");
+  ASSERT_EQ(f.entries[0].links.size(), 1u);
+  EXPECT_EQ(f.entries[0].links[0].href, "http://e.org/media/clergy.mp3");
+}
+
 // ---- charsets -------------------------------------------------------------------
 
 TEST(Parse, CharsetFollowsRfc3023) {
