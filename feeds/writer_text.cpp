@@ -327,10 +327,17 @@ void append_html_link(std::string& out, std::string_view url, std::string_view t
 
 void add_provenance(OutputEntry& oe) {
   std::string html;
-  if (oe.sources.size() > 1) {
+  // A feed that carried the item twice (under two GUIDs) is one source.
+  std::vector<const FeedMeta*> feeds;
+  for (const FeedMeta& s : oe.sources) {
+    if (std::none_of(feeds.begin(), feeds.end(), [&](const FeedMeta* f) { return f->id == s.id; })) {
+      feeds.push_back(&s);
+    }
+  }
+  if (feeds.size() > 1) {
     html += "<p>Sources: ";
-    for (std::size_t i = 0; i < oe.sources.size(); ++i) {
-      const FeedMeta& s = oe.sources[i];
+    for (std::size_t i = 0; i < feeds.size(); ++i) {
+      const FeedMeta& s = *feeds[i];
       if (i > 0) html += ", ";
       append_html_link(html, s.link.empty() ? s.id : s.link,
                        s.title && !s.title->value.empty() ? s.title->value : s.id);

@@ -144,6 +144,10 @@ TEST(AddProvenance, ListsSourcesAndRelatedStoriesInTheContent) {
   feeds::OutputEntry single = oe;
   feeds::add_provenance(single);
   EXPECT_EQ(single, oe);  // one source, no story: nothing to say
+  single.sources.push_back(mt);  // the same feed twice (two GUIDs)
+  feeds::OutputEntry twice = single;
+  feeds::add_provenance(twice);
+  EXPECT_EQ(twice, single);
 
   feeds::FeedMeta digest;
   digest.id = "https://digest.example/feed";
