@@ -370,7 +370,10 @@ PageMetadata read_metadata(const Document& doc, const std::vector<std::string>& 
   m.base_url = std::string(url);
   for (const Node* n = doc.root()->first_child; n; n = next_in_tree(n, doc.root())) {
     if (n->is(GUMBO_TAG_BASE) && n->has_attr("href")) {
-      m.base_url = resolve_url(url, n->attr("href"));
+      // HTML: a <base href> that is not a URL ("https://<b>x/") leaves the
+      // page's own as the base; links resolved against it stayed relative.
+      std::string base = resolve_url(url, n->attr("href"));
+      if (!url_scheme(resolve_url(base, "a")).empty()) m.base_url = std::move(base);
       break;
     }
   }

@@ -222,6 +222,18 @@ TEST(Extract, HonoursBaseHref) {
   EXPECT_NE(a->html.find("https://cdn.example.net/d/x.html"), std::string::npos) << a->html;
 }
 
+// fuzz_extract: with <base href="https://<b>evil.example/"> links stayed
+// relative ("/login"), to be resolved by whoever shows the article.
+TEST(Extract, BaseHrefThatIsNotAUrlLeavesThePageUrl) {
+  for (std::string base : {"https://<b>x.example/", "http://[::1/", "https://%zz/", "/relative/"}) {
+    SCOPED_TRACE(base);
+    std::string html = article_page(para("See <a href=\"/login\">this</a>."), "<base href=\"" + base + "\">");
+    auto a = extract(html, "https://example.com/a/b.html");
+    ASSERT_TRUE(a.has_value());
+    EXPECT_NE(a->html.find("href=\"https://example.com/login\""), std::string::npos) << a->html;
+  }
+}
+
 TEST(Extract, OutputHtmlIsSanitized) {
   std::string html = article_page(para("Text <a href=\"javascript:alert(1)\">js link</a>.") +
                                   "<p onclick=\"evil()\">Click <img src=x onerror=\"evil()\"></p>" + para("More."));
