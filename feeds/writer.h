@@ -88,15 +88,16 @@ std::string write_rss(const OutputFeed& feed);
 // `_tributary` extension object of the item.
 std::string write_json_feed(const OutputFeed& feed);
 
-// An entry as outputs publish it: a plain-text title (whitespace collapsed,
-// HTML turned into text, dedup::display_title; for an entry without one, the start of its summary
-// or content, shortened to 80 characters, or "(untitled)" when it has no
-// text at all),
-// HTML content sanitized again (defense in depth; sanitize is idempotent), a
-// plain-text summary of at most `max_summary_chars` characters made from the
-// summary or else (or when the summary only repeats the title) the content,
-// without a closing "Read more"/"Continue reading" link or WordPress's "The
-// post ... appeared first on ...", and `link` set to the first alternate link
+// An entry as outputs publish it: when it has no content, its summary
+// whole (HTML or text) as the content; HTML content sanitized again
+// (defense in depth; sanitize is idempotent); a plain-text title
+// (whitespace collapsed, HTML turned into text, dedup::display_title; for
+// an entry without one, the start of its summary or content shortened to
+// 80 characters, or "(untitled)" when it has no text at all); a plain-text
+// summary of at most `max_summary_chars` characters made from the summary
+// or else (or when the summary only repeats the title) the content, without
+// a closing "Read more"/"Continue reading" link or WordPress's "The post
+// ... appeared first on ..."; and `link` set to the first alternate link
 // when it is not one of them.
 Entry publishable(Entry entry, std::size_t max_summary_chars = 400);
 

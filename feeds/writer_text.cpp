@@ -279,6 +279,12 @@ Entry publishable(Entry e, std::size_t max_summary_chars) {
     std::string plain = e.title->is_html() ? html::html_to_text(e.title->value) : e.title->value;
     e.title = Text{dedup::display_title(html::normalize_space(plain)), kTextPlain};
   }
+  // A feed that carries its text only as the summary (RSS <description>)
+  // keeps it whole, markup and links included, as the content; the summary
+  // becomes a teaser of it like any other.
+  if ((!e.content || e.content->value.empty()) && e.summary && !e.summary->value.empty()) {
+    e.content = e.summary;
+  }
   if (e.content && e.content->is_html()) {
     e.content->value = html::sanitize(e.content->value, e.link);
     e.content->type = kTextHtml;

@@ -173,6 +173,27 @@ TEST(AddProvenance, ListsSourcesAndRelatedStoriesInTheContent) {
   EXPECT_EQ(teaser.entry.summary->value, "Teaser & more");
 }
 
+TEST(Publishable, ASummaryWithoutContentIsKeptWholeAsTheContent) {
+  feeds::Entry e;
+  e.link = "https://blog.example/shadow-fleet.html";
+  std::string words;
+  for (int i = 0; i < 60; ++i) words += " word" + std::to_string(i);
+  e.summary = Text{"<p>See <a href=\"/blog/map.html\">the map</a> and <img src=\"img/tanker.jpg\" alt=\"\"> "
+                   "It&rsquo;s complicated." + words + "</p>",
+                   feeds::kTextHtml};
+  auto p = feeds::publishable(e, 100);
+  ASSERT_TRUE(p.content);
+  EXPECT_EQ(p.content->type, feeds::kTextHtml);
+  EXPECT_NE(p.content->value.find("href=\"https://blog.example/blog/map.html\""), std::string::npos)
+      << p.content->value;
+  EXPECT_NE(p.content->value.find("src=\"https://blog.example/img/tanker.jpg\""), std::string::npos);
+  EXPECT_NE(p.content->value.find("word59"), std::string::npos);  // whole, not the teaser
+  ASSERT_TRUE(p.summary);
+  EXPECT_EQ(p.summary->type, feeds::kTextPlain);
+  EXPECT_TRUE(p.summary->value.starts_with("See the map and It\u2019s complicated. word0")) << p.summary->value;
+  EXPECT_TRUE(p.summary->value.ends_with("\u2026"));
+}
+
 TEST(Publishable, LinkIsAnAlternateLink) {
   feeds::Entry e;
   e.link = "https://example.org/file.mp3";
