@@ -7,13 +7,8 @@
 #   run_fuzz_dedup.sh FUZZ_DEDUP_BINARY SOURCE_DIR SHARED_DIR [SECONDS]
 set -u
 bin=$1 src=$2 shared=$3 seconds=${4:-60}
-if [ ! -x "$bin" ]; then
-    echo "SKIP: $bin not built (configure with clang: -DTRIBUTARY_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++)"
-    exit 77
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/corpus" "$work/seeds"
+. "$(dirname "$0")/fuzz_lib.sh"
+fuzz_prepare "$bin"
 { printf '\0'; cat <<'J'
 {"id":"1","title":"Fed official says weak data caused by weather","link":"https://a.example/x?utm_source=rss","feed":"Reuters","published":1394470370}
 {"id":"2","title":"UPDATE 2-Fed official says weak data caused by weather - Reuters","guid":"g2","published":1394470371}
@@ -32,10 +27,4 @@ if [ -d "$shared/corpora/dedup" ]; then
         done
     done
 fi
-artifacts=${FUZZ_ARTIFACTS:-${TMPDIR:-/tmp}/fuzz_dedup-artifacts}
-mkdir -p "$artifacts"
-echo "fuzz_dedup: $n corpus seeds, ${seconds}s, crashes go to $artifacts/"
-# libFuzzer's own failure status is 77, ctest's "skipped": use 1.
-exec "$bin" -max_total_time="$seconds" -max_len=8192 -timeout=20 -rss_limit_mb=2048 \
-    -error_exitcode=1 -timeout_exitcode=1 -artifact_prefix="$artifacts/" \
-    -dict="$src/tests/fuzz/dedup.dict" -print_final_stats=1 "$work/corpus" "$work/seeds"
+fuzz_run "$bin" "$seconds" 8192 "$src/tests/fuzz/dedup.dict"
