@@ -1,7 +1,9 @@
 // RSS 2.0 writer (https://www.rssboard.org/rss-specification), following the
 // RSS Advisory Board's best practices profile where the spec is loose:
-// titles carry HTML-escaped text, <author> only with an e-mail address
-// (dc:creator otherwise), one <enclosure> per item, atom:link rel="self".
+// titles are plain text HTML-escaped only where HTML needs it (an & that
+// would start a reference, <), <author> only with an
+// e-mail address (dc:creator otherwise), one <enclosure> per item,
+// atom:link rel="self".
 
 #include <algorithm>
 #include <set>
@@ -177,7 +179,7 @@ class RssWriter {
   }
 
   // RSS text elements are HTML: markup is written escaped once, plain text
-  // is HTML-escaped first.
+  // is HTML-escaped first where HTML needs it.
   void text(std::string_view name, const Text& t) {
     if (t.is_html()) {
       x_.element(name, t.value);

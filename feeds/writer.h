@@ -74,9 +74,10 @@ struct OutputFeed {
 std::string write_atom(const OutputFeed& feed);
 
 // RSS 2.0 with the atom, content and dc namespaces. Item titles and the
-// channel title are HTML-escaped text (what RSS readers expect: they treat
-// titles as HTML); the summary is <description> (HTML-escaped plain text or
-// HTML), the content is <content:encoded>. The guid is the stable id with
+// channel title are plain text escaped as HTML only where it must be
+// (append_html_text): most readers take RSS titles as HTML, some (newsboat)
+// as plain text, and both show quotes and " & " the same; the summary is
+// <description> (plain text escaped so, or HTML), the content is <content:encoded>. The guid is the stable id with
 // isPermaLink="false". One <enclosure> (RSS allows one); the others, and
 // the updated date, are atom: elements.
 std::string write_rss(const OutputFeed& feed);
@@ -127,6 +128,12 @@ std::string clean_text(std::string_view s);
 
 // Appends plain text `s` as HTML (& < > " escaped), cleaned as clean_text.
 void append_html_escaped(std::string& out, std::string_view s);
+
+// Appends plain text `s` as HTML text content with as few references as
+// HTML needs: an & that would start a reference, and <. A reader that takes
+// it as plain text (newsboat with RSS titles) shows the same text as one
+// that takes it as HTML unless it holds one of those. Cleaned as clean_text.
+void append_html_text(std::string& out, std::string_view s);
 
 // `url` as an absolute RFC 3986 URI fit for a feed: surrounding whitespace
 // trimmed, bytes outside printable ASCII and the characters RFC 3986 never

@@ -16,7 +16,21 @@
 namespace tributary::feeds {
 namespace {
 
-enum class Escape { none, xml, html };
+// xml and html escape & < > "; html_text only what would make plain text
+// read as markup in HTML (see append_html_text).
+enum class Escape { none, xml, html, html_text };
+
+bool is_ascii_letter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+
+// Whether plain text written as HTML text content needs the byte `c`
+// (followed by `next`, or 0 at the end) escaped: an & that would start a
+// character reference (before a letter or #), and every <, since a < that
+// opens no tag makes readers that guess (feedparser) take the whole text as
+// plain, references included. ", ' and > mean themselves in HTML text.
+bool html_text_escapes(unsigned char c, unsigned char next) {
+  if (c == '&') return is_ascii_letter(next) || next == '#';
+  return c == '<';
+}
 
 // What to do with each ASCII byte: 0 = copy, 1 = drop, 2 = escape.
 constexpr std::array<unsigned char, 128> ascii_actions() {
@@ -59,7 +73,8 @@ void append_clean(std::string& out, std::string_view s, Escape escape) {
     unsigned char c = *p;
     if (c < 0x80) {
       unsigned char action = kAscii[c];
-      if (action == 0 || (action == 2 && escape == Escape::none)) {
+      if (action == 0 || (action == 2 && escape == Escape::none) ||
+          (action == 2 && escape == Escape::html_text && !html_text_escapes(c, p + 1 < end ? p[1] : 0))) {
         ++p;
         continue;
       }
@@ -105,6 +120,8 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 void append_xml_escaped(std::string& out, std::string_view s) { append_clean(out, s, Escape::xml); }
 
 void append_html_escaped(std::string& out, std::string_view s) { append_clean(out, s, Escape::html); }
+
+void append_html_text(std::string& out, std::string_view s) { append_clean(out, s, Escape::html_text); }
 
 std::string clean_text(std::string_view s) {
   std::string out;

@@ -56,10 +56,10 @@ class XmlWriter {
   void optional_element(std::string_view name, std::string_view value) {
     if (!value.empty()) element(name, value);
   }
-  // <name>value, HTML-escaped, then XML-escaped</name>.
+  // <name>text as HTML (append_html_text), then XML-escaped</name>.
   void html_text_element(std::string_view name, std::string_view text) {
     std::string html;
-    append_html_escaped(html, text);
+    append_html_text(html, text);
     element(name, html);
   }
 };

@@ -457,12 +457,33 @@ TEST(Writers, OutputIsCleanWhateverTheModelHolds) {
 TEST(Writers, RssTitlesAreHtmlEscapedOnce) {
   OutputFeed feed = hand_made();
   std::string rss = write_rss(feed);
-  // "<script>" as text: HTML-escaped, then XML-escaped.
-  EXPECT_NE(rss.find("<title>&amp;lt;script&amp;gt;alert(&amp;quot;title&amp;quot;)&amp;lt;/script&amp;gt; stays text</title>"),
+  // "<script>" as text: its < HTML-escaped, then XML-escaped.
+  EXPECT_NE(rss.find("<title>&amp;lt;script&gt;alert(&quot;title&quot;)&amp;lt;/script&gt; stays text</title>"),
             std::string::npos);
   std::string atom = write_atom(feed);
   EXPECT_NE(atom.find("<title>&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt; stays text</title>"),
             std::string::npos);
+}
+
+// newsboat shows RSS titles as plain text, most readers as HTML: quotes,
+// apostrophes and " & " are written as themselves, so that both show them.
+TEST(Writers, RssTitlesReadTheSameAsTextAndAsHtml) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"Arts & Culture: \"shadow fleet\" > 5, Putin's", "Arts &amp; Culture: &quot;shadow fleet&quot; &gt; 5, Putin's"},
+      {"R&D at AT&T <3", "R&amp;amp;D at AT&amp;amp;T &amp;lt;3"},
+      {"&copy; &#169; <b> </i> <!-- <?x &", "&amp;amp;copy; &amp;amp;#169; &amp;lt;b&gt; &amp;lt;/i&gt; &amp;lt;!-- &amp;lt;?x &amp;"},
+  };
+  for (const auto& [title, written] : cases) {
+    OutputFeed feed = hand_made();
+    feed.entries.resize(1);
+    feed.entries[0].entry.title = Text{title, kTextPlain};
+    std::string rss = write_rss(feed);
+    EXPECT_NE(rss.find("<title>" + written + "</title>"), std::string::npos) << title;
+    auto parsed = parse(rss, Source{});
+    ASSERT_TRUE(parsed) << title;
+    ASSERT_EQ(parsed->entries.size(), 1u);
+    EXPECT_EQ(shown(parsed->entries[0].title), title);
+  }
 }
 
 TEST(Writers, RssAuthorIsAnAddressReadersTakeBackWhole) {
