@@ -20,7 +20,7 @@ namespace {
 // read as markup in HTML (see append_html_text).
 enum class Escape { none, xml, html, html_text };
 
-bool is_ascii_letter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // Whether plain text written as HTML text content needs the byte `c`
 // (followed by `next`, or 0 at the end) escaped: an & that would start a
@@ -28,7 +28,7 @@ bool is_ascii_letter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <
 // opens no tag makes readers that guess (feedparser) take the whole text as
 // plain, references included. ", ' and > mean themselves in HTML text.
 bool html_text_escapes(unsigned char c, unsigned char next) {
-  if (c == '&') return is_ascii_letter(next) || next == '#';
+  if (c == '&') return is_alpha(static_cast<char>(next)) || next == '#';
   return c == '<';
 }
 
@@ -112,7 +112,6 @@ void append_clean(std::string& out, std::string_view s, Escape escape) {
 
 bool is_utf8_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
