@@ -7,7 +7,6 @@
 #include <boost/json/serialize.hpp>
 
 #include "feeds/date.h"
-#include "feeds/html/sanitize.h"
 #include "feeds/writer.h"
 
 namespace tributary::feeds {
@@ -22,8 +21,6 @@ void put_text(json::object& o, std::string_view key, std::string_view value) {
 void put_url(json::object& o, std::string_view key, std::string_view value) {
   if (auto url = writable_url(value)) o[key] = *url;
 }
-
-std::string plain(const Text& t) { return t.is_html() ? html::html_to_text(t.value) : t.value; }
 
 json::array authors(const std::vector<Person>& people) {
   json::array out;
@@ -46,7 +43,7 @@ json::object item(const OutputEntry& oe, Time fallback) {
   json::object o;
   o["id"] = clean_text(e.id);
   put_url(o, "url", e.link);
-  if (e.title) put_text(o, "title", plain(*e.title));
+  if (e.title) put_text(o, "title", plain_text(*e.title));
   // One of content_html / content_text is required.
   if (e.content && !e.content->value.empty()) {
     o[e.content->is_html() ? "content_html" : "content_text"] = clean_text(e.content->value);
@@ -55,7 +52,7 @@ json::object item(const OutputEntry& oe, Time fallback) {
   } else {
     o["content_text"] = "";
   }
-  if (e.summary) put_text(o, "summary", plain(*e.summary));
+  if (e.summary) put_text(o, "summary", plain_text(*e.summary));
   if (e.image) put_url(o, "image", e.image->url);
   if (e.published) o["date_published"] = format_rfc3339(*e.published);
   o["date_modified"] = format_rfc3339(e.updated.value_or(e.published.value_or(fallback)));

@@ -116,6 +116,9 @@ void add_provenance(OutputEntry& oe);
 // is near, with "…" appended when cut.
 std::string shorten(std::string_view text, std::size_t max_chars);
 
+// The text of `t`: its value, turned into text when it is HTML.
+std::string plain_text(const Text& t);
+
 // Appends `s` to `out` escaped for XML text or attribute values (& < > "),
 // dropping code points that XML 1.0 does not allow (C0 controls other than
 // tab, LF, CR; C1 controls; U+FFFE/U+FFFF) and replacing invalid UTF-8

@@ -210,6 +210,8 @@ std::string shorten(std::string_view text, std::size_t max_chars) {
   return std::string(kept) + "\u2026";
 }
 
+std::string plain_text(const Text& t) { return t.is_html() ? html::html_to_text(t.value) : t.value; }
+
 namespace {
 
 // Punctuation and arrows that are left around teaser furniture.
@@ -292,8 +294,7 @@ Entry publishable(Entry e, std::size_t max_summary_chars) {
     }
   }
   if (e.title) {
-    std::string plain = e.title->is_html() ? html::html_to_text(e.title->value) : e.title->value;
-    e.title = Text{dedup::display_title(html::normalize_space(plain)), kTextPlain};
+    e.title = Text{dedup::display_title(html::normalize_space(plain_text(*e.title))), kTextPlain};
   }
   // A feed that carries its text only as the summary (RSS <description>)
   // keeps it whole, markup and links included, as the content; the summary
@@ -311,8 +312,7 @@ Entry publishable(Entry e, std::size_t max_summary_chars) {
   std::string summary;
   for (const std::optional<Text>* from : {&e.summary, &e.content}) {
     if (!*from || (*from)->value.empty()) continue;
-    std::string text = html::normalize_space((*from)->is_html() ? html::html_to_text((*from)->value)
-                                                                : (*from)->value);
+    std::string text = html::normalize_space(plain_text(**from));
     summary = without_teaser_furniture(text, title);
     if (!summary.empty() && trim_marks(summary) != trim_marks(title)) break;
     summary.clear();
