@@ -138,7 +138,7 @@ double link_share(const Node* n, std::size_t total) {
   const Node* d = n->first_child;
   while (d) {
     if (d->is(GUMBO_TAG_A)) {
-      links += char_count(inner_text(d));
+      links += text_length(d);
       d = next_in_tree(d, n, true);
       continue;
     }
@@ -240,7 +240,7 @@ void strip_link_lists(Node* content, std::vector<Node*>& doomed) {
     if (!listy) continue;
     Node* list = h->next_element_sibling();
     if (list && (list->is(GUMBO_TAG_UL) || list->is(GUMBO_TAG_OL) || list->is(GUMBO_TAG_DIV))) {
-      std::size_t length = char_count(inner_text(list));
+      std::size_t length = text_length(list);
       if (link_share(list, length) > 0.5) {
         doomed.push_back(h);
         doomed.push_back(list);
@@ -252,12 +252,12 @@ void strip_link_lists(Node* content, std::vector<Node*>& doomed) {
 }  // namespace
 
 void strip_boilerplate(Node* content) {
-  std::size_t total = char_count(inner_text(content));
+  std::size_t total = text_length(content);
   if (total == 0) return;
   std::vector<Node*> doomed;
   Node* n = content->first_child;
   while (n) {
-    if (n->is_element() && is_boilerplate(n, char_count(inner_text(n)), total)) {
+    if (n->is_element() && is_boilerplate(n, text_length(n), total)) {
       doomed.push_back(n);
       n = next_in_tree(n, content, true);
       continue;

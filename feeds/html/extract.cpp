@@ -298,7 +298,7 @@ Result<Article> extract(std::string_view html, std::string_view url, const SiteR
   // JSON-LD articleBody is the publisher's own statement of the text: when
   // the page markup yields much less (script-rendered pages), use it.
   if (char_count(meta.json_ld_body) >= kMinJsonLdBody &&
-      (!content || 2 * char_count(inner_text(content)) < char_count(meta.json_ld_body))) {
+      (!content || 2 * text_length(content) < char_count(meta.json_ld_body))) {
     content = content_from_plain_text(doc, meta.json_ld_body);
   }
   if (!content) return fail(Errc::invalid_input, "extract: no article content found");

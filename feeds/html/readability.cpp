@@ -86,8 +86,6 @@ bool is_share_element(std::string_view s) {
   return false;
 }
 
-std::size_t text_length(const Node* n) { return char_count(inner_text(n)); }
-
 bool is_whitespace_node(const Node* n) {
   if (n->is_text()) return std::all_of(n->text.begin(), n->text.end(), is_html_space);
   return n->is(GUMBO_TAG_BR);
@@ -839,7 +837,7 @@ void Grabber::prep_article(Node* article) {
     Node* p = *it;
     std::size_t media = count_tag(p, GUMBO_TAG_IMG) + count_tag(p, GUMBO_TAG_EMBED) + count_tag(p, GUMBO_TAG_OBJECT) +
                         count_tag(p, GUMBO_TAG_IFRAME);
-    if (media == 0 && inner_text(p).empty()) remove_node(p);
+    if (media == 0 && text_length(p) == 0) remove_node(p);
   }
   for (Node* br : elements_by_tag(article, GUMBO_TAG_BR)) {
     Node* next = br->next;
@@ -880,7 +878,7 @@ GrabResult Grabber::run() {
       n->score = 0;
     }
     Node* article = attempt(page);
-    std::size_t length = char_count(inner_text(article));
+    std::size_t length = text_length(article);
     if (length >= options_.char_threshold) {
       // Boilerplate goes after the length check, so that it never pushes a
       // short article under the threshold and into a weaker retry.
@@ -1001,7 +999,7 @@ void unwrap_noscript_images(Document& doc, Node* root) {
   auto single_image = [](Node* n) -> Node* {
     while (n) {
       if (n->is(GUMBO_TAG_IMG)) return n;
-      if (n->element_child_count() != 1 || !inner_text(n).empty()) return nullptr;
+      if (n->element_child_count() != 1 || text_length(n) != 0) return nullptr;
       n = n->first_element_child();
     }
     return nullptr;

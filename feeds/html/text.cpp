@@ -22,16 +22,17 @@ std::size_t space_at(std::string_view s, std::size_t i) {
 void append_normalized(std::string_view text, std::string& out, bool& pending_space) {
   std::size_t i = 0;
   while (i < text.size()) {
-    std::size_t w = space_at(text, i);
-    if (w) {
+    if (std::size_t w = space_at(text, i)) {
       pending_space = true;
       i += w;
       continue;
     }
+    std::size_t end = i + 1;  // a run of non-space bytes is appended at once
+    while (end < text.size() && !space_at(text, end)) ++end;
     if (pending_space && !out.empty()) out += ' ';
     pending_space = false;
-    out += text[i];
-    ++i;
+    out.append(text.substr(i, end - i));
+    i = end;
   }
 }
 
@@ -56,6 +57,30 @@ std::string inner_text(const Node* node) {
     if (n->is_text()) append_normalized(n->text, out, pending);
   }
   return out;
+}
+
+std::size_t text_length(const Node* node) {
+  std::size_t count = 0;
+  bool pending = false;
+  bool started = false;
+  auto add = [&](std::string_view text) {  // counts what append_normalized would append
+    for (std::size_t i = 0; i < text.size();) {
+      if (std::size_t w = space_at(text, i)) {
+        pending = true;
+        i += w;
+        continue;
+      }
+      count += (pending && started) + ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80);
+      pending = false;
+      started = true;
+      ++i;
+    }
+  };
+  if (node->is_text()) add(node->text);
+  for (const Node* n = node->first_child; n; n = next_in_tree(n, node)) {
+    if (n->is_text()) add(n->text);
+  }
+  return count;
 }
 
 std::size_t char_count(std::string_view text) {

@@ -19,6 +19,9 @@ std::string normalize_space(std::string_view text);
 // normalize_space.
 std::string inner_text(const Node* node);
 
+// char_count(inner_text(node)), without building the text.
+std::size_t text_length(const Node* node);
+
 // Number of code points in UTF-8 `text`.
 std::size_t char_count(std::string_view text);
 

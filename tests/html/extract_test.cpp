@@ -127,6 +127,24 @@ TEST(ClassWeight, FollowsPositiveAndNegativeHints) {
   }
 }
 
+TEST(TextLength, CountsTheCodePointsOfInnerText) {
+  const char* cases[] = {
+      "<div>  lead and trailing  </div>",
+      "<div>a<b> b </b>  <i>c</i>\n\t</div>",
+      "<div>\xC2\xA0nbsp\xC2\xA0\xC2\xA0gap\xC2\xA0</div>",
+      "<div>Путин — \xE2\x80\x9Cquoted\xE2\x80\x9D <span>caf\xC3\xA9</span></div>",
+      "<div><p> </p><p></p></div>",
+      "<div>lone \xC2 byte</div>",
+  };
+  for (const char* html : cases) {
+    SCOPED_TRACE(html);
+    ParsedHtml parsed = parse_html(html);
+    const Node* div = parsed.document.body()->first_element_child();
+    EXPECT_EQ(text_length(div), char_count(inner_text(div)));
+    for (const Node* n = div->first_child; n; n = n->next) EXPECT_EQ(text_length(n), char_count(inner_text(n)));
+  }
+}
+
 TEST(LinkDensity, CountsLinkTextAndDiscountsInPageAnchors) {
   struct Case {
     const char* html;
