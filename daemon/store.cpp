@@ -7,7 +7,9 @@
 #include <fmt/format.h>
 
 #include "daemon/article_store.h"
+#include "feeds/html/text.h"
 #include "feeds/json_dump.h"
+#include "feeds/writer.h"
 
 namespace tributary::daemon {
 namespace {
@@ -386,12 +388,15 @@ Result<SaveStats> Store::save_in_batch(std::int64_t feed_id, const feeds::FeedMe
     if (auto row = s->step(); !row || !*row) return fail(Errc::database, "store: unknown feed");
     feed_url = s->column_text(0);
   }
-  update_meta_.bind(1, feed_id).bind(2, meta.title ? meta.title->value : "").bind(3, meta.link);
+  // The title names the feed as a source in outputs, as plain text: an
+  // Atom title of type="html" ("Tom &amp; Jerry") is kept as its text.
+  std::string title = meta.title ? feeds::html::normalize_space(feeds::plain_text(*meta.title)) : "";
+  update_meta_.bind(1, feed_id).bind(2, title).bind(3, meta.link);
   if (auto u = update_meta_.run(); !u) return tl::unexpected(u.error());
 
   // Known copies, tombstones, duplicates and stories: the dedup stage.
   SaveStats stats;
-  std::string name = meta.title && !meta.title->value.empty() ? meta.title->value : feed_url;
+  std::string name = !title.empty() ? title : feed_url;
   if (auto r = (*index)->save(db_, feed_id, feed_url, name, items, now, stats); !r) {
     return tl::unexpected(r.error());
   }

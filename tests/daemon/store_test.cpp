@@ -104,6 +104,24 @@ TEST(Store, TheSameLinkFromTwoFeedsIsOneItemWithBothSources) {
   EXPECT_EQ((*out)[0].sources[1].id, "https://b.example/rss");
 }
 
+TEST(Store, AFeedsHtmlTitleNamesItsItemsAsPlainText) {
+  // Atom <title type="html">Tom &amp;amp; Jerry &amp;lt;3</title>: the
+  // feed is named "Tom & Jerry <3", not "Tom &amp; Jerry &lt;3".
+  auto store = Store::open(":memory:");
+  ASSERT_TRUE(store);
+  auto a = store->feed("https://a.example/atom");
+  feeds::FeedMeta meta;
+  meta.title = feeds::Text{"Tom &amp; Jerry &lt;3", feeds::kTextHtml};
+  ASSERT_TRUE(store->save(a->id, meta, {item(entry("a-1", "Story", "https://a.example/1"))}, 100));
+  auto out = store->newest(10, {});
+  ASSERT_TRUE(out);
+  ASSERT_EQ(out->size(), 1u);
+  ASSERT_EQ((*out)[0].sources.size(), 1u);
+  ASSERT_TRUE((*out)[0].sources[0].title);
+  EXPECT_EQ((*out)[0].sources[0].title->value, "Tom & Jerry <3");
+  EXPECT_FALSE((*out)[0].sources[0].title->is_html());
+}
+
 TEST(Store, NewestReturnsNewestFirstAndFiltersByFeed) {
   auto store = Store::open(":memory:");
   ASSERT_TRUE(store);
