@@ -385,12 +385,14 @@ std::string_view thai_charset(std::string_view bytes) {
   return windows ? "windows-874" : "tis-620";
 }
 
-// ICU's statistical charset detector; "" when it has no opinion.
-std::string detect_charset(std::string_view bytes) {
+}  // namespace
+
+std::string detect_charset(std::string_view bytes, bool markup) {
   UErrorCode status = U_ZERO_ERROR;
   UCharsetDetector* det = ucsdet_open(&status);
   if (U_FAILURE(status)) return {};
   std::string name;
+  ucsdet_enableInputFilter(det, markup);
   ucsdet_setText(det, bytes.data(), static_cast<int32_t>(std::min<std::size_t>(bytes.size(), 1 << 20)),
                  &status);
   const UCharsetMatch* m = U_SUCCESS(status) ? ucsdet_detect(det, &status) : nullptr;
@@ -410,6 +412,8 @@ std::string detect_charset(std::string_view bytes) {
   ucsdet_close(det);
   return name;
 }
+
+namespace {
 
 // Tries to read `body` as `name`; true with d.text filled (or with `borrow`
 // and nothing to convert, d.borrowed_text) when every byte is valid in it.

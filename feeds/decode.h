@@ -50,6 +50,11 @@ std::string media_type(std::string_view content_type);
 // BOM), return a view of them (Decoded::borrowed) rather than a copy.
 Decoded decode_xml(std::string_view bytes, std::string_view content_type, bool borrow = false);
 
+// ICU's statistical guess at the charset of `bytes` ("windows-1251",
+// "koi8-r", "shift_jis", ... lower case; Thai text is checked apart), "" when
+// it has none. `markup`: text inside <...> does not count (HTML pages).
+std::string detect_charset(std::string_view bytes, bool markup = false);
+
 // Converts `bytes` from `charset` (any name ICU knows) to UTF-8. Returns false
 // when the charset is unknown; sets `had_errors` when bytes were replaced.
 bool convert_to_utf8(std::string_view bytes, std::string_view charset, std::string& out,

@@ -276,6 +276,19 @@ DecodedPage decode_page(std::string_view bytes, std::string_view content_type) {
     return out;
   }
   if (declared == "utf-8" && decode_as("utf-8", bytes, declared_source)) return out;
+  if (declared.empty()) {
+    // Undeclared pages are mostly in the writer's locale: a Russian page is
+    // windows-1251 or KOI8-R, not windows-1252. Browsers guess from the
+    // bytes (chardetng, CED); so does ICU. Its guess counts when every byte
+    // is valid in it.
+    std::string guess = encoding_for_label(detect_charset(bytes, /*markup=*/true));
+    DecodedPage saved = out;
+    if (!guess.empty() && guess != "windows-1252" && guess != "utf-8" && !is_wide(guess) &&
+        decode_as(guess, bytes, "detected") && !out.had_errors) {
+      return out;
+    }
+    out = std::move(saved);
+  }
   if (decode_as("windows-1252", bytes, "default")) return out;
   // Unreachable with a working ICU; keep the promise of valid UTF-8 anyway.
   out.text.clear();

@@ -13,7 +13,8 @@ struct DecodedPage {
   std::string encoding;  // the encoding used, lower case ("utf-8", "windows-1251")
   // What decided the encoding: "bom", "http" (the Content-Type charset),
   // "meta" (a <meta> in the page), "utf-8" (the bytes are valid UTF-8 and
-  // that won over a declaration, or nothing was declared), "default"
+  // that won over a declaration, or nothing was declared), "detected"
+  // (nothing declared, the bytes read as ICU guessed), "default"
   // (nothing usable was declared and the bytes are not UTF-8: windows-1252).
   std::string source;
   bool had_errors = false;  // undecodable bytes were replaced with U+FFFD
@@ -46,7 +47,10 @@ std::string encoding_for_label(std::string_view label);
 //  4. otherwise the Content-Type charset, else the <meta> prescan's, when
 //     the converter knows it (a <meta> claiming UTF-16 means UTF-8, as in
 //     the HTML Standard);
-//  5. otherwise windows-1252 (the HTML Standard's default for most locales),
+//  5. otherwise, when nothing is declared, ICU's guess from the bytes
+//     (feeds::detect_charset) if every byte is valid in it, as browsers
+//     guess (windows-1251 and KOI8-R Russian pages);
+//  6. otherwise windows-1252 (the HTML Standard's default for most locales),
 //     or UTF-8 with replacement characters when UTF-8 was declared.
 // Never fails; the result is always valid UTF-8.
 DecodedPage decode_page(std::string_view bytes, std::string_view content_type);

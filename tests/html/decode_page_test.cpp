@@ -124,6 +124,34 @@ TEST(DecodePage, WeighsBomHttpMetaAndTheBytes) {
   }
 }
 
+TEST(DecodePage, GuessesTheCharsetOfAnUndeclaredPage) {
+  // A news paragraph without any declaration (none in the page, none or no
+  // charset in the Content-Type): Russian in either legacy charset, French
+  // in windows-1252.
+  struct Case {
+    std::string encoding;
+    std::string bytes;
+    std::string utf8;
+  };
+  const Case cases[] = {
+      {"windows-1251", "\xcf\xf0\xe5\xe7\xe8\xe4\xe5\xed\xf2 \xe7\xe0\xff\xe2\xe8\xeb \xe2 \xf7\xe5\xf2\xe2\xe5\xf0\xe3, \xf7\xf2\xee \xef\xe5\xf0\xe5\xe3\xee\xe2\xee\xf0\xfb \xe2\xee\xe7\xec\xee\xe6\xed\xfb \xed\xe0 \xf3\xf1\xeb\xee\xe2\xe8\xff\xf5 \xcc\xee\xf1\xea\xe2\xfb.", "Президент заявил в четверг, что переговоры возможны на условиях Москвы."},
+      {"koi8-r", "\xf0\xd2\xc5\xda\xc9\xc4\xc5\xce\xd4 \xda\xc1\xd1\xd7\xc9\xcc \xd7 \xde\xc5\xd4\xd7\xc5\xd2\xc7, \xde\xd4\xcf \xd0\xc5\xd2\xc5\xc7\xcf\xd7\xcf\xd2\xd9 \xd7\xcf\xda\xcd\xcf\xd6\xce\xd9 \xce\xc1 \xd5\xd3\xcc\xcf\xd7\xc9\xd1\xc8 \xed\xcf\xd3\xcb\xd7\xd9.", "Президент заявил в четверг, что переговоры возможны на условиях Москвы."},
+      {"windows-1252", "Le pr\xe9sident a d\xe9""clar\xe9 jeudi que les n\xe9gociations \xe9taient possibles \xe0 certaines conditions.", "Le président a déclaré jeudi que les négociations étaient possibles à certaines conditions."},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.encoding);
+    auto page_of = [](const std::string& text) {
+      std::string p = "<p>" + text + "</p>\n";
+      return "<html><head><title>t</title></head><body>" + p + p + p + "</body></html>";
+    };
+    for (const char* type : {"", "text/html"}) {
+      DecodedPage page = decode_page(page_of(c.bytes), type);
+      EXPECT_EQ(page.text, page_of(c.utf8));
+      EXPECT_EQ(page.encoding, c.encoding);
+    }
+  }
+}
+
 TEST(DecodePage, AlwaysReturnsValidUtf8) {
   std::string bytes;
   for (int i = 0; i < 256; ++i) bytes += static_cast<char>(i);
