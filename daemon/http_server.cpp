@@ -1,9 +1,12 @@
 #include "daemon/http_server.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <ctime>
 #include <optional>
 #include <unordered_map>
@@ -469,18 +472,30 @@ Result<void> HttpServer::listen(const std::string& host_port) {
 }
 
 Result<void> HttpServer::listen_unix(const std::string& path) {
+  boost::system::error_code ec;
+  local::endpoint ep(path);
   struct stat st {};
   if (::lstat(path.c_str(), &st) == 0) {
     if (!S_ISSOCK(st.st_mode)) {
       return fail(Errc::config, fmt::format("http: {} exists and is not a socket", path));
     }
-    ::unlink(path.c_str());  // left over from a previous run
+    // A socket left over from a previous run refuses connections; one that
+    // accepts them (or whose queue is full) belongs to a running server,
+    // perhaps another tributary, which must not lose it.
+    int probe = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    bool in_use = probe >= 0 && (::connect(probe, ep.data(), static_cast<socklen_t>(ep.size())) == 0 ||
+                                 errno == EAGAIN || errno == EINPROGRESS);
+    if (probe >= 0) ::close(probe);
+    if (in_use) return fail(Errc::io, fmt::format("http: cannot listen on {}: another server uses it", path));
+    ::unlink(path.c_str());
   }
-  boost::system::error_code ec;
   auto acceptor = std::make_unique<local::acceptor>(io_);
-  local::endpoint ep(path);
   acceptor->open(ep.protocol(), ec);
   if (!ec) acceptor->bind(ep, ec);
+  // The socket serves what the TCP listener serves, to whoever may enter
+  // its folder: the front proxy runs as another user, and the umask (the
+  // unit's UMask=0077) would leave the socket to tributary's user alone.
+  if (!ec && ::chmod(path.c_str(), 0666) != 0) ec.assign(errno, boost::system::system_category());
   if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return fail(Errc::io, fmt::format("http: cannot listen on {}: {}", path, ec.message()));
   shared_->stopped = false;

@@ -70,9 +70,11 @@ class HttpServer {
   // picks a free port. May be called more than once for several addresses.
   Result<void> listen(const std::string& host_port);
 
-  // Binds a Unix domain socket at `path` (a stale socket file there is
-  // replaced; any other file is an error) and starts accepting. The file is
-  // removed by stop().
+  // Binds a Unix domain socket at `path` and starts accepting. A stale
+  // socket file there is replaced; a socket another server accepts on, or
+  // any other file, is an error. The socket is made connectable by every
+  // user (mode 0666, whatever the umask): its folder decides who reaches
+  // it. The file is removed by stop().
   Result<void> listen_unix(const std::string& path);
 
   // The port of the first TCP listener (0 when none).

@@ -1,6 +1,7 @@
 #include "daemon/http_server.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include <chrono>
@@ -503,6 +504,50 @@ TEST_F(LiveServer, ServesOverAUnixSocket) {
   });
   stopped.get_future().wait();
   EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+TEST(HttpServer, UnixSocketIsConnectableByAFrontProxyWhateverTheUmask) {
+  // The shipped unit runs with UMask=0077; the proxy is another user.
+  asio::io_context io;
+  HttpServer server(io);
+  auto path = (std::filesystem::path(::testing::TempDir()) / "tributary-umask.sock").string();
+  std::filesystem::remove(path);
+  mode_t old = ::umask(077);
+  auto r = server.listen_unix(path);
+  ::umask(old);
+  ASSERT_TRUE(r) << r.error().message;
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0666u);
+  server.stop();
+}
+
+TEST(HttpServer, UnixListenReplacesAStaleSocketButNotALiveOne) {
+  asio::io_context io;
+  auto path = (std::filesystem::path(::testing::TempDir()) / "tributary-stale.sock").string();
+  std::filesystem::remove(path);
+  {
+    // A socket file whose server is gone (it crashed without removing it).
+    asio::local::stream_protocol::acceptor gone(io);
+    gone.open();
+    gone.bind(asio::local::stream_protocol::endpoint(path));
+    gone.listen();
+  }
+  ASSERT_TRUE(std::filesystem::exists(path));
+  HttpServer first(io);
+  auto r = first.listen_unix(path);
+  ASSERT_TRUE(r) << r.error().message;
+
+  // A second daemon started by mistake must not take the socket away.
+  HttpServer second(io);
+  r = second.listen_unix(path);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("another server uses it"), std::string::npos) << r.error().message;
+  asio::local::stream_protocol::socket s(io);
+  boost::system::error_code ec;
+  s.connect(asio::local::stream_protocol::endpoint(path), ec);
+  EXPECT_FALSE(ec) << ec.message();
+  first.stop();
 }
 
 TEST(HttpServer, UnixListenRefusesToReplaceAnOrdinaryFile) {
