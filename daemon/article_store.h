@@ -40,6 +40,7 @@ inline constexpr const char* kTooLarge = "too_large";      // page over the size
 inline constexpr const char* kNotHtml = "not_html";        // content type is not an HTML page
 inline constexpr const char* kNoArticle = "no_article";    // extraction found no article text
 inline constexpr const char* kTooShort = "too_short";      // shorter than the limit or than the feed's own text
+inline constexpr const char* kWall = "wall";               // a paywall, sign-in, consent or bot-check page
 inline constexpr const char* kNetwork = "network";         // DNS, connection, TLS, redirects, ...
 }  // namespace article_reason
 

@@ -10,6 +10,7 @@
 #include <boost/url/parse.hpp>
 #include <fmt/format.h>
 
+#include "feeds/html/boilerplate.h"
 #include "feeds/html/decode_page.h"
 #include "feeds/html/extract.h"
 
@@ -164,6 +165,9 @@ ArticleRecord process_article(const ArticleJob& job, FetchResult fetched, const 
   std::string().swap(fetched.body);  // free the raw bytes before extracting
   auto article = feeds::html::extract(page.text, url, rules);
   if (!article) return failure(job, url, reason::kNoArticle, article.error().message);
+  if (std::string_view phrase = feeds::html::wall_phrase(article->text); !phrase.empty()) {
+    return failure(job, url, reason::kWall, fmt::format("the page is a wall, not the article ('{}')", phrase));
+  }
   std::size_t chars = article->text.size();
   if (chars < policy.min_text_chars) {
     return failure(job, url, reason::kTooShort,

@@ -64,7 +64,8 @@ FailureClass classify_failure(const FetchResult& fetched);
 // too_large; a response that is not an HTML page (feeds::html::
 // is_html_response) is not_html; otherwise the page is decoded to UTF-8
 // (feeds::html::decode_page) and extracted with `rules` (may be null),
-// failing as no_article or too_short. Transient failures get a retry time
+// failing as no_article, wall (feeds::html::wall_phrase: a paywall or
+// consent page) or too_short. Transient failures get a retry time
 // (now + retry_delay * attempt) until policy.max_attempts. The article HTML
 // is sanitized (extract() does it last). Never throws.
 ArticleRecord process_article(const ArticleJob& job, FetchResult fetched, const ArticlePolicy& policy,

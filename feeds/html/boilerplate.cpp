@@ -80,10 +80,11 @@ std::string lower_text(std::string_view s) {
 }
 
 // Openings of one-paragraph appeals and page furniture.
-constexpr std::array<std::string_view, 38> kAppealOpenings = {
+constexpr std::array<std::string_view, 39> kAppealOpenings = {
     "sign up",          "signup",            "subscribe",         "follow us",        "follow @",
     "join our",         "join the conversation", "click here",    "read more",        "read next",
     "related:",         "related coverage",  "related articles",  "related stories",  "also read",
+    "read also",
     "also on ",         "see also",          "more:",             "recommended",      "get breaking news",
     "get access",       "get the latest",    "this website uses cookies", "we use cookies", "this site uses cookies",
     "if you enjoyed",  "support our",
@@ -249,7 +250,28 @@ void strip_link_lists(Node* content, std::vector<Node*>& doomed) {
   }
 }
 
+// Wording of pages that stand in for the article (hard paywalls, sign-in
+// and consent walls, bot checks).
+constexpr std::array<std::string_view, 24> kWallPhrases = {
+    "subscribe to continue reading", "subscribe to read",        "subscribe to unlock",
+    "to continue reading",           "already a subscriber",     "already have an account",
+    "for subscribers only",          "exclusive to subscribers", "available to subscribers",
+    "this article is for subscribers", "reached your limit",     "free articles this month",
+    "limit of free articles",        "log in to continue",       "sign in to continue",
+    "log in to read",                "sign in to read",          "create a free account to continue",
+    "unlock this article",           "before you continue",      "we value your privacy",
+    "enable javascript and cookies", "verify you are human",     "checking your browser"};
+
 }  // namespace
+
+std::string_view wall_phrase(std::string_view text) {
+  if (char_count(text) >= 2000) return {};
+  std::string lowered = lower_text(text);
+  for (std::string_view phrase : kWallPhrases) {
+    if (lowered.find(phrase) != std::string::npos) return phrase;
+  }
+  return {};
+}
 
 void strip_boilerplate(Node* content) {
   std::size_t total = text_length(content);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string_view>
+
 #include "feeds/html/dom.h"
 
 namespace tributary::feeds::html {
@@ -12,5 +14,12 @@ namespace tributary::feeds::html {
 // are short compared with the whole content, so an article about newsletters
 // stays whole.
 void strip_boilerplate(Node* content);
+
+// The phrase ("subscribe to continue reading", "before you continue", ...)
+// by which an extracted article's text reads as a paywall, sign-in, consent
+// or bot-check page rather than the article, found case-insensitively; ""
+// when there is none. Only short texts (under 2000 characters) are judged:
+// a whole article may well quote such words.
+std::string_view wall_phrase(std::string_view text);
 
 }  // namespace tributary::feeds::html

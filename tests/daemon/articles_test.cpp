@@ -172,6 +172,16 @@ TEST(ProcessArticle, ClassifiesEveryWayAPageCanFail) {
        reason::kTooShort},
       {"too short", ok_page(article_page("<p>Only a line of text here.</p>")), 0, reason::kTooShort},
       {"shorter than the feed's text", ok_page(article_page(paragraphs(3))), 5000, reason::kTooShort},
+      {"paywall", ok_page(article_page(paragraphs(1) + "<div class='paywall'><p>Subscribe to continue reading. "
+                                                         "You have reached your limit of free articles this month. "
+                                                         "Already a subscriber? Log in. Subscribe now for just $1 per "
+                                                         "month and get unlimited access to all of our journalism, "
+                                                         "apps and newsletters.</p></div>")),
+       0, reason::kWall},
+      {"consent wall", ok_page(article_page("<p>Before you continue to News, we and our partners use cookies and "
+                                            "data to deliver and maintain our services, measure audience "
+                                            "engagement and show ads. Accept all or reject all.</p>")),
+       0, reason::kWall},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);

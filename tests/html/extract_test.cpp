@@ -332,6 +332,7 @@ TEST(StripBoilerplate, RemovesAppealsShareBarsAndRelatedLists) {
        "<li><a href=\"/2\">Yet another story</a></li></ul></div>",
        "Another story"},
       {"<p><strong>READ MORE:</strong> <a href=\"/3\">Something else happened</a></p>", "Something else"},
+      {"<p><strong>Read also:</strong> <a href=\"/4\">Last year\u2019s budget fight</a></p>", "budget fight"},
       {"<div id=\"cookie-notice\">This website uses cookies. OK</div>", "uses cookies"},
       {"<div class=\"author-bio\">Jane writes about science for the paper.</div>", "Jane writes"},
   };
@@ -371,6 +372,28 @@ TEST(StripBoilerplate, KeepsAnArticleThatTalksAboutNewsletters) {
   std::string before = render_text(content);
   strip_boilerplate(content);
   EXPECT_EQ(render_text(content), before);
+}
+
+TEST(WallPhrase, TellsAPaywallOrConsentPageFromAnArticle) {
+  std::string story(2100, 'x');
+  story.replace(100, 29, "Subscribe to continue reading");
+  struct Case {
+    std::string text;
+    std::string_view expected;
+  };
+  const Case cases[] = {
+      {"The first paragraph.\n\nSubscribe to continue reading. Already a subscriber? Log in.",
+       "subscribe to continue reading"},
+      {"You\u2019ve reached your limit of free articles this month.", "reached your limit"},
+      {"Before you continue to Example, we use cookies and data to deliver our services.", "before you continue"},
+      {"Checking your browser before accessing example.com.", "checking your browser"},
+      {"Readers subscribe to newsletters because an inbox is personal.", ""},
+      {story, ""},  // a whole article may quote the words
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.text.substr(0, 60));
+    EXPECT_EQ(wall_phrase(c.text), c.expected);
+  }
 }
 
 // ------------------------------------------------------------- metadata
