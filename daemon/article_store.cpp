@@ -152,6 +152,21 @@ Result<std::map<std::string, std::int64_t>> article_counts(sqlite::Database& db)
   return out;
 }
 
+Result<std::map<std::int64_t, std::map<std::string, std::int64_t>>> article_counts_by_feed(sqlite::Database& db) {
+  auto s = db.prepare(
+      "SELECT s.feed_id, CASE WHEN a.status = 'ok' THEN 'ok' ELSE 'failed:' || a.reason END, count(*) "
+      "FROM articles a JOIN item_sources s ON s.item_id = a.item_id GROUP BY 1, 2");
+  if (!s) return tl::unexpected(s.error());
+  std::map<std::int64_t, std::map<std::string, std::int64_t>> out;
+  for (;;) {
+    auto row = s->step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) break;
+    out[s->column_int(0)][s->column_text(1)] = s->column_int(2);
+  }
+  return out;
+}
+
 Result<void> apply_articles(sqlite::Database& db, const std::map<std::int64_t, std::size_t>& index,
                             std::vector<feeds::OutputEntry>& entries) {
   if (index.empty()) return {};

@@ -95,6 +95,10 @@ Result<std::optional<ArticleRecord>> stored_article(sqlite::Database& db, std::i
 // Counts of rows by status and reason: {"ok": n, "failed:timeout": m, ...}.
 Result<std::map<std::string, std::int64_t>> article_counts(sqlite::Database& db);
 
+// The same counts for each feed, by feed id: an item counts for every feed
+// that carried it.
+Result<std::map<std::int64_t, std::map<std::string, std::int64_t>>> article_counts_by_feed(sqlite::Database& db);
+
 // Output entries with their article: for each item of `index` (item id ->
 // position in `entries`) that has a successful article, the article HTML
 // becomes the entry's content, and the feed's own summary stays its summary

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "daemon/article_store.h"
 #include "daemon/cli.h"
 #include "daemon/config_file.h"
 #include "daemon/store.h"
@@ -53,6 +54,33 @@ std::string state_word(const FeedState& f, std::int64_t now) {
   return "ok";
 }
 
+// A feed's full-text outcomes: "OK/TRIED" for the FULL TEXT column, and
+// the failures by reason, most frequent first, for the note ("2 blocked,
+// 1 wall").
+struct FullTextSummary {
+  std::string column;
+  std::string failures;
+};
+
+FullTextSummary full_text_summary(const std::map<std::string, std::int64_t>& counts) {
+  std::int64_t ok = 0, tried = 0;
+  std::vector<std::pair<std::int64_t, std::string>> failed;
+  for (const auto& [key, n] : counts) {
+    tried += n;
+    if (key == "ok") {
+      ok = n;
+    } else {
+      failed.emplace_back(n, key.substr(key.find(':') + 1));
+    }
+  }
+  std::stable_sort(failed.begin(), failed.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  FullTextSummary out{fmt::format("{}/{}", ok, tried), {}};
+  for (const auto& [n, reason] : failed) {
+    out.failures += fmt::format("{}{} {}", out.failures.empty() ? "" : ", ", n, reason);
+  }
+  return out;
+}
+
 }  // namespace
 
 void add_status_command(CLI::App& app, int& exit_code) {
@@ -80,8 +108,10 @@ void add_status_command(CLI::App& app, int& exit_code) {
     }
     auto rows = store->feeds();
     auto counts = store->item_counts();
-    if (!rows || !counts) {
-      std::fprintf(stderr, "tributary: %s\n", (!rows ? rows.error() : counts.error()).message.c_str());
+    auto articles = article_counts_by_feed(store->db());
+    if (!rows || !counts || !articles) {
+      std::fprintf(stderr, "tributary: %s\n",
+                   (!rows ? rows.error() : !counts ? counts.error() : articles.error()).message.c_str());
       exit_code = 1;
       return;
     }
@@ -93,7 +123,7 @@ void add_status_command(CLI::App& app, int& exit_code) {
 
     // One row per configured feed, in config order.
     std::vector<std::vector<std::string>> table;
-    table.push_back({"STATE", "HTTP", "ERRS", "ITEMS", "LAST POLL", "NEXT POLL", "FEED", "NOTE"});
+    table.push_back({"STATE", "HTTP", "ERRS", "ITEMS", "FULL TEXT", "LAST POLL", "NEXT POLL", "FEED", "NOTE"});
     int problems = 0;
     for (const auto& fc : config->feeds) {
       auto it = by_url.find(fc.url);
@@ -106,9 +136,15 @@ void add_status_command(CLI::App& app, int& exit_code) {
       if (!f.effective_url.empty()) {
         note = "moved to " + f.effective_url + (note.empty() ? "" : "; " + note);
       }
+      auto a = articles->find(f.id);
+      FullTextSummary full_text = a == articles->end() ? FullTextSummary{fc.full_text ? "0/0" : "off", {}}
+                                                       : full_text_summary(a->second);
+      if (!full_text.failures.empty()) {
+        note += (note.empty() ? "full text failed: " : "; full text failed: ") + full_text.failures;
+      }
       table.push_back({state, f.last_status ? std::to_string(f.last_status) : "-",
                        std::to_string(f.error_count),
-                       std::to_string(n == counts->end() ? 0 : n->second),
+                       std::to_string(n == counts->end() ? 0 : n->second), full_text.column,
                        f.last_poll ? ago(now - *f.last_poll) : "never",
                        !fc.enabled ? "-" : f.next_poll ? ago(now - *f.next_poll) : "due",
                        clip(fc.url, 70), clip(note, 100)});

@@ -390,6 +390,23 @@ TEST_F(ArticleStoreTest, KeepSuccessNeverReplacesAStoredArticleWithAFailure) {
   EXPECT_EQ(*counts, (std::map<std::string, std::int64_t>{{"failed:http_status", 1}}));
 }
 
+TEST_F(ArticleStoreTest, CountsOutcomesPerFeedForTheStatusTable) {
+  const std::int64_t t0 = 1'700'000'000;
+  add_items(3, t0);
+  std::int64_t first = feed_;
+  ASSERT_TRUE(save_article(store_->db(), ok_record(item_id_of("https://news.example/a0"), "<p>a</p>"), t0));
+  ASSERT_TRUE(save_article(store_->db(), failed_record(item_id_of("https://news.example/a1"), reason::kWall), t0));
+  ASSERT_TRUE(save_article(store_->db(), failed_record(item_id_of("https://news.example/a2"), reason::kWall), t0));
+  feed_ = store_->feed("https://other.example/rss")->id;
+  add_items(1, t0, "b");
+  ASSERT_TRUE(save_article(store_->db(), failed_record(item_id_of("https://news.example/b0"), reason::kTimeout), t0));
+  auto counts = article_counts_by_feed(store_->db());
+  ASSERT_TRUE(counts) << counts.error().message;
+  using Counts = std::map<std::string, std::int64_t>;
+  EXPECT_EQ(*counts, (std::map<std::int64_t, Counts>{{first, Counts{{"ok", 1}, {"failed:wall", 2}}},
+                                                     {feed_, Counts{{"failed:timeout", 1}}}}));
+}
+
 TEST_F(ArticleStoreTest, NewestPublishesTheArticleAsContentAndKeepsTheFeedSummary) {
   const std::int64_t t0 = 1'700'000'000;
   add_items(2, t0);
