@@ -411,7 +411,8 @@ class Parser {
     // function call
     static constexpr std::string_view kFunctions[] = {
         "contains", "starts-with", "ends-with", "normalize-space", "concat", "translate", "lower-case", "not",
-        "string", "string-length", "count", "position", "last", "name", "local-name", "true", "false"};
+        "string", "string-length", "count", "position", "last", "name", "local-name", "true", "false",
+        "substring-before", "substring-after"};
     std::string name = take().text;
     if (std::find(std::begin(kFunctions), std::end(kFunctions), name) == std::end(kFunctions)) {
       return error("unsupported function '" + name + "()'");
@@ -807,6 +808,11 @@ class Evaluator {
     if (f == "contains") return Value::of(a.find(b) != std::string::npos);
     if (f == "starts-with") return Value::of(a.starts_with(b));
     if (f == "ends-with") return Value::of(a.ends_with(b));
+    if (f == "substring-before" || f == "substring-after") {
+      std::size_t pos = a.find(b);
+      if (pos == std::string::npos) return Value::of(std::string());
+      return Value::of(f == "substring-before" ? a.substr(0, pos) : a.substr(pos + b.size()));
+    }
     if (f == "translate") {
       std::string to = arg_string(e, 2, ctx);
       std::string out;

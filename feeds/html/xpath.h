@@ -21,7 +21,7 @@ namespace tributary::feeds::html {
 //    = != < <= > >=, unions (|), parentheses, string and number literals;
 //  - functions: contains, starts-with, ends-with, normalize-space, concat,
 //    translate, lower-case, not, string, string-length, count, position,
-//    last, name, local-name, true, false.
+//    last, name, local-name, true, false, substring-before, substring-after.
 // Anything else fails to compile with Errc::invalid_input.
 class XPath {
  public:

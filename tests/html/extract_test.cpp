@@ -521,6 +521,18 @@ TEST(XPath, EvaluatesStringsForDateAndAuthorRules) {
   auto y = XPath::compile("normalize-space(//p[@class='by'])");
   ASSERT_TRUE(y.has_value());
   EXPECT_EQ(y->evaluate_string(parsed.document), "By Ann");
+  // Date and author lines of ftr-site-config files cut strings like this.
+  const std::pair<const char*, const char*> cuts[] = {
+      {"substring-before(//meta[@name='d']/@content, '-')", "2020"},
+      {"substring-after(normalize-space(//p[@class='by']), 'By ')", "Ann"},
+      {"substring-after(//meta[@name='d']/@content, 'T')", ""},
+  };
+  for (const auto& [expression, expected] : cuts) {
+    SCOPED_TRACE(expression);
+    auto z = XPath::compile(expression);
+    ASSERT_TRUE(z.has_value());
+    EXPECT_EQ(z->evaluate_string(parsed.document), expected);
+  }
 }
 
 // ------------------------------------------------------------- site rules
