@@ -11,6 +11,7 @@
 
 #if defined(__GLIBC__)
 #include <malloc.h>
+#include <sys/resource.h>
 #endif
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -84,7 +85,7 @@ class App::Impl {
         large_strand_(asio::make_strand(pool_)),
         client_(io_, client_limits(), allowed_origins()),
         queue_(io_, politeness_policy(), static_cast<int>(client_limits().max_connections)),
-        server_(io_),
+        server_(io_, server_limits()),
         signals_(io_, SIGTERM, SIGINT),
         render_timer_(io_),
         maintenance_timer_(io_),
@@ -229,6 +230,25 @@ class App::Impl {
       metrics_.add("tributary_extractions_total", {{"outcome", record.ok ? "ok" : "failed"}});
       if (record.ok && !options_.once && !stopping_) render_soon();
     });
+  }
+
+  // Idle HTTP clients must not take the descriptors that polling and the
+  // store need: the server keeps clear of the transfers' share (a socket
+  // and its watched dup() each) and a margin. The soft limit is raised to
+  // the hard one first: systemd's default soft limit (1024) is the
+  // server's whole default connection limit.
+  ServerLimits server_limits() const {
+    ServerLimits limits;
+    rlimit nofile{};
+    if (::getrlimit(RLIMIT_NOFILE, &nofile) != 0) return limits;
+    if (nofile.rlim_cur < nofile.rlim_max) {
+      rlimit raised{nofile.rlim_max, nofile.rlim_max};
+      if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) nofile = raised;
+    }
+    if (nofile.rlim_cur == RLIM_INFINITY) return limits;
+    auto reserved = 2 * static_cast<std::uint64_t>(config_.daemon.max_connections) + 64;
+    limits.max_connections = connections_within(limits.max_connections, nofile.rlim_cur, reserved);
+    return limits;
   }
 
   ClientLimits client_limits() const {

@@ -136,6 +136,12 @@ bool accepts_gzip(std::string_view accept_encoding) {
   return star && *star > 0;
 }
 
+std::size_t connections_within(std::size_t wanted, std::uint64_t fd_limit, std::uint64_t reserved) {
+  constexpr std::uint64_t kMinimum = 16;
+  std::uint64_t room = fd_limit > reserved + kMinimum ? fd_limit - reserved : kMinimum;
+  return static_cast<std::size_t>(std::min<std::uint64_t>(wanted, room));
+}
+
 std::string_view target_path(std::string_view target) {
   if (target.starts_with("http://") || target.starts_with("https://")) {
     std::size_t authority = target.find("//") + 2;
@@ -436,7 +442,7 @@ class HttpServer::Session : public HttpServer::SessionBase,
 // ---- HttpServer ------------------------------------------------------------
 
 HttpServer::HttpServer(asio::io_context& io, ServerLimits limits)
-    : io_(io), shared_(std::make_shared<Shared>()) {
+    : io_(io), shared_(std::make_shared<Shared>()), accept_pause_(io) {
   shared_->limits = std::move(limits);
 }
 
@@ -529,6 +535,8 @@ void HttpServer::stop() {
   boost::system::error_code ec;
   for (auto& a : tcp_acceptors_) a->close(ec);
   for (auto& a : unix_acceptors_) a->close(ec);
+  accept_pause_.cancel();
+  accept_retries_.clear();
   for (const auto& p : unix_paths_) ::unlink(p.c_str());
   unix_paths_.clear();
   // Copy first: stopping a session may end it and erase it from the map.
@@ -539,17 +547,34 @@ void HttpServer::stop() {
   for (auto& s : open) s->stop();
 }
 
+// An accept that fails (mostly EMFILE: out of file descriptors) fails again
+// at once while the cause lasts, and the waiting connection stays queued:
+// retrying at once would spin the io thread. Pause, then retry.
+void HttpServer::accept_later(boost::system::error_code ec, std::function<void()> retry) {
+  if (!accept_failing_) log::warning("http: cannot accept connections: {}; retrying every 100 ms", ec.message());
+  accept_failing_ = true;
+  accept_retries_.push_back(std::move(retry));
+  if (accept_retries_.size() > 1) return;  // the pause is running
+  accept_pause_.expires_after(std::chrono::milliseconds(100));
+  accept_pause_.async_wait([this](boost::system::error_code wait_ec) {
+    if (wait_ec) return;  // cancelled by stop()
+    auto retries = std::move(accept_retries_);
+    accept_retries_.clear();
+    for (auto& r : retries) r();
+  });
+}
+
 void HttpServer::accept_tcp(std::size_t index) {
   tcp_acceptors_[index]->async_accept([this, index](boost::system::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || shared_->stopped) return;
-    if (!ec) {
-      if (shared_->sessions.size() >= shared_->limits.max_connections) {
-        boost::system::error_code ignored;
-        socket.close(ignored);
-      } else {
-        socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session<tcp>>(std::move(socket), shared_)->start();
-      }
+    if (ec) return accept_later(ec, [this, index] { accept_tcp(index); });
+    accept_failing_ = false;
+    if (shared_->sessions.size() >= shared_->limits.max_connections) {
+      boost::system::error_code ignored;
+      socket.close(ignored);
+    } else {
+      socket.set_option(tcp::no_delay(true), ec);
+      std::make_shared<Session<tcp>>(std::move(socket), shared_)->start();
     }
     accept_tcp(index);
   });
@@ -558,13 +583,13 @@ void HttpServer::accept_tcp(std::size_t index) {
 void HttpServer::accept_unix(std::size_t index) {
   unix_acceptors_[index]->async_accept([this, index](boost::system::error_code ec, local::socket socket) {
     if (ec == asio::error::operation_aborted || shared_->stopped) return;
-    if (!ec) {
-      if (shared_->sessions.size() >= shared_->limits.max_connections) {
-        boost::system::error_code ignored;
-        socket.close(ignored);
-      } else {
-        std::make_shared<Session<local>>(std::move(socket), shared_)->start();
-      }
+    if (ec) return accept_later(ec, [this, index] { accept_unix(index); });
+    accept_failing_ = false;
+    if (shared_->sessions.size() >= shared_->limits.max_connections) {
+      boost::system::error_code ignored;
+      socket.close(ignored);
+    } else {
+      std::make_shared<Session<local>>(std::move(socket), shared_)->start();
     }
     accept_unix(index);
   });

@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "daemon/document.h"
 #include "feeds/result.h"
@@ -56,7 +57,8 @@ using RouteHandler = std::function<Response(const Request&)>;
 //    Last-Modified, 304 for If-None-Match / If-Modified-Since, the gzip
 //    variant when Accept-Encoding allows it (Vary: Accept-Encoding), the
 //    document's Cache-Control. Everything else is 404.
-//  - Bounded by ServerLimits; persistent connections and pipelining.
+//  - Bounded by ServerLimits; persistent connections and pipelining. When
+//    accepting fails (out of file descriptors), it pauses 100 ms.
 // Runs on the io_context's thread; every member function must be called
 // there (or before the io_context runs).
 class HttpServer {
@@ -101,6 +103,7 @@ class HttpServer {
 
   void accept_tcp(std::size_t index);
   void accept_unix(std::size_t index);
+  void accept_later(boost::system::error_code ec, std::function<void()> retry);
 
   boost::asio::io_context& io_;
   // What sessions need, shared with them: a session may outlive the server
@@ -109,7 +112,15 @@ class HttpServer {
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> tcp_acceptors_;
   std::vector<std::unique_ptr<boost::asio::local::stream_protocol::acceptor>> unix_acceptors_;
   std::vector<std::string> unix_paths_;
+  boost::asio::steady_timer accept_pause_;           // after a failed accept
+  std::vector<std::function<void()>> accept_retries_;  // accepts waiting for it
+  bool accept_failing_ = false;                      // logged once until one succeeds
 };
+
+// `wanted` connections, fewer when `fd_limit` (RLIMIT_NOFILE) would leave
+// less than `reserved` descriptors to the rest of the process (transfers,
+// the store, logs); at least 16.
+std::size_t connections_within(std::size_t wanted, std::uint64_t fd_limit, std::uint64_t reserved);
 
 // The headers that decide a document reply.
 struct ConditionalHeaders {

@@ -1,7 +1,9 @@
 #include "daemon/http_server.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <chrono>
@@ -157,6 +159,12 @@ TEST(TargetPath, DropsQueryAndAuthority) {
     SCOPED_TRACE(target);
     EXPECT_EQ(target_path(target), path);
   }
+}
+
+TEST(ConnectionsWithin, LeavesTheReservedDescriptorsToTheRest) {
+  EXPECT_EQ(connections_within(1024, 524288, 128), 1024u);
+  EXPECT_EQ(connections_within(1024, 1024, 128), 896u);  // systemd's default soft limit
+  EXPECT_EQ(connections_within(1024, 100, 128), 16u);
 }
 
 // ---- a live server on loopback -------------------------------------------
@@ -470,6 +478,40 @@ TEST_F(LiveServer, ConnectionsBeyondTheLimitAreClosed) {
   asio::write(a, asio::buffer(std::string("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")));
   std::string pending;
   EXPECT_EQ(read_response(a, pending).status, 200u);
+}
+
+TEST_F(LiveServer, OutOfFileDescriptorsPausesAcceptingInsteadOfSpinning) {
+  start();
+  // Fill the descriptor table after opening the client's socket: the
+  // server's accept then fails with EMFILE while the connection waits.
+  tcp::socket s(client_io_);
+  s.open(tcp::v4());
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+  rlimit low = saved;
+  low.rlim_cur = 256;
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  std::vector<int> fillers;
+  for (int fd; (fd = ::dup(0)) >= 0;) fillers.push_back(fd);
+  ASSERT_FALSE(fillers.empty());
+  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->port()));
+
+  rusage before{}, after{};
+  ::getrusage(RUSAGE_SELF, &before);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  ::getrusage(RUSAGE_SELF, &after);
+  auto cpu_us = [](const rusage& r) {
+    return (r.ru_utime.tv_sec + r.ru_stime.tv_sec) * 1'000'000L + r.ru_utime.tv_usec + r.ru_stime.tv_usec;
+  };
+  long used_us = cpu_us(after) - cpu_us(before);
+
+  for (int fd : fillers) ::close(fd);
+  ::setrlimit(RLIMIT_NOFILE, &saved);
+  EXPECT_LT(used_us, 250'000) << "the io thread spun on accept";
+  // Descriptors free again: the waiting connection is served.
+  asio::write(s, asio::buffer(std::string("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")));
+  std::string pending;
+  EXPECT_EQ(read_response(s, pending).status, 200u);
 }
 
 TEST_F(LiveServer, StopClosesIdleConnections) {
