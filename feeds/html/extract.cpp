@@ -233,6 +233,27 @@ std::string first_image(const Node* content) {
   return {};
 }
 
+// Embedded players (<iframe>, <embed>: a video, a map, a chart) are dropped
+// by the sanitizer, which lets no other page run inside an entry; a link to
+// what was embedded stays in their place, so the reader learns that it was
+// there and can open it. Called after the text is rendered: the text keeps
+// only the article's words.
+void link_embeds(Document& doc, Node* content, std::string_view base) {
+  std::vector<Node*> embeds;
+  for (Node* n = content->first_child; n; n = next_in_tree(n, content)) {
+    if (n->is(GUMBO_TAG_IFRAME) || n->is(GUMBO_TAG_EMBED)) embeds.push_back(n);
+  }
+  for (Node* n : embeds) {
+    std::string src = resolve_url(base, n->attr("src"));
+    std::string scheme = url_scheme(src);
+    if (n->attr("src").empty() || (scheme != "http" && scheme != "https")) continue;
+    Node* a = doc.create_element(GUMBO_TAG_A);
+    a->set_attr("href", src);
+    append_child(a, doc.create_text(src));
+    replace_node(n, a);
+  }
+}
+
 // JSON-LD articleBody shorter than this is a teaser, not a fallback.
 constexpr std::size_t kMinJsonLdBody = 500;
 
@@ -307,6 +328,7 @@ Result<Article> extract(std::string_view html, std::string_view url, const SiteR
   absolutize_urls(doc, content, meta.base_url);
   article.text = render_text(content, /*include_captions=*/false);
   if (article.text.empty()) return fail(Errc::invalid_input, "extract: no article text found");
+  link_embeds(doc, content, meta.base_url);
   // Sanitizing is always the last step.
   article.html = sanitize(inner_html(content), meta.base_url);
 

@@ -224,6 +224,20 @@ TEST(Extract, FixesLazyImagesAndAbsolutizesUrls) {
   EXPECT_EQ(a->html.find("data:image/gif"), std::string::npos) << a->html;
 }
 
+TEST(Extract, LeavesALinkWhereAVideoWasEmbedded) {
+  std::string html = article_page(para("Watch the launch below.") +
+                                  "<iframe src=\"//www.youtube.com/embed/abc123\" width=\"560\"></iframe>" +
+                                  "<iframe src=\"javascript:alert(1)\"></iframe>" + para("More text."));
+  auto a = extract(html, "https://example.com/news/story.html");
+  ASSERT_TRUE(a.has_value());
+  EXPECT_NE(a->html.find("<a href=\"https://www.youtube.com/embed/abc123\">https://www.youtube.com/embed/abc123</a>"),
+            std::string::npos)
+      << a->html;
+  EXPECT_EQ(a->html.find("iframe"), std::string::npos) << a->html;
+  EXPECT_EQ(a->html.find("javascript"), std::string::npos) << a->html;
+  EXPECT_EQ(a->text.find("youtube"), std::string::npos) << a->text;  // the text keeps the words only
+}
+
 TEST(Extract, UsesNoscriptFallbackImages) {
   std::string html = article_page(para("Intro.") + "<p><img src=\"placeholder.gif\" class=\"lazy\"></p>"
                                                    "<noscript><img src=\"/real.jpg\"></noscript>" +
