@@ -177,7 +177,7 @@ std::shared_ptr<const Document> Publisher::document(const config::Config& config
                                                     const std::string& file, std::string body,
                                                     std::string_view content_type,
                                                     std::string cache_control, std::int64_t now,
-                                                    bool topic) {
+                                                    bool topic, std::string file_body) {
   auto previous = last_.find(path);
   if (previous != last_.end() && previous->second->body == body &&
       previous->second->cache_control == cache_control) {
@@ -189,7 +189,8 @@ std::shared_ptr<const Document> Publisher::document(const config::Config& config
   bool on_disk = false;
   if (previous == last_.end()) {
     // First render since start: the same bytes on disk keep their time.
-    if (auto existing = read_file(target); existing && existing->first == body) {
+    if (auto existing = read_file(target);
+        existing && existing->first == (file_body.empty() ? body : file_body)) {
       d->modified = std::min(existing->second, now);
       on_disk = true;
     }
@@ -202,7 +203,9 @@ std::shared_ptr<const Document> Publisher::document(const config::Config& config
   if (!d->gzip_body.empty()) d->gzip_etag = entity_tag(d->gzip_body, "-gz");
   d->body = std::move(body);
   if (!on_disk) {
-    if (auto w = write_file_atomically(target, d->body); !w) log::error("{}", w.error().message);
+    if (auto w = write_file_atomically(target, file_body.empty() ? d->body : file_body); !w) {
+      log::error("{}", w.error().message);
+    }
     bool changed = previous == last_.end() || previous->second->body != d->body;
     if (topic && changed && !public_url_.empty()) changed_topics_.push_back(public_url_ + path);
   }
@@ -292,8 +295,12 @@ Result<std::shared_ptr<const DocumentMap>> Publisher::render(
                                  std::string(format.label)});
     }
   }
+  // output_dir/index.html sits next to the files it links.
+  std::vector<IndexEntry> index_on_disk = index;
+  for (auto& e : index_on_disk) e.href = e.href.substr(e.href.find('/') + 1);
   auto page = document(config, "/", "index.html", index_page("tributary", index),
-                       "text/html; charset=utf-8", "public, max-age=60", now, false);
+                       "text/html; charset=utf-8", "public, max-age=60", now, false,
+                       index_page("tributary", index_on_disk));
   current["/"] = page;
   (*docs)["/"] = page;
   // An output or format dropped from the config leaves the output folder as

@@ -38,7 +38,7 @@ const std::vector<OutputFormat>& output_formats();
 //
 // Documents: /feeds/NAME.EXT for each output and format, and "/", an HTML
 // page listing them with <link rel="alternate"> for auto-discovery (also
-// written as output_dir/index.html).
+// written as output_dir/index.html, linking the files next to it).
 class Publisher {
  public:
   // `public_url`: the base URL readers reach the server at, without a
@@ -63,7 +63,7 @@ class Publisher {
   std::shared_ptr<const Document> document(const config::Config& config, const std::string& path,
                                            const std::string& file, std::string body,
                                            std::string_view content_type, std::string cache_control,
-                                           std::int64_t now, bool topic);
+                                           std::int64_t now, bool topic, std::string file_body = {});
 
   std::string public_url_;
   std::string hub_;
