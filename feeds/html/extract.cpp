@@ -254,6 +254,46 @@ void link_embeds(Document& doc, Node* content, std::string_view base) {
   }
 }
 
+// The HTML output's whitespace as the text's: outside <pre>, each run of
+// spaces, tabs and newlines in a text node becomes one space, or one newline
+// when it held a line break (the page's indentation and blank lines go;
+// rendering is the same).
+void normalize_html_whitespace(Node* content) {
+  Node* n = content->first_child;
+  while (n) {
+    if (n->is(GUMBO_TAG_PRE) || n->is(GUMBO_TAG_TEXTAREA)) {
+      n = next_in_tree(n, content, true);
+      continue;
+    }
+    if (!n->is_text()) {
+      n = next_in_tree(n, content);
+      continue;
+    }
+    std::string out;
+    out.reserve(n->text.size());
+    for (std::size_t i = 0; i < n->text.size();) {
+      if (!is_html_space(n->text[i])) {
+        out += n->text[i++];
+        continue;
+      }
+      bool newline = false;
+      for (; i < n->text.size() && is_html_space(n->text[i]); ++i) newline = newline || n->text[i] == '\n';
+      out += newline ? '\n' : ' ';
+    }
+    // Text nodes next to each other (an element between them was removed)
+    // share one run.
+    Node* prev = n->prev;
+    while (prev && prev->is_text() && prev->text.empty()) prev = prev->prev;
+    if (prev && prev->is_text() && !prev->text.empty() && is_html_space(prev->text.back()) && !out.empty() &&
+        is_html_space(out.front())) {
+      if (out.front() == '\n') prev->text.back() = '\n';
+      out.erase(0, 1);
+    }
+    n->text = std::move(out);
+    n = next_in_tree(n, content);
+  }
+}
+
 // JSON-LD articleBody shorter than this is a teaser, not a fallback.
 constexpr std::size_t kMinJsonLdBody = 500;
 
@@ -329,6 +369,7 @@ Result<Article> extract(std::string_view html, std::string_view url, const SiteR
   article.text = render_text(content, /*include_captions=*/false);
   if (article.text.empty()) return fail(Errc::invalid_input, "extract: no article text found");
   link_embeds(doc, content, meta.base_url);
+  normalize_html_whitespace(content);
   // Sanitizing is always the last step.
   article.html = sanitize(inner_html(content), meta.base_url);
 

@@ -208,6 +208,19 @@ TEST(Extract, NormalizesWhitespaceWithoutGluingWords) {
   EXPECT_NE(text.find("end.\n\nNext words."), std::string::npos);
 }
 
+TEST(Extract, NormalizesWhitespaceInTheHtmlButNotInPre) {
+  std::string html = article_page("\n<h1>A Headline</h1>\n<p class=\"byline\">By Jane Doe</p>\n" +
+                                  para("Lots   of\n\t spaces  here.") + "\n\n   <div class=\"share\">x</div>\n\n" +
+                                  "<pre>keep\n    indented  code</pre>\n\n\n" + para("Next words."));
+  auto a = extract(html, "https://example.com/news/story.html");
+  ASSERT_TRUE(a.has_value());
+  EXPECT_NE(a->html.find("<p>Lots of\nspaces here."), std::string::npos) << a->html;
+  EXPECT_NE(a->html.find("<pre>keep\n    indented  code</pre>"), std::string::npos) << a->html;
+  std::string outside_pre = a->html.substr(0, a->html.find("<pre>")) + a->html.substr(a->html.find("</pre>"));
+  EXPECT_EQ(outside_pre.find("  "), std::string::npos) << a->html;
+  EXPECT_EQ(outside_pre.find("\n\n"), std::string::npos) << a->html;
+}
+
 TEST(Extract, FixesLazyImagesAndAbsolutizesUrls) {
   std::string html = article_page(
       para("Intro <a href=\"/other/page\">relative link</a>.") +
