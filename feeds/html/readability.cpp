@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <utility>
 #include <vector>
 
@@ -910,9 +911,14 @@ GrabResult Grabber::run() {
   return result;
 }
 
-// A srcset value whose candidate URLs are resolved against `base`.
-std::string resolve_srcset(std::string_view base, std::string_view srcset) {
-  std::string out;
+// The candidates of a srcset value: each URL with its descriptor ("640w",
+// "2x", or "" when it has none), whitespace normalized.
+struct SrcsetCandidate {
+  std::string_view url;
+  std::string descriptor;
+};
+std::vector<SrcsetCandidate> srcset_candidates(std::string_view srcset) {
+  std::vector<SrcsetCandidate> out;
   std::size_t i = 0;
   while (i < srcset.size()) {
     while (i < srcset.size() && (is_html_space(srcset[i]) || srcset[i] == ',')) ++i;
@@ -926,16 +932,41 @@ std::string resolve_srcset(std::string_view base, std::string_view srcset) {
     if (!trailing_comma) {
       while (i < srcset.size() && srcset[i] != ',') ++i;
     }
-    std::string_view descriptor = srcset.substr(desc_start, i - desc_start);
+    out.push_back({url, normalize_space(srcset.substr(desc_start, i - desc_start))});
+  }
+  return out;
+}
+
+// A srcset value whose candidate URLs are resolved against `base`.
+std::string resolve_srcset(std::string_view base, std::string_view srcset) {
+  std::string out;
+  for (const auto& c : srcset_candidates(srcset)) {
     if (!out.empty()) out += ", ";
-    out += resolve_url(base, url);
-    std::string d = normalize_space(descriptor);
-    if (!d.empty()) {
+    out += resolve_url(base, c.url);
+    if (!c.descriptor.empty()) {
       out += ' ';
-      out += d;
+      out += c.descriptor;
     }
   }
   return out;
+}
+
+// The URL of a srcset's largest candidate (by its w or x descriptor; one
+// without a descriptor is 1x), or "" for an empty srcset.
+std::string largest_candidate(std::string_view srcset) {
+  std::string best;
+  double best_size = -1;
+  for (const auto& c : srcset_candidates(srcset)) {
+    double size = 1;
+    if (!c.descriptor.empty() && (c.descriptor.back() == 'w' || c.descriptor.back() == 'x')) {
+      size = std::strtod(c.descriptor.c_str(), nullptr);
+    }
+    if (size > best_size) {
+      best_size = size;
+      best = std::string(c.url);
+    }
+  }
+  return best;
 }
 
 bool is_tiny_data_uri(std::string_view src) {
@@ -1028,7 +1059,9 @@ void unwrap_noscript_images(Document& doc, Node* root) {
 void fix_lazy_images(Document& doc, Node* root) {
   std::vector<Node*> media;
   for (Node* n = root->first_child; n; n = next_in_tree(n, root)) {
-    if (n->is(GUMBO_TAG_IMG) || is_picture(n) || n->is(GUMBO_TAG_FIGURE)) media.push_back(n);
+    if (n->is(GUMBO_TAG_IMG) || is_picture(n) || n->is(GUMBO_TAG_FIGURE) || n->is(GUMBO_TAG_SOURCE)) {
+      media.push_back(n);
+    }
   }
   for (Node* elem : media) {
     std::string_view src = elem->attr("src");
@@ -1068,7 +1101,9 @@ void fix_lazy_images(Document& doc, Node* root) {
       if (!copy_to.empty()) copies.emplace_back(copy_to, a.value);
     }
     for (auto& [name, value] : copies) {
-      if (elem->is(GUMBO_TAG_IMG) || is_picture(elem)) {
+      if (elem->is(GUMBO_TAG_SOURCE)) {
+        elem->set_attr("srcset", value);  // a <picture>'s <source> has no src
+      } else if (elem->is(GUMBO_TAG_IMG) || is_picture(elem)) {
         elem->set_attr(name, value);
       } else if (elem->is(GUMBO_TAG_FIGURE) && count_tag(elem, GUMBO_TAG_IMG) == 0 &&
                  !has_picture(elem)) {
@@ -1077,6 +1112,12 @@ void fix_lazy_images(Document& doc, Node* root) {
         append_child(elem, img);
       }
     }
+  }
+  // An image with a srcset and no src shows nothing in readers that drop
+  // srcset (many do): it gets the srcset's largest candidate as its src.
+  for (Node* elem : media) {
+    if (!elem->is(GUMBO_TAG_IMG) || !elem->attr("src").empty()) continue;
+    if (std::string best = largest_candidate(elem->attr("srcset")); !best.empty()) elem->set_attr("src", best);
   }
 }
 

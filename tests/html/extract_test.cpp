@@ -237,6 +237,17 @@ TEST(Extract, FixesLazyImagesAndAbsolutizesUrls) {
   EXPECT_EQ(a->html.find("data:image/gif"), std::string::npos) << a->html;
 }
 
+TEST(Extract, GivesSrcsetOnlyImagesASrcAndFixesLazyPictureSources) {
+  std::string html = article_page(
+      para("Intro.") + "<div><img data-srcset=\"/img/3-400.jpg 400w, /img/3-800.jpg 800w, /img/3-600.jpg 600w\"></div>" +
+      "<picture><source data-srcset=\"/img/4.webp\" type=\"image/webp\"><img data-src=\"/img/4.jpg\"></picture>" +
+      para("More text."));
+  auto a = extract(html, "https://example.com/news/story.html");
+  ASSERT_TRUE(a.has_value());
+  EXPECT_NE(a->html.find("src=\"https://example.com/img/3-800.jpg\" srcset="), std::string::npos) << a->html;
+  EXPECT_NE(a->html.find("<source srcset=\"https://example.com/img/4.webp\""), std::string::npos) << a->html;
+}
+
 TEST(Extract, LeavesALinkWhereAVideoWasEmbedded) {
   std::string html = article_page(para("Watch the launch below.") +
                                   "<iframe src=\"//www.youtube.com/embed/abc123\" width=\"560\"></iframe>" +
