@@ -588,9 +588,9 @@ Result<std::vector<feeds::RelatedStory>> DedupIndex::related(sqlite::Database&, 
     r.link = related_.column_text(2);
     r.source_title = related_.column_text(3);
     r.source_link = related_.column_text(4);
-    std::string url = related_.column_text(5);
-    if (auto it = titles.find(url); it != titles.end()) r.source_title = it->second;
-    if (r.source_title.empty()) r.source_title = std::move(url);
+    r.source_id = related_.column_text(5);
+    if (auto it = titles.find(r.source_id); it != titles.end()) r.source_title = it->second;
+    if (r.source_title.empty()) r.source_title = r.source_id;
     out.push_back(std::move(r));
   }
   related_.reset();

@@ -17,6 +17,7 @@ struct RelatedStory {
   std::string link;          // absolute URL of the article
   std::string source_title;  // the feed it came from (plain text)
   std::string source_link;   // that feed's home page ("" if unknown)
+  std::string source_id;     // that feed's URL, as FeedMeta::id ("" if unknown)
   friend bool operator==(const RelatedStory&, const RelatedStory&) = default;
 };
 
@@ -107,7 +108,8 @@ Entry publishable(Entry entry, std::size_t max_summary_chars = 400);
 // most web readers): after a rule, "Sources: A, B" (linked to each feed's
 // home page) when the entry merges copies from more than one feed, and
 // "Also covered by: Feed, Title; ..." (linked to each article) for its
-// related stories. An entry with neither is left as it is; plain-text
+// related stories from other feeds than its own (a feed's other articles
+// are not coverage "by" anyone else). An entry with neither is left as it is; plain-text
 // content (or a summary standing in for missing content) becomes HTML.
 // Call after publishable (the added HTML is escaped, not sanitized).
 void add_provenance(OutputEntry& oe);

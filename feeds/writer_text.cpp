@@ -366,10 +366,17 @@ void add_provenance(OutputEntry& oe) {
     }
     html += "</p>";
   }
-  if (!oe.related.empty()) {
+  std::vector<const RelatedStory*> elsewhere;
+  for (const RelatedStory& r : oe.related) {
+    if (r.source_id.empty() ||
+        std::none_of(feeds.begin(), feeds.end(), [&](const FeedMeta* f) { return f->id == r.source_id; })) {
+      elsewhere.push_back(&r);
+    }
+  }
+  if (!elsewhere.empty()) {
     html += "<p>Also covered by: ";
-    for (std::size_t i = 0; i < oe.related.size(); ++i) {
-      const RelatedStory& r = oe.related[i];
+    for (std::size_t i = 0; i < elsewhere.size(); ++i) {
+      const RelatedStory& r = *elsewhere[i];
       if (i > 0) html += "; ";
       if (!r.source_title.empty()) {
         append_html_escaped(html, r.source_title);

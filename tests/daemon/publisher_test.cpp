@@ -154,7 +154,7 @@ TEST(AddProvenance, ListsSourcesAndRelatedStoriesInTheContent) {
   digest.title = Text{"News & <Views>", feeds::kTextPlain};
   oe.sources.push_back(digest);
   oe.related = {{"urn:x", "Medinsky leads Russia\u2019s delegation", "https://meduza.example/a?x=1&y=2",
-                 "Meduza", "https://meduza.example/"}};
+                 "Meduza", "https://meduza.example/", ""}};
   feeds::add_provenance(oe);
   ASSERT_TRUE(oe.entry.content);
   EXPECT_EQ(oe.entry.content->value,
@@ -162,6 +162,23 @@ TEST(AddProvenance, ListsSourcesAndRelatedStoriesInTheContent) {
             "<a href=\"https://digest.example/feed\">News &amp; &lt;Views&gt;</a></p>"
             "<p>Also covered by: Meduza, <a href=\"https://meduza.example/a?x=1&amp;y=2\">Medinsky leads "
             "Russia\u2019s delegation</a></p>");
+
+  // The feed's own other articles in the story are not "covered by" it:
+  // two episodes of one podcast read "Also covered by: Café Podcast,
+  // Episode 1" in each other.
+  feeds::OutputEntry episode;
+  episode.entry.content = Text{"<p>Second episode</p>", feeds::kTextHtml};
+  episode.sources = {mt};
+  episode.related = {{"urn:y", "Earlier report", "https://mt.example/1", "The Moscow Times",
+                      "https://mt.example/", mt.id}};
+  feeds::OutputEntry alone = episode;
+  feeds::add_provenance(episode);
+  EXPECT_EQ(episode, alone);
+  episode.related.push_back(oe.related.front());
+  feeds::add_provenance(episode);
+  EXPECT_EQ(episode.entry.content->value,
+            "<p>Second episode</p>\n<hr><p>Also covered by: Meduza, <a href=\"https://meduza.example/a?x=1&amp;y=2\">"
+            "Medinsky leads Russia\u2019s delegation</a></p>");
 
   feeds::OutputEntry teaser;  // a summary only: it becomes the content
   teaser.entry.summary = Text{"Teaser & more", feeds::kTextPlain};

@@ -153,7 +153,7 @@ OutputFeed hand_made() {
   full.sources = {source("https://news.example/feed.xml", "News & Co", "https://news.example/"),
                   source("https://other.example/rss", "Other <Paper>", "https://other.example/")};
   full.related = {RelatedStory{"urn:tributary:item:fedcba9876543210", "Same story elsewhere",
-                               "https://third.example/story", "Third", "https://third.example/"}};
+                               "https://third.example/story", "Third", "https://third.example/", ""}};
   f.entries.push_back(full);
 
   OutputEntry minimal;
