@@ -170,7 +170,8 @@ Result<std::map<std::int64_t, std::map<std::string, std::int64_t>>> article_coun
 Result<void> apply_articles(sqlite::Database& db, const std::map<std::int64_t, std::size_t>& index,
                             std::vector<feeds::OutputEntry>& entries) {
   if (index.empty()) return {};
-  auto s = db.prepare("SELECT html, lead_image, byline FROM articles WHERE item_id = ?1 AND status = 'ok'");
+  auto s = db.prepare(
+      "SELECT html, lead_image, byline, published FROM articles WHERE item_id = ?1 AND status = 'ok'");
   if (!s) return tl::unexpected(s.error());
   for (const auto& [item_id, pos] : index) {
     s->bind(1, item_id);
@@ -190,6 +191,12 @@ Result<void> apply_articles(sqlite::Database& db, const std::map<std::int64_t, s
       }
       if (std::string byline = s->column_text(2); !byline.empty() && e.authors.empty()) {
         e.authors.push_back(feeds::Person{feeds::html::byline_author(byline), {}, {}});
+      }
+      // The page's date for an item its feed gave none, unless it is later
+      // than when the item was seen (a page's clock or markup is wrong).
+      if (auto seconds = s->column_opt_int(3); seconds && !e.published) {
+        feeds::Time published{std::chrono::seconds{*seconds}};
+        if (!e.updated || published <= *e.updated) e.published = published;
       }
     }
     s->reset();

@@ -104,7 +104,8 @@ Result<std::map<std::int64_t, std::map<std::string, std::int64_t>>> article_coun
 // becomes the entry's content, and the feed's own summary stays its summary
 // (the feed's content becomes the summary when the feed gave none); the
 // lead image and byline fill the entry's image and author when the feed gave
-// none. Store::newest calls this.
+// none, and so does the page's date (when not after the entry's updated
+// time). Store::newest calls this.
 Result<void> apply_articles(sqlite::Database& db, const std::map<std::int64_t, std::size_t>& index,
                             std::vector<feeds::OutputEntry>& entries);
 

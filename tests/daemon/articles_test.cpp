@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -431,6 +432,47 @@ TEST_F(ArticleStoreTest, NewestPublishesTheArticleAsContentAndKeepsTheFeedSummar
   EXPECT_FALSE(without.content);
   ASSERT_TRUE(without.summary);
   EXPECT_EQ(without.summary->value, "<p>Teaser of a0</p>");
+}
+
+TEST_F(ArticleStoreTest, ThePagesDateDatesAnItemItsFeedLeftUndated) {
+  const std::int64_t t0 = 1'700'000'000;
+  std::vector<NewItem> items;
+  for (std::string key : {"d0", "d1", "d2"}) {
+    NewItem it;
+    it.key = key;
+    it.entry.title = feeds::Text{"Undated " + key, feeds::kTextPlain};
+    it.entry.link = "https://news.example/" + key;
+    it.canonical_url = it.entry.link;
+    items.push_back(std::move(it));
+  }
+  items[2].entry.published = feeds::Time{std::chrono::seconds{t0 - 7200}};  // the feed's own date
+  ASSERT_TRUE(store_->save(feed_, feeds::FeedMeta{}, items, t0));
+  struct Case {
+    std::string key;
+    std::int64_t page_date;
+    std::optional<std::int64_t> expected;
+  };
+  const Case cases[] = {
+      {"d0", t0 - 86400, t0 - 86400},   // a week-old story seen today keeps its date
+      {"d1", t0 + 86400, std::nullopt},  // a page dated after it was seen is wrong
+      {"d2", t0 - 86400, t0 - 7200},     // the feed's date wins
+  };
+  for (const auto& c : cases) {
+    ArticleRecord r = ok_record(item_id_of("https://news.example/" + c.key), "<p>x</p>");
+    r.published = c.page_date;
+    ASSERT_TRUE(save_article(store_->db(), r, t0));
+  }
+  auto out = store_->newest(10, {});
+  ASSERT_TRUE(out) << out.error().message;
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.key);
+    auto it = std::find_if(out->begin(), out->end(),
+                           [&](const feeds::OutputEntry& e) { return e.entry.link == "https://news.example/" + c.key; });
+    ASSERT_NE(it, out->end());
+    std::optional<std::int64_t> published;
+    if (it->entry.published) published = it->entry.published->time_since_epoch().count();
+    EXPECT_EQ(published, c.expected);
+  }
 }
 
 TEST_F(ArticleStoreTest, RowsOfDeletedItemsGoWithThem) {
