@@ -342,6 +342,19 @@ std::optional<Seconds> parse_duration(std::string_view text) {
   return Seconds{total};
 }
 
+std::string base_url(const DaemonConfig& daemon) {
+  if (!daemon.public_url.empty()) return daemon.public_url;
+  if (daemon.listen.empty() || !is_listen_address(daemon.listen)) return {};
+  std::string_view listen = daemon.listen;
+  auto colon = listen.rfind(':');
+  std::string_view host = listen.substr(0, colon);
+  bool wildcard = host.front() == '['
+                      ? boost::urls::parse_ipv6_address(host.substr(1, host.size() - 2))->is_unspecified()
+                      : boost::urls::parse_ipv4_address(host)->is_unspecified();
+  if (wildcard || listen.substr(colon + 1) == "0") return {};
+  return "http://" + daemon.listen;
+}
+
 Seconds effective_interval(const DaemonConfig& daemon, const FeedConfig& feed) {
   return std::max(feed.interval.value_or(daemon.interval), daemon.min_interval);
 }

@@ -168,4 +168,10 @@ std::optional<Seconds> parse_duration(std::string_view text);
 // the daemon's min_interval.
 Seconds effective_interval(const DaemonConfig& daemon, const FeedConfig& feed);
 
+// The base URL outputs link to themselves with: `public_url`, else
+// "http://" + listen when that is an address readers can reach, else "" (no
+// self links). A wildcard listen address (0.0.0.0, [::]) or port 0 names no
+// such place: a reader sent to http://0.0.0.0:8080/ reaches its own machine.
+std::string base_url(const DaemonConfig& daemon);
+
 }  // namespace tributary::config

@@ -90,7 +90,8 @@ class App::Impl {
         render_timer_(io_),
         maintenance_timer_(io_),
         watchdog_(io_),
-        publisher_(public_url(), config_.daemon.websub_hub),
+        // WebSub needs the topic's URL (rel="self") beside rel="hub".
+        publisher_(public_url(), public_url().empty() ? std::string() : config_.daemon.websub_hub),
         jitter_(std::random_device{}()),
         progress_(options.once && progress_wanted_here()) {
     policy_.floor = config_.daemon.min_interval;
@@ -281,7 +282,8 @@ class App::Impl {
         log::error("{}", r.error().message);
         return false;
       }
-      log::info("serving outputs on http://{}/feeds/", config_.daemon.listen);
+      const std::string& listen = config_.daemon.listen;  // port 0: the one picked
+      log::info("serving outputs on http://{}{}/feeds/", listen.substr(0, listen.rfind(':') + 1), server_.port());
     }
     if (!config_.daemon.socket.empty()) {
       if (auto r = server_.listen_unix(config_.daemon.socket); !r) {
@@ -289,6 +291,10 @@ class App::Impl {
         return false;
       }
       log::info("serving outputs on unix:{}", config_.daemon.socket);
+    }
+    if (public_url().empty() && (!config_.daemon.listen.empty() || !config_.daemon.socket.empty())) {
+      log::warning("outputs carry no self links{}: set [daemon] public_url to the URL readers use",
+                   config_.daemon.websub_hub.empty() ? "" : " and WebSub is off");
     }
     return true;
   }
@@ -326,13 +332,8 @@ class App::Impl {
     return {true, fmt::format("ok: {} feeds, {} failing, {} polls since start", tasks_.size(), failing, polls_finished_)};
   }
 
-  // The base URL outputs link to themselves with: [daemon] public_url, else
-  // the listen address.
-  std::string public_url() const {
-    if (!config_.daemon.public_url.empty()) return config_.daemon.public_url;
-    if (config_.daemon.listen.empty()) return {};
-    return "http://" + config_.daemon.listen;
-  }
+  // The base URL outputs link to themselves with ("" = none).
+  std::string public_url() const { return config::base_url(config_.daemon); }
 
   // Debounce: many feeds finishing together cause one render.
   void render_soon() {

@@ -1,6 +1,7 @@
 #include "config/config.h"
 
 #include <cstdio>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -259,6 +260,26 @@ TEST(Config, ListenTakesAnIpAddressAndPort) {
   for (const char* listen : {"127.0.0.1:8080", "0.0.0.0:80", "[::1]:8080", "[::]:8080", ""}) {
     SCOPED_TRACE(listen);
     EXPECT_EQ(parse_ok(std::string("[daemon]\nlisten = \"") + listen + "\"\n").daemon.listen, listen);
+  }
+}
+
+TEST(Config, BaseUrlIsPublicUrlOrAnAddressReadersCanReach) {
+  const std::tuple<const char*, const char*, const char*> cases[] = {
+      {"127.0.0.1:8080", "", "http://127.0.0.1:8080"},
+      {"[::1]:8080", "", "http://[::1]:8080"},
+      {"192.0.2.7:80", "", "http://192.0.2.7:80"},
+      {"0.0.0.0:8080", "", ""},  // every interface: no host to name
+      {"[::]:8080", "", ""},
+      {"127.0.0.1:0", "", ""},  // a port picked at start
+      {"", "", ""},
+      {"0.0.0.0:8080", "https://feeds.example.org", "https://feeds.example.org"},
+  };
+  for (const auto& [listen, public_url, expected] : cases) {
+    SCOPED_TRACE(listen);
+    config::DaemonConfig d;
+    d.listen = listen;
+    d.public_url = public_url;
+    EXPECT_EQ(config::base_url(d), expected);
   }
 }
 
