@@ -173,6 +173,21 @@ std::string index_page(std::string_view title, const std::vector<IndexEntry>& en
   return out;
 }
 
+namespace {
+
+// Everything but the modification time.
+void fill_document(Document& d, std::string body, std::string_view content_type, std::string cache_control) {
+  d.last_modified = feeds::format_http_date(feeds::Time{std::chrono::seconds{d.modified}});
+  d.content_type = std::string(content_type);
+  d.cache_control = std::move(cache_control);
+  d.etag = entity_tag(body);
+  d.gzip_body = gzip(body);
+  if (!d.gzip_body.empty()) d.gzip_etag = entity_tag(d.gzip_body, "-gz");
+  d.body = std::move(body);
+}
+
+}  // namespace
+
 std::shared_ptr<const Document> Publisher::document(const config::Config& config, const std::string& path,
                                                     const std::string& file, std::string body,
                                                     std::string_view content_type,
@@ -195,13 +210,7 @@ std::shared_ptr<const Document> Publisher::document(const config::Config& config
       on_disk = true;
     }
   }
-  d->last_modified = feeds::format_http_date(feeds::Time{std::chrono::seconds{d->modified}});
-  d->content_type = std::string(content_type);
-  d->cache_control = std::move(cache_control);
-  d->etag = entity_tag(body);
-  d->gzip_body = gzip(body);
-  if (!d->gzip_body.empty()) d->gzip_etag = entity_tag(d->gzip_body, "-gz");
-  d->body = std::move(body);
+  fill_document(*d, std::move(body), content_type, std::move(cache_control));
   if (!on_disk) {
     if (auto w = write_file_atomically(target, file_body.empty() ? d->body : file_body); !w) {
       log::error("{}", w.error().message);
@@ -295,14 +304,18 @@ Result<std::shared_ptr<const DocumentMap>> Publisher::render(
                                  std::string(format.label)});
     }
   }
-  // output_dir/index.html sits next to the files it links.
-  std::vector<IndexEntry> index_on_disk = index;
-  for (auto& e : index_on_disk) e.href = e.href.substr(e.href.find('/') + 1);
+  // output_dir/index.html sits next to the files it links, as /feeds/ does.
+  std::vector<IndexEntry> index_in_folder = index;
+  for (auto& e : index_in_folder) e.href = e.href.substr(e.href.find('/') + 1);
+  std::string folder_page = index_page("tributary", index_in_folder);
   auto page = document(config, "/", "index.html", index_page("tributary", index),
-                       "text/html; charset=utf-8", "public, max-age=60", now, false,
-                       index_page("tributary", index_on_disk));
+                       "text/html; charset=utf-8", "public, max-age=60", now, false, folder_page);
   current["/"] = page;
   (*docs)["/"] = page;
+  auto listing = std::make_shared<Document>();
+  listing->modified = page->modified;
+  fill_document(*listing, std::move(folder_page), page->content_type, page->cache_control);
+  (*docs)[std::string(kFeedsPrefix)] = listing;
   // An output or format dropped from the config leaves the output folder as
   // it leaves the server, so that a reader of the folder does not keep a
   // feed that stopped. Only files this publisher wrote since it started.

@@ -38,7 +38,8 @@ const std::vector<OutputFormat>& output_formats();
 //
 // Documents: /feeds/NAME.EXT for each output and format, and "/", an HTML
 // page listing them with <link rel="alternate"> for auto-discovery (also
-// written as output_dir/index.html, linking the files next to it).
+// written as output_dir/index.html, linking the files next to it, and
+// served so at "/feeds/").
 class Publisher {
  public:
   // `public_url`: the base URL readers reach the server at, without a

@@ -380,6 +380,9 @@ TEST_F(PublisherTest, RendersEveryOutputFormatAndTheIndex) {
   EXPECT_NE(on_disk.find("href=\"all.rss\""), std::string::npos);
   EXPECT_NE(on_disk.find("href=\"news.atom\""), std::string::npos);
   EXPECT_EQ(on_disk.find("feeds/"), std::string::npos);
+  // /feeds/ (the address the daemon logs) lists them too.
+  ASSERT_TRUE((*docs)->contains("/feeds/"));
+  EXPECT_EQ((*docs)->at("/feeds/")->body, on_disk);
   EXPECT_FALSE(fs::exists(dir_ / "public" / "all.atom.tmp"));
 
   pugi::xml_document atom;
