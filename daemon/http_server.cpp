@@ -372,12 +372,18 @@ class HttpServer::Session : public HttpServer::SessionBase,
     head_buffer_ += "\r\n";
     if (head_) body_ = {};
     writing_ = true;
-    set_deadline(shared_->limits.send_timeout);
     std::array<asio::const_buffer, 2> buffers{asio::buffer(head_buffer_), asio::buffer(body_)};
-    asio::async_write(socket_, buffers,
-                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                        self->on_written(ec);
-                      });
+    // The send timeout runs from the last progress (as nginx's send_timeout):
+    // a big feed to a slow but steady reader is not cut off, a reader that
+    // stops is.
+    asio::async_write(
+        socket_, buffers,
+        [self = this->shared_from_this()](const beast::error_code& ec, std::size_t) -> std::size_t {
+          if (ec) return 0;
+          self->set_deadline(self->shared_->limits.send_timeout);
+          return 64 * 1024;
+        },
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_written(ec); });
   }
 
   void on_written(beast::error_code ec) {

@@ -25,7 +25,7 @@ struct ServerLimits {
   int max_requests_per_connection = 1000;     // then "Connection: close"
   std::chrono::seconds idle_timeout{15};      // between requests on a kept-alive connection
   std::chrono::seconds request_timeout{10};   // to receive one whole request header
-  std::chrono::seconds send_timeout{60};      // to send one whole response
+  std::chrono::seconds send_timeout{60};      // without progress sending a response
   std::size_t max_connections = 1024;         // beyond this, new connections are closed
   std::string default_cache_control = "public, max-age=300";
 };

@@ -453,6 +453,36 @@ TEST_F(LiveServer, DrippingClientIsCutOffAtTheRequestTimeout) {
   EXPECT_LT(elapsed, std::chrono::milliseconds(3000));
 }
 
+TEST_F(LiveServer, SlowButSteadyReaderGetsABigFeedWhole) {
+  ServerLimits limits;
+  limits.send_timeout = std::chrono::seconds(1);
+  start(limits);
+  // 16 MiB read at about 8 MiB/s: two seconds, never a second without progress.
+  std::string big(16 << 20, 'x');
+  auto map = std::make_shared<DocumentMap>();
+  (*map)["/big"] = make_document(big, false);
+  std::promise<void> published;
+  asio::post(io_, [&] {
+    server_->publish(map);
+    published.set_value();
+  });
+  published.get_future().wait();
+  auto s = connect();
+  asio::write(s, asio::buffer(std::string("GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")));
+  std::string all;
+  auto started = Clock::now();
+  boost::system::error_code ec;
+  std::vector<char> buf(256 * 1024);
+  while (!ec) {
+    std::size_t n = asio::read(s, asio::buffer(buf), ec);
+    all.append(buf.data(), n);
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  }
+  EXPECT_GT(Clock::now() - started, std::chrono::milliseconds(1500));
+  ASSERT_NE(all.find("\r\n\r\n"), std::string::npos);
+  EXPECT_EQ(all.size() - all.find("\r\n\r\n") - 4, big.size());
+}
+
 TEST_F(LiveServer, IdleKeptAliveConnectionIsClosed) {
   ServerLimits limits;
   limits.idle_timeout = std::chrono::seconds(1);
