@@ -259,7 +259,11 @@ class HttpServer::Session : public HttpServer::SessionBase,
 
   void on_read(beast::error_code ec) {
     if (ec) {
-      if (ec == http::error::header_limit) return send_error(431);
+      if (ec == http::error::header_limit) {
+        // RFC 9110 §15.5.15: a request line alone over the limit is 414
+        // (the parser has not read a target yet).
+        return send_error(parser_->get().target().empty() ? 414 : 431);
+      }
       if (ec == http::error::body_limit || ec == http::error::unexpected_body) return send_error(413);
       if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
           ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||

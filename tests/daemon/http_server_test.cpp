@@ -407,6 +407,9 @@ TEST_F(LiveServer, OversizedHeaderGets431AndClose) {
   auto r = request("GET /feeds/all.atom HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4000, 'a') + "\r\n\r\n");
   EXPECT_EQ(r.status, 431u);
   EXPECT_EQ(r.headers["connection"], "close");
+  r = request("GET /feeds/all.atom?" + std::string(4000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(r.status, 414u);
+  EXPECT_EQ(r.headers["connection"], "close");
 }
 
 TEST_F(LiveServer, RequestsPerConnectionAreBounded) {
