@@ -1,13 +1,9 @@
 #include "daemon/publisher.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -15,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "daemon/config_file.h"
 #include "daemon/log.h"
 #include "feeds/date.h"
 #include "feeds/dedup/title.h"
@@ -36,10 +33,6 @@ std::uint64_t fnv1a(std::string_view s) {
   return h;
 }
 
-Error io_error(std::string_view what, const std::string& path) {
-  return Error{Errc::io, fmt::format("output: {} {}: {}", what, path, std::strerror(errno))};
-}
-
 std::string html_escaped(std::string_view s) {
   std::string out;
   feeds::append_html_escaped(out, s);
@@ -47,7 +40,7 @@ std::string html_escaped(std::string_view s) {
 }
 
 // The bytes of `path` and its modification time, if it is a readable file.
-std::optional<std::pair<std::string, std::int64_t>> read_file(const std::string& path) {
+std::optional<std::pair<std::string, std::int64_t>> file_and_mtime(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   std::ifstream in(path, std::ios::binary);
@@ -69,42 +62,6 @@ const std::vector<OutputFormat>& output_formats() {
        &feeds::write_json_feed},
   };
   return kFormats;
-}
-
-Result<void> write_file_atomically(const std::string& path, std::string_view data) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return tl::unexpected(io_error("cannot create", tmp));
-  std::size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      auto e = io_error("cannot write", tmp);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return tl::unexpected(e);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    auto e = io_error("cannot fsync", tmp);
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return tl::unexpected(e);
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    auto e = io_error("cannot rename onto", path);
-    ::unlink(tmp.c_str());
-    return tl::unexpected(e);
-  }
-  std::string dir = fs::path(path).parent_path().string();
-  if (int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return {};
 }
 
 std::string gzip(std::string_view data) {
@@ -204,7 +161,7 @@ std::shared_ptr<const Document> Publisher::document(const config::Config& config
   bool on_disk = false;
   if (previous == last_.end()) {
     // First render since start: the same bytes on disk keep their time.
-    if (auto existing = read_file(target);
+    if (auto existing = file_and_mtime(target);
         existing && existing->first == (file_body.empty() ? body : file_body)) {
       d->modified = std::min(existing->second, now);
       on_disk = true;
@@ -212,6 +169,8 @@ std::shared_ptr<const Document> Publisher::document(const config::Config& config
   }
   fill_document(*d, std::move(body), content_type, std::move(cache_control));
   if (!on_disk) {
+    // Atomic, and under a temporary name of its own: a `run --once` beside
+    // the daemon writes the same folder.
     if (auto w = write_file_atomically(target, file_body.empty() ? d->body : file_body); !w) {
       log::error("{}", w.error().message);
     }

@@ -97,8 +97,4 @@ struct IndexEntry {
 // <link rel="alternate"> in the head so readers can auto-discover them.
 std::string index_page(std::string_view title, const std::vector<IndexEntry>& entries);
 
-// Writes `data` to `path` atomically: a temporary file in the same folder,
-// fsync, rename over `path`, fsync of the folder.
-Result<void> write_file_atomically(const std::string& path, std::string_view data);
-
 }  // namespace tributary::daemon

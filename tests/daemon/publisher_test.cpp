@@ -383,7 +383,10 @@ TEST_F(PublisherTest, RendersEveryOutputFormatAndTheIndex) {
   // /feeds/ (the address the daemon logs) lists them too.
   ASSERT_TRUE((*docs)->contains("/feeds/"));
   EXPECT_EQ((*docs)->at("/feeds/")->body, on_disk);
-  EXPECT_FALSE(fs::exists(dir_ / "public" / "all.atom.tmp"));
+  for (const auto& f : fs::directory_iterator(dir_ / "public")) {
+    EXPECT_EQ(f.path().filename().string().find(".tmp"), std::string::npos) << f.path();
+    EXPECT_FALSE(f.path().filename().string().starts_with(".")) << f.path();
+  }
 
   pugi::xml_document atom;
   ASSERT_TRUE(atom.load_string((*docs)->at("/feeds/all.atom")->body.c_str()));
@@ -406,6 +409,20 @@ TEST_F(PublisherTest, RendersEveryOutputFormatAndTheIndex) {
 
   // Every feed document is a topic that changed.
   EXPECT_EQ(p.changed_topics().size(), 4u);
+}
+
+TEST_F(PublisherTest, AnotherWritersTemporaryFileIsLeftAlone) {
+  // A `tributary run --once` (cron) writing the same folder as the daemon:
+  // its half-written temporary file must be neither cut nor renamed over
+  // all.atom by this writer.
+  add("https://a.example/feed", "a1", "Parliament passes the budget", 1'717'200'000);
+  fs::create_directories(dir_ / "public");
+  { std::ofstream(dir_ / "public" / "all.atom.tmp") << "<?xml version=\"1.0\"?><feed>half"; }
+  Publisher p("http://feeds.example.org");
+  auto docs = p.render(*store_, config_, ids_, 1'717'300'000);
+  ASSERT_TRUE(docs);
+  EXPECT_EQ(read_file(dir_ / "public" / "all.atom"), (*docs)->at("/feeds/all.atom")->body);
+  EXPECT_EQ(read_file(dir_ / "public" / "all.atom.tmp"), "<?xml version=\"1.0\"?><feed>half");
 }
 
 TEST_F(PublisherTest, UnchangedOutputsKeepTheirDocumentAndAreNotAnnounced) {
