@@ -50,6 +50,31 @@ std::optional<std::pair<std::string, std::int64_t>> file_and_mtime(const std::st
   return std::pair{data.str(), static_cast<std::int64_t>(st.st_mtime)};
 }
 
+// A source's feed URL as the public outputs may show it. The configured URL
+// may be a secret: "https://user:password@host/...", or a token in the query
+// (GitHub's ?token=, GitLab's ?feed_token=, Reddit's ?feed=...&user=...), in
+// parameters no list of names would catch. Such a URL becomes an opaque id
+// of its own, distinct per feed and never a link.
+std::string public_feed_id(const std::string& url) {
+  std::size_t authority = url.find("://");
+  if (authority == std::string::npos) return url;
+  authority += 3;
+  std::size_t end = url.find_first_of("/?#", authority);
+  bool userinfo = url.find('@', authority) < std::min(end, url.size());
+  if (!userinfo && url.find('?', authority) == std::string::npos) return url;
+  return fmt::format("urn:tributary:feed:{:016x}", fnv1a(url));
+}
+
+// Sources and related stories named by feed URLs the outputs may show.
+void hide_private_feed_urls(feeds::OutputEntry& oe) {
+  for (auto& s : oe.sources) s.id = public_feed_id(s.id);
+  for (auto& r : oe.related) {
+    std::string id = public_feed_id(r.source_id);
+    if (r.source_title == r.source_id) r.source_title = id == r.source_id ? id : std::string();
+    r.source_id = std::move(id);
+  }
+}
+
 }  // namespace
 
 const std::vector<OutputFormat>& output_formats() {
@@ -231,6 +256,7 @@ Result<std::shared_ptr<const DocumentMap>> Publisher::render(
     for (auto& oe : entries) {
       oe.entry = feeds::publishable(std::move(oe.entry));
       for (auto& r : oe.related) r.title = feeds::dedup::display_title(r.title);
+      hide_private_feed_urls(oe);
       feeds::add_provenance(oe);
       auto t = oe.entry.updated.value_or(oe.entry.published.value_or(feed.updated));
       feed.updated = std::max(feed.updated, t);

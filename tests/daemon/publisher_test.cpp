@@ -425,6 +425,43 @@ TEST_F(PublisherTest, AnotherWritersTemporaryFileIsLeftAlone) {
   EXPECT_EQ(read_file(dir_ / "public" / "all.atom.tmp"), "<?xml version=\"1.0\"?><feed>half");
 }
 
+TEST_F(PublisherTest, FeedUrlsThatMayCarryCredentialsAreNotPublished) {
+  // Outputs are public; the URL of a private feed is its password (GitHub's
+  // ?token=, GitLab's ?feed_token=, Reddit's ?feed=&user=, user:pass@).
+  const std::string secret = "https://jane:hunter2@a.example/private.atom?feed=S3CR3T&user=jane";
+  config_.feeds[0].url = secret;
+  ids_.erase("https://a.example/feed");
+  ids_[secret] = store_->feed(secret)->id;
+  NewItem item;
+  item.key = "x1";
+  item.canonical_url = "https://example.org/x1";
+  item.entry.title = Text{"Budget passes", feeds::kTextPlain};
+  item.entry.link = item.canonical_url;
+  item.entry.published = feeds::Time{std::chrono::seconds{1'717'200'000}};
+  feeds::FeedMeta meta;
+  meta.title = Text{"Jane inbox", feeds::kTextPlain};
+  meta.link = "https://a.example/";
+  ASSERT_TRUE(store_->save(ids_[secret], meta, {item}, 1'717'200'000));
+  item.key = "y1";
+  meta.title = Text{"B news", feeds::kTextPlain};
+  meta.link = "https://b.example/";
+  ASSERT_TRUE(store_->save(ids_["https://b.example/feed"], meta, {item}, 1'717'200'100));
+
+  Publisher p("http://feeds.example.org");
+  auto docs = p.render(*store_, config_, ids_, 1'717'300'000);
+  ASSERT_TRUE(docs);
+  for (const auto& [path, doc] : **docs) {
+    SCOPED_TRACE(path);
+    EXPECT_EQ(doc->body.find("hunter2"), std::string::npos);
+    EXPECT_EQ(doc->body.find("S3CR3T"), std::string::npos);
+  }
+  // Still two sources, the private one named and linked by its home page.
+  const std::string& atom = (*docs)->at("/feeds/all.atom")->body;
+  EXPECT_NE(atom.find("Sources: &lt;a href=&quot;https://a.example/&quot;&gt;Jane inbox"), std::string::npos)
+      << atom;
+  EXPECT_NE(atom.find("https://b.example/feed"), std::string::npos);  // a public feed URL stays
+}
+
 TEST_F(PublisherTest, UnchangedOutputsKeepTheirDocumentAndAreNotAnnounced) {
   add("https://a.example/feed", "a1", "Parliament passes the budget", 1'717'200'000);
   Publisher p("http://feeds.example.org");
