@@ -301,6 +301,10 @@ class App::Impl {
 
   // On the io thread, before /metrics renders.
   void refresh_gauges() {
+    for (const auto& [status, count] : server_.responses()) {
+      metrics_.set("tributary_http_responses_total", {{"code", std::to_string(status)}}, static_cast<double>(count));
+    }
+    metrics_.set("tributary_http_connections", static_cast<double>(server_.connections()));
     int failing = 0;
     for (const auto& t : tasks_) failing += t->state.error_count > 0 ? 1 : 0;
     std::size_t disabled = std::count_if(config_.feeds.begin(), config_.feeds.end(),

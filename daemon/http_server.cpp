@@ -212,6 +212,7 @@ struct HttpServer::Shared {
   std::map<std::string, RouteHandler, std::less<>> routes;
   std::shared_ptr<const DocumentMap> documents = std::make_shared<DocumentMap>();
   std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
+  std::array<std::uint64_t, 600> responses{};  // by status code
   bool stopped = false;
 };
 
@@ -350,6 +351,7 @@ class HttpServer::Session : public HttpServer::SessionBase,
   }
 
   void start_head(unsigned status) {
+    ++shared_->responses[status < shared_->responses.size() ? status : 0];
     head_buffer_.clear();
     head_buffer_ += "HTTP/1.1 ";
     head_buffer_ += std::to_string(status);
@@ -539,6 +541,14 @@ void HttpServer::publish(std::shared_ptr<const DocumentMap> documents) {
 std::shared_ptr<const DocumentMap> HttpServer::documents() const { return shared_->documents; }
 
 std::size_t HttpServer::connections() const { return shared_->sessions.size(); }
+
+std::vector<std::pair<unsigned, std::uint64_t>> HttpServer::responses() const {
+  std::vector<std::pair<unsigned, std::uint64_t>> out;
+  for (unsigned status = 0; status < shared_->responses.size(); ++status) {
+    if (shared_->responses[status] > 0) out.emplace_back(status, shared_->responses[status]);
+  }
+  return out;
+}
 
 void HttpServer::stop() {
   shared_->stopped = true;

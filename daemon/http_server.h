@@ -95,6 +95,9 @@ class HttpServer {
   // Open connections (TCP and Unix).
   std::size_t connections() const;
 
+  // Responses sent since start, by status code (those with a count > 0).
+  std::vector<std::pair<unsigned, std::uint64_t>> responses() const;
+
  private:
   struct Shared;
   class SessionBase;

@@ -36,6 +36,8 @@ constexpr Declaration kFamilies[] = {
     {"tributary_config_reloads_total", "counter", "Config reloads, by result (ok, rejected)."},
     {"tributary_config_generation", "gauge", "Successful config loads since start (1 = the first)."},
     {"tributary_renders_total", "counter", "Output renders."},
+    {"tributary_http_responses_total", "counter", "HTTP responses sent, by status code."},
+    {"tributary_http_connections", "gauge", "Open HTTP connections (TCP and Unix socket)."},
     {"tributary_watchdog_pings_total", "counter", "WATCHDOG=1 messages sent to systemd."},
     {"tributary_start_time_seconds", "gauge", "Unix time the daemon started."},
 };

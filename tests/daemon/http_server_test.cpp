@@ -310,6 +310,19 @@ TEST_F(LiveServer, ServesDocumentWithValidatorsAndCacheHeaders) {
   EXPECT_TRUE(r.headers.contains("date"));
 }
 
+TEST_F(LiveServer, CountsResponsesByStatus) {
+  start();
+  request("GET /feeds/all.atom HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  request(fmt::format("GET /feeds/all.atom HTTP/1.1\r\nHost: x\r\nIf-None-Match: {}\r\n"
+                      "Connection: close\r\n\r\n", doc_->etag));
+  request("GET /feeds/all.atom HTTP/1.1\r\nHost: x\r\nIf-None-Match: *\r\nConnection: close\r\n\r\n");
+  request("GET /nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::promise<std::vector<std::pair<unsigned, std::uint64_t>>> counts;
+  asio::post(io_, [&] { counts.set_value(server_->responses()); });
+  EXPECT_EQ(counts.get_future().get(),
+            (std::vector<std::pair<unsigned, std::uint64_t>>{{200, 1}, {304, 2}, {404, 1}}));
+}
+
 TEST_F(LiveServer, GzipWhenAcceptedWithDistinctETag) {
   start();
   auto r = request("GET /feeds/all.atom HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip, br\r\n"
