@@ -275,6 +275,10 @@ class HttpServer::Session : public HttpServer::SessionBase,
     }
     ++requests_;
     const auto& req = parser_->get();
+    // RFC 9112 §3.2: an HTTP/1.1 request without a Host, or any with two.
+    if (std::size_t hosts = req.count(http::field::host); hosts > 1 || (hosts == 0 && req.version() >= 11)) {
+      return send_error(400);
+    }
     keep_alive_ = req.keep_alive() && requests_ < shared_->limits.max_requests_per_connection &&
                   !shared_->stopped;
     std::string_view method(req.method_string());

@@ -378,6 +378,12 @@ TEST_F(LiveServer, OtherMethodsAndPathsAreRefused) {
   EXPECT_EQ(r.status, 404u);
   r = request("GARBAGE\r\n\r\n");
   EXPECT_EQ(r.status, 400u);
+  r = request("GET /feeds/all.atom HTTP/1.1\r\nConnection: close\r\n\r\n");  // RFC 9112 §3.2
+  EXPECT_EQ(r.status, 400u);
+  r = request("GET /feeds/all.atom HTTP/1.1\r\nHost: x\r\nHost: y\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(r.status, 400u);
+  r = request("GET /feeds/all.atom HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(r.status, 200u);
   r = request("GET /feeds/all.atom HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
   EXPECT_EQ(r.status, 413u);
 }
