@@ -25,6 +25,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr std::size_t kMaxSocketPath = 107;
+
 constexpr std::array<std::string_view, 14> kDaemonKeys = {
     "state_dir", "output_dir", "listen", "interval", "allow_private", "user_agent", "reload_on_change",
     "public_url", "websub_hub", "socket",
@@ -417,8 +419,12 @@ tl::expected<Config, std::vector<Diagnostic>> parse(std::string_view text, std::
       if (auto s = check.string(*t, "socket")) {
         if (s->empty()) {
           check.error(*t->get("socket"), "'socket' must name a path for a Unix socket");
+        } else if (std::string socket = absolute_path(*s, base_dir); socket.size() > kMaxSocketPath) {
+          // sockaddr_un holds 108 bytes with the terminating NUL.
+          check.error(*t->get("socket"), fmt::format("'socket' path {} is {} bytes long; a Unix socket path "
+                                                     "holds at most {}", socket, socket.size(), kMaxSocketPath));
         } else {
-          d.socket = absolute_path(*s, base_dir);
+          d.socket = std::move(socket);
         }
       }
       // Read first: it is the floor of every interval below.

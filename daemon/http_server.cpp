@@ -495,6 +495,10 @@ Result<void> HttpServer::listen(const std::string& host_port) {
 
 Result<void> HttpServer::listen_unix(const std::string& path) {
   boost::system::error_code ec;
+  if (path.size() >= sizeof(sockaddr_un::sun_path)) {
+    return fail(Errc::config, fmt::format("http: cannot listen on {}: the path is longer than a Unix socket "
+                                          "address holds ({} bytes)", path, sizeof(sockaddr_un::sun_path) - 1));
+  }
   local::endpoint ep(path);
   struct stat st {};
   if (::lstat(path.c_str(), &st) == 0) {

@@ -301,6 +301,8 @@ TEST(Config, EachMistakeIsReportedAtItsPosition) {
       {"[daemon]\nuser_agent = \"x\\r\\nX-Evil: 1\"\n", 2, 14, "one line"},
       {"[[feed]]\nurl = \"https://a.example/\"\nuser_agent = \"\"\"\nx\ny\"\"\"\n", 3, 14, "one line"},
       {"[daemon]\nlisten = \"[::1:8080\"\n", 2, 10, "HOST:PORT"},
+      {"[daemon]\nsocket = \"/run/tributary/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock\"\n",
+       2, 10, "holds at most 107"},
       {"[daemon]\nlisten = \"[localhost]:8080\"\n", 2, 10, "HOST:PORT"},
       {"[daemon]\nintervall = \"1h\"\n", 2, 1, "did you mean 'interval'"},
       {"[daemon]\nreload_on_change = 1\n", 2, 20, "true or false"},

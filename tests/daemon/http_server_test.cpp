@@ -644,6 +644,15 @@ TEST(HttpServer, UnixListenReplacesAStaleSocketButNotALiveOne) {
   first.stop();
 }
 
+TEST(HttpServer, UnixListenRefusesAPathTooLongForASocketAddress) {
+  asio::io_context io;
+  HttpServer server(io);
+  auto r = server.listen_unix("/tmp/" + std::string(120, 'a') + ".sock");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("longer than a Unix socket address holds"), std::string::npos)
+      << r.error().message;
+}
+
 TEST(HttpServer, UnixListenRefusesToReplaceAnOrdinaryFile) {
   asio::io_context io;
   HttpServer server(io);
