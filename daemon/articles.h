@@ -27,8 +27,11 @@ struct ArticlePolicy {
   std::size_t max_bytes = 5u << 20;       // page size limit (after decompression)
   std::size_t min_text_chars = 150;       // shorter articles are "too_short"
   // An article with less than this share of the feed's own text for the
-  // item found the wrong block ("too_short"); the feed's content is better.
-  double min_share_of_feed_text = 0.5;
+  // item lost part of it or found the wrong block ("too_short"): a feed that
+  // carries the whole text is better. Above it the page wins (a feed's full
+  // text often carries furniture: related posts, share links, "The post ...
+  // appeared first on ...").
+  double min_share_of_feed_text = 0.8;
   std::chrono::seconds retry_delay{6 * 3600};  // after a transient failure, times the attempt
   int max_attempts = 3;                   // transient failures retried until this many attempts
 };

@@ -202,6 +202,31 @@ TEST(ProcessArticle, ClassifiesEveryWayAPageCanFail) {
   }
 }
 
+TEST(ProcessArticle, KeepsTheFeedsTextWhenThePageYieldsClearlyLess) {
+  ArticlePolicy policy;
+  FetchResult page = ok_page(article_page(paragraphs(6)));
+  ArticleJob job{42, "https://news.example/story", 1, 0, 0};
+  ArticleRecord alone = process_article(job, page, policy, nullptr, 1'000'000);
+  ASSERT_TRUE(alone.ok) << alone.detail;
+  const double article = static_cast<double>(alone.text.size());
+  struct Case {
+    double feed_over_article;  // the feed's own text, as a multiple of the article's
+    bool page_wins;
+  };
+  // A feed with a teaser, with the whole text plus some furniture, with a
+  // third more text than the page gave, with twice as much.
+  const Case cases[] = {{0.3, true}, {1.1, true}, {1.4, false}, {2.0, false}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.feed_over_article);
+    job.feed_text_chars = static_cast<std::size_t>(article * c.feed_over_article);
+    ArticleRecord r = process_article(job, page, policy, nullptr, 1'000'000);
+    EXPECT_EQ(r.ok, c.page_wins) << r.detail;
+    if (!c.page_wins) {
+      EXPECT_EQ(r.reason, reason::kTooShort);
+    }
+  }
+}
+
 TEST(ProcessArticle, RetriesTransientFailuresUntilTheAttemptLimit) {
   ArticlePolicy policy;
   policy.retry_delay = std::chrono::seconds(100);
