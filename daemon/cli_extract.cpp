@@ -40,6 +40,13 @@ void add_extract_command(CLI::App& app, int& exit_code) {
       exit_code = 1;
       return;
     }
+    if (std::string_view type = feeds::html::binary_media_type(*bytes); !type.empty()) {
+      std::fprintf(stderr, "tributary extract: %s is not an HTML page (%.*s)\n",
+                   opts->file == "-" ? "standard input" : opts->file.c_str(),
+                   static_cast<int>(type.size()), type.data());
+      exit_code = 1;
+      return;
+    }
     std::shared_ptr<const feeds::html::SiteRules> rules;
     if (!opts->rules_dir.empty()) {
       SiteRuleLibrary library(opts->rules_dir, [](const std::string& warning) {

@@ -299,7 +299,34 @@ DecodedPage decode_page(std::string_view bytes, std::string_view content_type) {
   return out;
 }
 
+std::string_view binary_media_type(std::string_view bytes) {
+  struct Signature {
+    std::size_t offset;
+    std::string_view bytes;
+    std::string_view media_type;
+  };
+  static constexpr Signature kSignatures[] = {
+      {0, "%PDF-", "application/pdf"},
+      {0, "\x89PNG\r\n\x1A\n", "image/png"},
+      {0, "\xFF\xD8\xFF", "image/jpeg"},
+      {0, "GIF87a", "image/gif"},
+      {0, "GIF89a", "image/gif"},
+      {8, "WEBP", "image/webp"},  // after "RIFF" and a length
+      {4, "ftyp", "video/mp4"},
+      {0, "ID3", "audio/mpeg"},
+      {0, "OggS", "application/ogg"},
+      {0, "PK\x03\x04", "application/zip"},
+      {0, "\x1F\x8B\x08", "application/gzip"},
+  };
+  for (const auto& sig : kSignatures) {
+    if (sig.offset == 8 && !bytes.starts_with("RIFF")) continue;
+    if (bytes.size() >= sig.offset && bytes.substr(sig.offset).starts_with(sig.bytes)) return sig.media_type;
+  }
+  return {};
+}
+
 bool is_html_response(std::string_view content_type, std::string_view bytes) {
+  if (!binary_media_type(bytes).empty()) return false;
   enum class Verdict { html, sniff, other };
   struct Rule {
     std::string_view media_type;

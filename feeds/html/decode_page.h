@@ -55,11 +55,18 @@ std::string encoding_for_label(std::string_view label);
 // Never fails; the result is always valid UTF-8.
 DecodedPage decode_page(std::string_view bytes, std::string_view content_type);
 
+// The media type of a binary format that `bytes` start with, by the
+// signatures of the WHATWG MIME Sniffing Standard ("%PDF-" is
+// application/pdf, "\x89PNG" image/png, JPEG, GIF, WebP, MP4, MP3, Ogg,
+// ZIP, gzip); "" for anything else.
+std::string_view binary_media_type(std::string_view bytes);
+
 // True when a response is an HTML page worth extracting: its media type is
 // text/html or application/xhtml+xml; or it has no useful type (none,
 // application/octet-stream, text/plain) and its first bytes look like HTML
 // (a doctype, <html>, <head>, <body>, or a comment, after a BOM and
-// whitespace).
+// whitespace). Never when the bytes are a binary format
+// (binary_media_type): servers send PDFs as text/html too.
 bool is_html_response(std::string_view content_type, std::string_view bytes);
 
 }  // namespace tributary::feeds::html

@@ -165,6 +165,7 @@ TEST(ProcessArticle, ClassifiesEveryWayAPageCanFail) {
       {"404", missing, 0, reason::kHttpStatus},
       {"too large", ok_page(article_page(paragraphs(1000))), 0, reason::kTooLarge},
       {"PDF", ok_page("%PDF-1.7 ...", "application/pdf"), 0, reason::kNotHtml},
+      {"PDF sent as text/html", ok_page("%PDF-1.7 ...", "text/html; charset=utf-8"), 0, reason::kNotHtml},
       {"feed", ok_page("<rss version='2.0'/>", "application/rss+xml"), 0, reason::kNotHtml},
       {"untyped HTML is sniffed", ok_page(article_page(paragraphs(6)), ""), 0, ""},
       {"no article", ok_page("<html><head><title>x</title></head><body><img src='a.png'></body></html>"), 0,

@@ -186,6 +186,11 @@ TEST(IsHtmlResponse, AcceptsHtmlTypesAndSniffsUntypedBodies) {
       {"", "<header>not a document start</header>", false},
       {"", "%PDF-1.7", false},
       {"", "", false},
+      // Servers send other formats as text/html too.
+      {"text/html", "%PDF-1.7\n<html>", false},
+      {"text/html; charset=utf-8", "\x89PNG\r\n\x1A\n<html>", false},
+      {"text/html", "\xFF\xD8\xFF\xE0", false},
+      {"text/html", "<p>%PDF-1.7 is a file format</p>", true},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.content_type + " | " + c.bytes);

@@ -49,6 +49,12 @@ grep -q '"format":""' out || fail "parse of empty stdin: $(cat out)"
 "$BIN" extract - </dev/null >out 2>err
 [ $? = 1 ] || fail "extract of empty stdin: not exit 1"
 grep -qx 'tributary extract: no article content found' err || fail "extract of empty stdin: $(cat err)"
+# A file that is not a web page at all (a PDF, an image) is named as such,
+# not printed as the article.
+printf '%%PDF-1.4\n%%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n' >report.pdf
+expect_error "is not an HTML page (application/pdf)" extract report.pdf
+printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR' >picture.html
+expect_error "is not an HTML page (image/png)" extract picture.html
 "$BIN" dedup </dev/null >out 2>err || fail "dedup of empty stdin: exit $?"
 [ ! -s out ] || fail "dedup of empty stdin printed $(cat out)"
 
