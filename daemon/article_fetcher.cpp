@@ -124,24 +124,24 @@ void ArticleFetcher::pump() {
 
 void ArticleFetcher::start(ArticleJob job) {
   auto agent = settings_.feed_user_agents.find(job.feed_id);
+  std::string url = job.single_page_url.empty() ? job.url : job.single_page_url;
   auto request = article_request(
-      job.url, agent == settings_.feed_user_agents.end() ? settings_.user_agent : agent->second,
+      url, agent == settings_.feed_user_agents.end() ? settings_.user_agent : agent->second,
       settings_.allow_private);
   if (!request) {
     ArticleRecord record = refused_article(job, request.error());
     store(std::move(job), std::move(record));
     return;
   }
-  std::string url = job.url;
-  gate_.start(url, [this, job = std::move(job), request = std::move(*request)]() mutable {
+  gate_.start(url, [this, url, job = std::move(job), request = std::move(*request)]() mutable {
     if (stopping_) {
-      gate_.finish(job.url);
+      gate_.finish(url);
       ++stats_.dropped;
       ended(job);
       return;
     }
-    client_.fetch(std::move(request), [this, job = std::move(job)](FetchResult result) mutable {
-      gate_.finish(job.url);
+    client_.fetch(std::move(request), [this, url, job = std::move(job)](FetchResult result) mutable {
+      gate_.finish(url);
       fetched(std::move(job), std::move(result));
     });
   });
@@ -169,6 +169,17 @@ void ArticleFetcher::extract_more() {
       const std::string& page_url = f.result.effective_url.empty() ? f.job.url : f.result.effective_url;
       auto feed_rule = settings_.feed_rules.find(f.job.feed_id);
       auto rules = rules_.rules_for(page_url, feed_rule == settings_.feed_rules.end() ? std::string() : feed_rule->second);
+      if (std::string single = single_page_link(f.job, f.result, rules.get()); !single.empty()) {
+        // The whole article is on another page: fetch that one instead (once).
+        asio::post(io_, [this, job = std::move(f.job), single = std::move(single)]() mutable {
+          --extracting_;
+          log::debug("article {}: single-page version {}", job.url, single);
+          job.single_page_url = std::move(single);
+          start(std::move(job));
+          extract_more();
+        });
+        return;
+      }
       ArticleRecord record = process_article(f.job, std::move(f.result), settings_.policy, rules.get(), now);
       asio::post(io_, [this, job = std::move(f.job), record = std::move(record)]() mutable {
         --extracting_;

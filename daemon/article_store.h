@@ -51,6 +51,9 @@ struct ArticleJob {
   std::int64_t feed_id = 0;         // the feed it was queued for (its site rule applies)
   std::size_t feed_text_chars = 0;  // length of the feed's own text for the item
   int attempts = 0;                 // earlier attempts (failed rows being retried)
+  // Set when the item's page named its whole article on one page (a site
+  // rule's single_page_link): that page is fetched and extracted instead.
+  std::string single_page_url;
 };
 
 // The outcome of one job, as stored.

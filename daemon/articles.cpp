@@ -134,9 +134,20 @@ ArticleRecord refused_article(const ArticleJob& job, const Error& error) {
   return failure(job, {}, why, std::string(m));
 }
 
+std::string single_page_link(const ArticleJob& job, const FetchResult& fetched, const feeds::html::SiteRules* rules) {
+  if (!rules || rules->single_page_link.empty() || !job.single_page_url.empty() ||
+      fetched.status != FetchStatus::ok || !feeds::html::is_html_response(fetched.content_type, fetched.body)) {
+    return {};
+  }
+  std::string url = fetched.effective_url.empty() ? job.url : fetched.effective_url;
+  return feeds::html::single_page_url(feeds::html::decode_page(fetched.body, fetched.content_type).text, url, *rules);
+}
+
 ArticleRecord process_article(const ArticleJob& job, FetchResult fetched, const ArticlePolicy& policy,
                               const feeds::html::SiteRules* rules, std::int64_t now) {
-  std::string url = fetched.effective_url.empty() ? job.url : fetched.effective_url;
+  std::string url = !fetched.effective_url.empty() ? fetched.effective_url
+                    : !job.single_page_url.empty() ? job.single_page_url
+                                                   : job.url;
   if (fetched.status != FetchStatus::ok) {
     FetchStatus status = fetched.status;
     if (status == FetchStatus::not_modified) {

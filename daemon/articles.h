@@ -74,6 +74,12 @@ FailureClass classify_failure(const FetchResult& fetched);
 ArticleRecord process_article(const ArticleJob& job, FetchResult fetched, const ArticlePolicy& policy,
                               const feeds::html::SiteRules* rules, std::int64_t now);
 
+// The address of the whole article on one page when `rules` have a
+// single_page_link that matches the fetched page (feeds::html::
+// single_page_url); "" when the fetch failed, is not an HTML page, or is
+// already that page (job.single_page_url is set).
+std::string single_page_link(const ArticleJob& job, const FetchResult& fetched, const feeds::html::SiteRules* rules);
+
 // A record for a job refused before fetching (article_request's error).
 ArticleRecord refused_article(const ArticleJob& job, const Error& error);
 

@@ -384,4 +384,27 @@ Result<Article> extract(std::string_view html, std::string_view url, const SiteR
   return article;
 }
 
+std::string single_page_url(std::string_view html, std::string_view url, const SiteRules& rules) {
+  if (rules.single_page_link.empty()) return {};
+  ParsedHtml parsed = parse_html(html);
+  const Document& doc = parsed.document;
+  PageMetadata meta = read_metadata(parsed.document, parsed.json_ld, url);
+  for (const auto& e : rules.single_page_link) {
+    auto x = XPath::compile(e);
+    if (!x) continue;
+    std::string href;
+    auto items = x->select(doc);
+    for (const auto& it : items) {
+      href = normalize_space(it.attribute || !it.node->is_element() ? string_value(it) : std::string(it.node->attr("href")));
+      if (!href.empty()) break;
+    }
+    if (items.empty()) href = normalize_space(x->evaluate_string(doc));
+    if (href.empty()) continue;
+    std::string resolved = resolve_url(meta.base_url, href);
+    std::string scheme = url_scheme(resolved);
+    if ((scheme == "http" || scheme == "https") && resolved != url) return resolved;
+  }
+  return {};
+}
+
 }  // namespace tributary::feeds::html

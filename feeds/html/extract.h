@@ -41,4 +41,11 @@ struct Article {
 // page holds no article text at all.
 Result<Article> extract(std::string_view html, std::string_view url, const SiteRules* rules = nullptr);
 
+// The address of the whole article on one page, as `rules.single_page_link`
+// names it (ftr-site-config: the first expression that selects an element
+// with an href, or a URL as a string or attribute), resolved against the
+// page's <base> or `url`; "" when none matches or the result is not an
+// http(s) URL other than `url`. `html` is UTF-8.
+std::string single_page_url(std::string_view html, std::string_view url, const SiteRules& rules);
+
 }  // namespace tributary::feeds::html

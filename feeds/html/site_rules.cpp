@@ -39,7 +39,7 @@ void append(std::vector<T>& to, const std::vector<T>& from) {
 bool SiteRules::empty() const {
   return title.empty() && body.empty() && date.empty() && author.empty() && strip.empty() &&
          strip_id_or_class.empty() && strip_image_src.empty() && strip_attr.empty() && replacements.empty() &&
-         !prune && !tidy && !autodetect_on_failure;
+         single_page_link.empty() && !prune && !tidy && !autodetect_on_failure;
 }
 
 SiteRules parse_site_rules(std::string_view text) {
@@ -101,6 +101,8 @@ SiteRules parse_site_rules(std::string_view text) {
       xpath_into(rules.strip);
     } else if (directive == "strip_attr") {
       xpath_into(rules.strip_attr);
+    } else if (directive == "single_page_link") {
+      xpath_into(rules.single_page_link);
     } else if (directive == "strip_id_or_class") {
       std::string v(value);
       std::erase(v, '"');
@@ -152,6 +154,7 @@ void merge_site_rules(SiteRules& rules, const SiteRules& fallback) {
   append(rules.strip_id_or_class, fallback.strip_id_or_class);
   append(rules.strip_image_src, fallback.strip_image_src);
   append(rules.strip_attr, fallback.strip_attr);
+  append(rules.single_page_link, fallback.single_page_link);
   append(rules.replacements, fallback.replacements);
   if (!rules.prune) rules.prune = fallback.prune;
   if (!rules.tidy) rules.tidy = fallback.tidy;

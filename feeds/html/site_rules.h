@@ -21,9 +21,11 @@ namespace tributary::feeds::html {
 //   prune: no / tidy: no / autodetect_on_failure: yes
 //   test_url: https://...                pages the rules were written for
 //   find_string: x + replace_string: y   (or replace_string(x): y) text substitutions on the raw page
+//   single_page_link: //a[@class='print']  a link to the whole article on one page (the daemon
+//                                        fetches it instead; see single_page_url in extract.h)
 //
-// Other directives (single_page_link, next_page_link, http_header(...),
-// native_ad_clue, ...) are kept in `other` and not acted on.
+// Other directives (next_page_link, http_header(...), native_ad_clue, ...)
+// are kept in `other` and not acted on.
 struct SiteRules {
   std::vector<std::string> title;
   std::vector<std::string> body;
@@ -33,6 +35,7 @@ struct SiteRules {
   std::vector<std::string> strip_id_or_class;
   std::vector<std::string> strip_image_src;
   std::vector<std::string> strip_attr;
+  std::vector<std::string> single_page_link;
   std::vector<std::string> test_urls;
   std::vector<std::pair<std::string, std::string>> replacements;  // find -> replace
   std::optional<bool> prune;

@@ -109,13 +109,13 @@ class FullTextTest : public ::testing::Test {
 
   // Runs a fetcher over the pending items of the feed (at most `limit`)
   // until it is idle.
-  ArticleStats run_fetcher(int limit) {
+  ArticleStats run_fetcher(int limit, const std::string& rules_dir = "") {
     asio::io_context io;
     asio::thread_pool pool(2);
     auto strand = asio::make_strand(pool);
     HttpClient client(io, ClientLimits{}, {*Origin::parse(sites_.site.origin())});
     FetchQueue queue(io, PolitenessPolicy{}, 8);
-    SiteRuleLibrary rules("");
+    SiteRuleLibrary rules(rules_dir);
     ArticleFetcherSettings settings;
     settings.user_agent = "tributary-test";
     settings.allow_private = {*Origin::parse(sites_.site.origin())};
@@ -236,6 +236,36 @@ TEST_F(FullTextTest, ExtractsGoodPagesRecordsWhyOthersFailedAndNeverReachesInter
 
   // Nothing pending any more until the flaky page's retry time.
   EXPECT_EQ(run_fetcher(100).fetched + run_fetcher(100).failed, 0);
+}
+
+TEST_F(FullTextTest, FollowsASiteRulesSinglePageLinkOnce) {
+  ScriptedServer& site = sites_.site;
+  auto teaser = [](const std::string& print_href) {
+    return "<html><head><title>Paged</title></head><body><article><h1>Paged</h1><p>Page one of the story, with "
+           "enough words, commas, and sentences to count as an article paragraph for the extractor.</p>"
+           "<a class=\"print\" href=\"" +
+           print_href + "\">Print this article</a></article></body></html>";
+  };
+  site.html("/paged", teaser("/paged-all"));
+  site.html("/paged-all", story_page("Whole story", 6) + teaser("/paged-all-again"));
+  site.html("/to-secret-print", teaser(sites_.internal.url("/secret")));
+  fs::path rules = fs::path(::testing::TempDir()) / "tributary-single-page-rules";
+  fs::create_directories(rules);
+  std::ofstream(rules / "127.0.0.1.txt") << "single_page_link: //a[@class='print']\n";
+  add_items({site.url("/paged"), site.url("/to-secret-print")});
+
+  run_fetcher(10, rules.string());
+  fs::remove_all(rules);
+  auto paged = article_of(site.url("/paged"));
+  ASSERT_TRUE(paged && paged->ok) << (paged ? paged->detail : "");
+  EXPECT_NE(paged->text.find("Whole story paragraph 5"), std::string::npos) << paged->text;
+  EXPECT_EQ(paged->url, site.url("/paged-all"));
+  EXPECT_EQ(site.hits("/paged-all"), 1);
+  EXPECT_EQ(site.hits("/paged-all-again"), 0);  // followed once, not from page to page
+  auto secret = article_of(site.url("/to-secret-print"));
+  ASSERT_TRUE(secret);
+  EXPECT_EQ(secret->reason, reason::kBlocked) << secret->detail;
+  EXPECT_EQ(sites_.internal.total_hits(), 0);
 }
 
 TEST_F(FullTextTest, TakesAtMostTheLimitPerRunAndResumesWithTheRest) {

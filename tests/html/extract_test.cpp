@@ -592,6 +592,7 @@ TEST(SiteRules, ParsesTheFtrSiteConfigFormat) {
       "replace_string: </p><p>\n"
       "replace_string(<b>): <strong>\n"
       "single_page_link: //a[@class='print']\n"
+      "next_page_link: //a[@rel='next']\n"
       "test_url: https://example.com/2019/story\n"
       "body: //div[\n"
       "nonsense line\n");
@@ -608,8 +609,9 @@ TEST(SiteRules, ParsesTheFtrSiteConfigFormat) {
   EXPECT_EQ(r.replacements[0], (std::pair<std::string, std::string>{"<br><br>", "</p><p>"}));
   EXPECT_EQ(r.replacements[1], (std::pair<std::string, std::string>{"<b>", "<strong>"}));
   EXPECT_EQ(r.test_urls, std::vector<std::string>{"https://example.com/2019/story"});
+  EXPECT_EQ(r.single_page_link, std::vector<std::string>{"//a[@class='print']"});
   ASSERT_EQ(r.other.size(), 1u);
-  EXPECT_EQ(r.other[0].first, "single_page_link");
+  EXPECT_EQ(r.other[0].first, "next_page_link");
   EXPECT_EQ(r.warnings.size(), 2u);  // the broken XPath and the line without ':'
 }
 
@@ -638,6 +640,33 @@ TEST(SiteRules, OverrideTheHeuristics) {
   EXPECT_EQ(a->byline, "Ann Writer");
   EXPECT_EQ(a->text, "Short body chosen by rule.");
   EXPECT_EQ(a->html.find("pixel.gif"), std::string::npos);
+}
+
+TEST(SiteRules, SinglePageLinkNamesTheWholeArticle) {
+  struct Case {
+    std::string rule;
+    std::string body;
+    std::string expected;
+  };
+  const Case cases[] = {
+      {"//a[@class='print']", "<a class=\"print\" href=\"/story?view=all\">Print</a>",
+       "https://example.com/story?view=all"},
+      {"//a[contains(., 'Single page')]/@href", "<a href=\"all.html\">Single page</a>",
+       "https://example.com/news/all.html"},
+      {"//link[@rel='print']/@href", "<link rel=\"print\" href=\"//print.example.com/s1\">",
+       "https://print.example.com/s1"},
+      {"//a[@class='print']", "<p>No such link</p>", ""},
+      {"//a[@class='print']", "<a class=\"print\" href=\"javascript:print()\">Print</a>", ""},
+      {"//a[@class='print']", "<a class=\"print\" href=\"\">Print</a>", ""},
+      {"//a[@class='self']", "<a class=\"self\" href=\"/news/story\">This page</a>", ""},  // the page itself
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.rule + " | " + c.body);
+    SiteRules rules = parse_site_rules("single_page_link: " + c.rule + "\n");
+    ASSERT_EQ(rules.single_page_link.size(), 1u);
+    EXPECT_EQ(single_page_url(page("<title>t</title>", c.body), "https://example.com/news/story", rules), c.expected);
+  }
+  EXPECT_EQ(single_page_url(page("", "<a class=\"print\" href=\"/p\">x</a>"), "https://example.com/", SiteRules{}), "");
 }
 
 TEST(SiteRules, FallBackToHeuristicsWhenTheBodyDoesNotMatch) {
