@@ -90,7 +90,7 @@ TEST(ArticleRequest, RefusesNonWebUrlsAndPrivateAddressLiteralsInAnySpelling) {
     } else {
       ASSERT_FALSE(r);
       EXPECT_TRUE(r.error().message.starts_with(c.expected + ": ")) << r.error().message;
-      EXPECT_EQ(refused_article(ArticleJob{7, c.url, 1, 0, 0}, r.error()).reason, c.expected);
+      EXPECT_EQ(refused_article(ArticleJob{7, c.url, 1, 0, 0, {}}, r.error()).reason, c.expected);
     }
   }
 }
@@ -187,7 +187,7 @@ TEST(ProcessArticle, ClassifiesEveryWayAPageCanFail) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
-    ArticleJob job{42, "https://news.example/story", 1, c.feed_text_chars, 0};
+    ArticleJob job{42, "https://news.example/story", 1, c.feed_text_chars, 0, {}};
     ArticleRecord r = process_article(job, c.fetched, policy, nullptr, 1'000'000);
     EXPECT_EQ(r.item_id, 42);
     EXPECT_EQ(r.reason, c.reason) << r.detail;
@@ -206,7 +206,7 @@ TEST(ProcessArticle, ClassifiesEveryWayAPageCanFail) {
 TEST(ProcessArticle, KeepsTheFeedsTextWhenThePageYieldsClearlyLess) {
   ArticlePolicy policy;
   FetchResult page = ok_page(article_page(paragraphs(6)));
-  ArticleJob job{42, "https://news.example/story", 1, 0, 0};
+  ArticleJob job{42, "https://news.example/story", 1, 0, 0, {}};
   ArticleRecord alone = process_article(job, page, policy, nullptr, 1'000'000);
   ASSERT_TRUE(alone.ok) << alone.detail;
   const double article = static_cast<double>(alone.text.size());
@@ -249,7 +249,7 @@ TEST(ProcessArticle, RetriesTransientFailuresUntilTheAttemptLimit) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.attempts);
-    ArticleJob job{1, "https://a.example/x", 1, 0, c.attempts};
+    ArticleJob job{1, "https://a.example/x", 1, 0, c.attempts, {}};
     EXPECT_EQ(process_article(job, c.fetched, policy, nullptr, 1000).retry_at, c.retry_at);
   }
 }
@@ -262,7 +262,7 @@ TEST(ProcessArticle, DecodesCharsetsSanitizesAndResolvesAgainstTheFinalUrl) {
           "<script>steal()</script>";
   std::string page = "<html><head><meta charset=\"windows-1251\"><title>T</title></head><body><article>" + body +
                      "</article></body></html>";
-  ArticleJob job{1, "https://news.example/story", 1, 0, 0};
+  ArticleJob job{1, "https://news.example/story", 1, 0, 0, {}};
   ArticleRecord r = process_article(job, ok_page(page, "text/html"), ArticlePolicy{}, nullptr, 0);
   ASSERT_TRUE(r.ok) << r.reason << ": " << r.detail;
   EXPECT_NE(r.text.find("\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82, \xD0\xBC\xD0\xB8\xD1\x80!"),
@@ -279,7 +279,7 @@ TEST(ProcessArticle, AppliesSiteRules) {
   feeds::html::SiteRules rules = feeds::html::parse_site_rules("body: //div[@id='real']\n");
   ArticlePolicy policy;
   policy.min_text_chars = 50;
-  ArticleJob job{1, "https://news.example/story", 1, 0, 0};
+  ArticleJob job{1, "https://news.example/story", 1, 0, 0, {}};
   ArticleRecord with = process_article(job, ok_page(page), policy, &rules, 0);
   ArticleRecord without = process_article(job, ok_page(page), policy, nullptr, 0);
   ASSERT_TRUE(with.ok) << with.detail;
