@@ -71,7 +71,7 @@ void run(benchmark::State& state, Fn fn) {
 
 void process_article_aeb(benchmark::State& state) {
   ArticlePolicy policy;
-  ArticleJob job{1, "https://example.com/article", 1, 0, 0};
+  ArticleJob job{1, "https://example.com/article", 1, 0, 0, {}};
   run(state, [&](const std::string& page) {
     FetchResult fetched;
     fetched.status = FetchStatus::ok;
