@@ -8,7 +8,8 @@
 //  - outside <pre>, the text output has no "\n\n\n" and does not start or
 //    end with a space;
 //  - the first line of the input, compiled as XPath, evaluates without
-//    crashing on the parsed page; parse_site_rules accepts any text.
+//    crashing on the parsed page, and as a single_page_link rule gives an
+//    http(s) URL or nothing; parse_site_rules accepts any text.
 //
 // Build: cmake -DTRIBUTARY_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ ...; run:
 //   build/fuzz/tests/fuzz/fuzz_extract -max_total_time=300 -dict=tests/fuzz/html.dict corpus/
@@ -25,6 +26,7 @@
 #include "feeds/html/sanitize.h"
 #include "feeds/html/site_rules.h"
 #include "feeds/html/xpath.h"
+#include "feeds/url.h"
 
 namespace {
 
@@ -83,6 +85,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       (void)items;
       auto s = x->evaluate_string(parsed.document);
       (void)s;
+      // The same expression as a single_page_link rule: an http(s) URL or "".
+      html::SiteRules single;
+      single.single_page_link.emplace_back(first_line);
+      std::string next = html::single_page_url(input, url, single);
+      std::string scheme = tributary::feeds::url_scheme(next);
+      if (!next.empty() && scheme != "http" && scheme != "https") {
+        fail("single_page_url not an http(s) URL", next);
+      }
     }
   }
   html::SiteRules rules = html::parse_site_rules(input);
