@@ -744,8 +744,8 @@ class App::Impl {
     maintenance_timer_.async_wait([this](boost::system::error_code ec) {
       if (ec || stopping_) return;
       asio::post(store_strand_, [this, config = config_, ids = feed_ids_] {
-        auto [retired, more] = retire_old_items(config, ids);
-        asio::post(io_, [this, retired, more] {
+        auto [retired_now, more_due] = retire_old_items(config, ids);
+        asio::post(io_, [this, retired = retired_now, more = more_due] {
           if (stopping_) return;
           if (retired > 0) render_soon();
           schedule_maintenance(more ? std::chrono::seconds(1) : std::chrono::seconds(3600));

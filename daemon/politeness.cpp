@@ -72,7 +72,7 @@ int DomainSlots::busy(const std::string& key) const {
 }
 
 FetchQueue::FetchQueue(boost::asio::io_context& io, PolitenessPolicy policy, int max_active)
-    : io_(io), slots_(policy), max_active_(std::max(1, max_active)), timer_(io) {}
+    : slots_(policy), max_active_(std::max(1, max_active)), timer_(io) {}
 
 void FetchQueue::push(std::string key, Job job) {
   auto& q = jobs_[key];

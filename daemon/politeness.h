@@ -94,7 +94,6 @@ class FetchQueue {
  private:
   void pump();
 
-  boost::asio::io_context& io_;
   DomainSlots slots_;
   int max_active_;
   int active_ = 0;
