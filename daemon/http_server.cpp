@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <ctime>
 #include <optional>
+#include <type_traits>
 #include <unordered_map>
 
 #include <boost/asio/steady_timer.hpp>
@@ -489,7 +490,7 @@ Result<void> HttpServer::listen(const std::string& host_port) {
   if (ec) return fail(Errc::io, fmt::format("http: cannot listen on {}: {}", host_port, ec.message()));
   shared_->stopped = false;
   tcp_acceptors_.push_back(std::move(acceptor));
-  accept_tcp(tcp_acceptors_.size() - 1);
+  accept<tcp>(*tcp_acceptors_.back());
   return {};
 }
 
@@ -527,7 +528,7 @@ Result<void> HttpServer::listen_unix(const std::string& path) {
   shared_->stopped = false;
   unix_acceptors_.push_back(std::move(acceptor));
   unix_paths_.push_back(path);
-  accept_unix(unix_acceptors_.size() - 1);
+  accept<local>(*unix_acceptors_.back());
   return {};
 }
 
@@ -592,34 +593,20 @@ void HttpServer::accept_later(boost::system::error_code ec, std::function<void()
   });
 }
 
-void HttpServer::accept_tcp(std::size_t index) {
-  tcp_acceptors_[index]->async_accept([this, index](boost::system::error_code ec, tcp::socket socket) {
+template <class Protocol>
+void HttpServer::accept(typename Protocol::acceptor& acceptor) {
+  acceptor.async_accept([this, &acceptor](boost::system::error_code ec, typename Protocol::socket socket) {
     if (ec == asio::error::operation_aborted || shared_->stopped) return;
-    if (ec) return accept_later(ec, [this, index] { accept_tcp(index); });
+    if (ec) return accept_later(ec, [this, &acceptor] { accept<Protocol>(acceptor); });
     accept_failing_ = false;
     if (shared_->sessions.size() >= shared_->limits.max_connections) {
       boost::system::error_code ignored;
       socket.close(ignored);
     } else {
-      socket.set_option(tcp::no_delay(true), ec);
-      std::make_shared<Session<tcp>>(std::move(socket), shared_)->start();
+      if constexpr (std::is_same_v<Protocol, tcp>) socket.set_option(tcp::no_delay(true), ec);
+      std::make_shared<Session<Protocol>>(std::move(socket), shared_)->start();
     }
-    accept_tcp(index);
-  });
-}
-
-void HttpServer::accept_unix(std::size_t index) {
-  unix_acceptors_[index]->async_accept([this, index](boost::system::error_code ec, local::socket socket) {
-    if (ec == asio::error::operation_aborted || shared_->stopped) return;
-    if (ec) return accept_later(ec, [this, index] { accept_unix(index); });
-    accept_failing_ = false;
-    if (shared_->sessions.size() >= shared_->limits.max_connections) {
-      boost::system::error_code ignored;
-      socket.close(ignored);
-    } else {
-      std::make_shared<Session<local>>(std::move(socket), shared_)->start();
-    }
-    accept_unix(index);
+    accept<Protocol>(acceptor);
   });
 }
 

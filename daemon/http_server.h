@@ -104,8 +104,8 @@ class HttpServer {
   template <class Protocol>
   class Session;
 
-  void accept_tcp(std::size_t index);
-  void accept_unix(std::size_t index);
+  template <class Protocol>
+  void accept(typename Protocol::acceptor& acceptor);
   void accept_later(boost::system::error_code ec, std::function<void()> retry);
 
   boost::asio::io_context& io_;
