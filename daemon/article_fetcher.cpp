@@ -209,7 +209,10 @@ void ArticleFetcher::store(ArticleJob job, ArticleRecord record) {
           log::debug("article {}: extracted {} bytes of text", job.url, record.text.size());
         } else {
           ++stats_.failed;
-          log::info("article {}: {}: {}{}", job.url, record.reason, record.detail,
+          // The detail may open with the reason already ("timeout: Operation too slow").
+          std::string_view detail = record.detail;
+          if (detail.starts_with(record.reason + ": ")) detail.remove_prefix(record.reason.size() + 2);
+          log::info("article {}: {}: {}{}", job.url, record.reason, detail,
                     *saved ? "" : " (the article stored earlier is kept)");
         }
         if (on_stored_) on_stored_(job, record);
