@@ -533,6 +533,12 @@ TEST_F(LiveServer, ConnectionsBeyondTheLimitAreClosed) {
 }
 
 TEST_F(LiveServer, OutOfFileDescriptorsPausesAcceptingInsteadOfSpinning) {
+#ifdef __SANITIZE_ADDRESS__
+  // The sanitizer runtimes need descriptors of their own (UBSan's vptr check
+  // probes memory through a pipe); with none left they report false errors
+  // inside Asio ("does not point to an object of type 'scheduler_task'").
+  GTEST_SKIP() << "runs in builds without sanitizers (dev, release)";
+#endif
   start();
   // Fill the descriptor table after opening the client's socket: the
   // server's accept then fails with EMFILE while the connection waits.
