@@ -928,6 +928,9 @@ struct Deduplicator::State {
       for (Handle r : candidates) {
         const Cluster& c = clusters.find(r)->second;
         if (c.members >= p.max_members) continue;
+        // A title of three terms or fewer shares one with a story by chance
+        // as often as not ("Huge page", "Short page"): it needs two.
+        if (scratch_title_terms <= 3 && shared[r - base()] < 2) continue;
         double s = 0;
         for (auto [t, w] : scratch_terms) {
           auto it = c.centroid.find(t);

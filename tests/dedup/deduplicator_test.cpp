@@ -254,6 +254,21 @@ TEST(Deduplicate, GroupsOfOneStoryShareItAndNestInside) {
   }
 }
 
+// One word in common is all two short headlines have by chance; two is a
+// story ("Huge page" and "Short page" were one).
+TEST(Deduplicate, AShortTitleNeedsTwoWordsInCommonWithAStory) {
+  std::vector<Item> items = {item("1", "Huge page", "https://a.example/1", "A"),
+                             item("2", "Short page", "https://b.example/2", "B", kT0 + minutes(1)),
+                             item("3", "Morning briefing", "https://c.example/3", "C", kT0 + minutes(2)),
+                             item("4", "Evening briefing", "https://d.example/4", "D", kT0 + minutes(3)),
+                             item("5", "Gox bankruptcy", "https://e.example/5", "E", kT0 + minutes(4)),
+                             item("6", "Gox bankruptcy filed", "https://f.example/6", "F", kT0 + minutes(5))};
+  auto a = deduplicate(items);
+  EXPECT_FALSE(same_story(a, 0, 1));
+  EXPECT_FALSE(same_story(a, 2, 3));
+  EXPECT_TRUE(same_story(a, 4, 5));
+}
+
 TEST(Deduplicate, EventGranularityIsFinerThanStory) {
   std::vector<Item> items = {item("1", "Fed official says weak data caused by weather, should not slow taper"),
                              item("2", "Fed's Charles Plosser sees high bar for change in pace of tapering"),
