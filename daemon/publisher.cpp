@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include <boost/url/parse.hpp>
 #include <fmt/format.h>
 
 #include "daemon/config_file.h"
@@ -56,12 +57,8 @@ std::optional<std::pair<std::string, std::int64_t>> file_and_mtime(const std::st
 // parameters no list of names would catch. Such a URL becomes an opaque id
 // of its own, distinct per feed and never a link.
 std::string public_feed_id(const std::string& url) {
-  std::size_t authority = url.find("://");
-  if (authority == std::string::npos) return url;
-  authority += 3;
-  std::size_t end = url.find_first_of("/?#", authority);
-  bool userinfo = url.find('@', authority) < std::min(end, url.size());
-  if (!userinfo && url.find('?', authority) == std::string::npos) return url;
+  auto u = boost::urls::parse_uri_reference(url);
+  if (u && !u->has_userinfo() && !u->has_query()) return url;
   return fmt::format("urn:tributary:feed:{:016x}", fnv1a(url));
 }
 
